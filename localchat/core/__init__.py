@@ -1,0 +1,1 @@
+"""The library behind localchat. Nothing in here imports Qt."""

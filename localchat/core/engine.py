@@ -1,0 +1,350 @@
+"""llama.cpp behind one small interface: load a model, stream a chat reply, cancel it.
+
+``Engine`` owns at most one ``llama_cpp.Llama``. It is not thread-safe except for ``cancel()``,
+which any thread may call: the GUI keeps the engine on one worker thread.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence, Union
+
+from localchat.core.chat import Message, PromptFormat, Sampling, fit_to_context
+from localchat.core.errors import ModelLoadError, ModelTooLargeError
+from localchat.core.gguf_info import GGUFFacts, read_local
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONTEXT = 4096
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    """A piece of reply text, as it arrives."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """The final record of one reply."""
+
+    stop_reason: str  # "eos", "length", "cancelled", "error"
+    prompt_tokens: int = 0
+    evaluated_prompt_tokens: int = 0  # prompt tokens not found in the KV cache
+    completion_tokens: int = 0
+    time_to_first_token_s: float = 0.0
+    tokens_per_s: float = 0.0
+    total_s: float = 0.0
+    dropped_messages: int = 0
+    error: str | None = None
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.tokens_per_s:.1f} tok/s", f"TTFT {self.time_to_first_token_s * 1000:.0f} ms",
+                 f"{self.completion_tokens} tokens"]
+        if self.stop_reason not in ("eos",):
+            parts.append(self.stop_reason)
+        if self.dropped_messages:
+            parts.append(f"{self.dropped_messages} oldest messages left out to fit the context")
+        return " · ".join(parts)
+
+
+StreamEvent = Union[TokenEvent, GenerationStats]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the GUI needs to know about the loaded model."""
+
+    path: str
+    name: str
+    architecture: str
+    file_size: int
+    n_params: int
+    n_ctx: int
+    n_ctx_train: int | None
+    n_threads: int
+    n_gpu_layers: int
+    n_layers: int | None
+    is_base_model: bool
+    load_s: float
+
+
+def default_threads() -> int:
+    """Physical cores: llama.cpp's decode is bandwidth-bound and hyper-threads only add
+    contention (bench/threads.py measures it)."""
+    import psutil
+
+    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
+
+
+def check_memory(facts: GGUFFacts, n_ctx: int, path: Path) -> None:
+    """Refuse a model that cannot fit in memory at all, before llama.cpp tries."""
+    import psutil
+
+    from localchat.core.fit import estimate_memory
+
+    estimate = estimate_memory(facts, n_ctx=n_ctx)
+    vm = psutil.virtual_memory()
+    if estimate.total_bytes > vm.total:
+        gib = 1024 ** 3
+        raise ModelTooLargeError(
+            f"{path.name} needs about {estimate.total_bytes / gib:.1f} GB of memory; "
+            f"this computer has {vm.total / gib:.1f} GB in all.",
+            "Pick a smaller model or a smaller quantization (Q4_0, Q4_K_M), or a shorter context.",
+        )
+
+
+class Engine:
+    def __init__(self) -> None:
+        self._llm = None
+        self._format: PromptFormat | None = None
+        self._info: ModelInfo | None = None
+        self._cancel = threading.Event()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def model(self) -> ModelInfo | None:
+        return self._info
+
+    @property
+    def prompt_format(self) -> PromptFormat | None:
+        return self._format
+
+    def load(
+        self,
+        path: str | os.PathLike,
+        *,
+        n_ctx: int | None = None,
+        n_threads: int | None = None,
+        n_gpu_layers: int = 0,
+        memory_check: bool = True,
+    ) -> ModelInfo:
+        """Check ``path`` and load it. Raises a LocalChatError with a human message on failure;
+        the previous model is closed first either way."""
+        path = Path(path)
+        facts = read_local(path)  # refuses what could crash llama.cpp
+        n_ctx_train = facts.context_length
+        if n_ctx is None:
+            n_ctx = min(n_ctx_train or DEFAULT_CONTEXT, DEFAULT_CONTEXT)
+        if memory_check:
+            check_memory(facts, n_ctx, path)
+        n_threads = n_threads or default_threads()
+        self.close()
+
+        from llama_cpp import Llama
+
+        started = time.perf_counter()
+        try:
+            llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_gpu_layers=n_gpu_layers,
+                swa_full=True,  # lets a new turn reuse the cache of sliding-window models
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            log.warning("llama.cpp refused %s: %s", path, exc)
+            raise ModelLoadError(
+                f"llama.cpp could not load {path.name}.",
+                f"The file may use an architecture this build does not know "
+                f"({facts.architecture}), or it may be damaged. Try another model.",
+            ) from exc
+        load_s = time.perf_counter() - started
+        self._llm = llm
+        model = llm._model
+        self._format = PromptFormat(
+            template=facts.chat_template,
+            bos_token=model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else "",
+            eos_token=model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else "",
+        )
+        self._info = ModelInfo(
+            path=str(path),
+            name=facts.name or path.stem,
+            architecture=facts.architecture,
+            file_size=facts.file_size or 0,
+            n_params=facts.n_params,
+            n_ctx=llm.n_ctx(),
+            n_ctx_train=n_ctx_train,
+            n_threads=n_threads,
+            n_gpu_layers=n_gpu_layers,
+            n_layers=facts.n_layers,
+            is_base_model=self._format.is_base_model,
+            load_s=load_s,
+        )
+        log.info("loaded %s (ctx %d, %d threads, %d GPU layers) in %.2fs",
+                 path.name, self._info.n_ctx, n_threads, n_gpu_layers, load_s)
+        return self._info
+
+    def close(self) -> None:
+        """Free the model; safe to call twice."""
+        llm, self._llm, self._info, self._format = self._llm, None, None, None
+        if llm is not None:
+            llm.close()
+
+    # -- generation ----------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop the current generation within one token. Any thread may call this."""
+        self._cancel.set()
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        llm, fmt = self._require()
+        return len(self._tokenize(fmt.render(messages)))
+
+    def _require(self):
+        if self._llm is None or self._format is None:
+            raise ModelLoadError("No model is loaded.", "Pick a model first.")
+        return self._llm, self._format
+
+    def _tokenize(self, prompt: str) -> list[int]:
+        llm, fmt = self._require()
+        # A template that writes the BOS token itself must not get a second one.
+        add_bos = not (fmt.bos_token and prompt.startswith(fmt.bos_token))
+        return llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def _eval_prompt(self, tokens: list[int]) -> tuple[int, bool]:
+        """Evaluate only the part of ``tokens`` not already in the KV cache, a batch at a time so
+        a cancel lands between batches. Returns (tokens evaluated, cancelled)."""
+        llm = self._llm
+        cached = llm.input_ids[: llm.n_tokens].tolist()
+        prefix = 0
+        for a, b in zip(cached, tokens):
+            if a != b:
+                break
+            prefix += 1
+        prefix = min(prefix, len(tokens) - 1)  # the last token is re-evaluated for its logits
+        if prefix > 0 and not llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
+            prefix = 0
+        if prefix == 0:
+            llm.reset()
+        llm.n_tokens = prefix
+        todo = tokens[prefix:]
+        for start in range(0, len(todo), llm.n_batch):
+            if self._cancel.is_set():
+                return start, True
+            llm.eval(todo[start:start + llm.n_batch])
+        return len(todo), False
+
+    def stream_chat(self, messages: Sequence[Message], sampling: Sampling = Sampling()) -> Iterator[StreamEvent]:
+        """Yield TokenEvents as the reply grows, then one GenerationStats.
+
+        Never raises for a generation problem: the final record says ``error`` and why."""
+        llm, fmt = self._require()
+        self._cancel.clear()
+        started = time.perf_counter()
+        n_ctx = llm.n_ctx()
+        reserve = min(sampling.max_tokens, n_ctx // 4)
+        budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
+        tokens = self._tokenize(fmt.render(budget.messages))
+        if len(tokens) + 8 > n_ctx:
+            yield GenerationStats(
+                "error", prompt_tokens=len(tokens), dropped_messages=budget.dropped,
+                error=(f"Your message is too long for this model's context window "
+                       f"({len(tokens)} tokens; the window holds {n_ctx}). "
+                       f"Shorten it or raise the context length in the settings."),
+            )
+            return
+        max_new = min(sampling.max_tokens, n_ctx - len(tokens))
+        llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2 ** 31))
+
+        evaluated, completion = 0, 0
+        first_at: float | None = None
+        stop_reason, error = "length", None
+        stopper = _StopFilter(fmt.stop_strings)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            evaluated, cancelled = self._eval_prompt(tokens)
+            if cancelled:
+                stop_reason = "cancelled"
+            else:
+                import llama_cpp
+
+                vocab = llm._model.vocab
+                generated: list[int] = []
+                shown = False
+                for token in llm.generate(
+                    tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
+                    min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty, reset=True,
+                ):
+                    if first_at is None:
+                        first_at = time.perf_counter()
+                    if self._cancel.is_set():
+                        stop_reason = "cancelled"
+                        break
+                    if llama_cpp.llama_vocab_is_eog(vocab, token):
+                        stop_reason = "eos"
+                        break
+                    piece = llm.detokenize([token], prev_tokens=tokens + generated)
+                    generated.append(token)
+                    completion += 1
+                    text, hit = stopper.feed(decoder.decode(piece))
+                    if not shown:
+                        text = text.lstrip()  # "Assistant:" is followed by a space; not shown
+                    shown = shown or bool(text)
+                    if text:
+                        yield TokenEvent(text)
+                    if hit:
+                        stop_reason = "eos"
+                        break
+                    if completion >= max_new:
+                        break
+        except Exception as exc:  # llama.cpp errors must not reach the person raw
+            log.exception("generation failed")
+            stop_reason, error = "error", f"Generation failed: {exc}"
+        if stop_reason != "eos":
+            tail = stopper.flush(decoder.decode(b"", final=True))
+            if tail:
+                yield TokenEvent(tail)
+        ended = time.perf_counter()
+        decode_s = ended - first_at if first_at else 0.0
+        yield GenerationStats(
+            stop_reason=stop_reason,
+            prompt_tokens=len(tokens),
+            evaluated_prompt_tokens=evaluated,
+            completion_tokens=completion,
+            time_to_first_token_s=(first_at - started) if first_at else 0.0,
+            tokens_per_s=(completion - 1) / decode_s if completion > 1 and decode_s > 0 else 0.0,
+            total_s=ended - started,
+            dropped_messages=budget.dropped,
+            error=error,
+        )
+
+
+class _StopFilter:
+    """Holds back text that may be the start of a stop string, so none of it is shown."""
+
+    def __init__(self, stops: Sequence[str]):
+        self._stops = tuple(s for s in stops if s)
+        self._held = ""
+
+    def feed(self, text: str) -> tuple[str, bool]:
+        if not self._stops:
+            return text, False
+        buf = self._held + text
+        for stop in self._stops:
+            at = buf.find(stop)
+            if at >= 0:
+                self._held = ""
+                return buf[:at], True
+        keep = 0
+        for stop in self._stops:
+            for n in range(min(len(stop) - 1, len(buf)), 0, -1):
+                if buf.endswith(stop[:n]):
+                    keep = max(keep, n)
+                    break
+        self._held = buf[len(buf) - keep:] if keep else ""
+        return buf[: len(buf) - keep], False
+
+    def flush(self, text: str = "") -> str:
+        out, self._held = self._held + text, ""
+        return out

@@ -1,0 +1,87 @@
+"""Errors a person can cause or meet, each with a message that says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class LocalChatError(Exception):
+    """Base of every error localchat shows to a person.
+
+    ``message`` says what happened, ``hint`` what to do about it. ``str(err)`` joins both, so
+    a CLI can print it and a dialog can show it as it is.
+    """
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+# --- model files -----------------------------------------------------------------------------
+class ModelFileError(LocalChatError):
+    """A model file that cannot be used: missing, unreadable, not GGUF, corrupt."""
+
+
+class ModelNotFoundError(ModelFileError):
+    pass
+
+
+class NotAGGUFError(ModelFileError):
+    pass
+
+
+class CorruptModelError(ModelFileError):
+    pass
+
+
+class ModelTooLargeError(LocalChatError):
+    pass
+
+
+class ModelLoadError(LocalChatError):
+    """llama.cpp refused a file that passed our own checks."""
+
+
+class GenerationError(LocalChatError):
+    pass
+
+
+# --- catalog ----------------------------------------------------------------------------------
+class CatalogError(LocalChatError):
+    pass
+
+
+# --- downloads --------------------------------------------------------------------------------
+class DownloadError(LocalChatError):
+    pass
+
+
+class OfflineError(DownloadError):
+    pass
+
+
+class GatedRepoError(DownloadError):
+    pass
+
+
+class RemoteNotFoundError(DownloadError):
+    pass
+
+
+class DiskFullError(DownloadError):
+    pass
+
+
+class VerificationError(DownloadError):
+    pass
+
+
+# --- storage ----------------------------------------------------------------------------------
+class StoreError(LocalChatError):
+    pass
+
+
+class DataDirError(LocalChatError):
+    pass
