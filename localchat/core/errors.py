@@ -80,7 +80,19 @@ class VerificationError(DownloadError):
 
 # --- storage ----------------------------------------------------------------------------------
 class StoreError(LocalChatError):
+    """The conversation history cannot be read or written."""
+
+
+class CorruptDatabaseError(StoreError):
+    """The history file is damaged; the damaged file is kept aside, never deleted."""
+
+
+class ConversationNotFoundError(StoreError):
     pass
+
+
+class ConversationFileError(StoreError):
+    """A file given to import is not a conversation that localchat exported."""
 
 
 class DataDirError(LocalChatError):
