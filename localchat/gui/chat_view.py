@@ -1,0 +1,258 @@
+"""The conversation: one bubble per message, Markdown rendered, the last one growing as tokens
+arrive, and auto-scroll that stops as soon as the person scrolls up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from localchat.gui.markdown import RenderedMarkdown
+
+FOLLOW_SLACK_PX = 24  # this close to the bottom counts as "at the bottom"
+
+
+@dataclass(frozen=True)
+class MessageItem:
+    """What the view shows of one message. ``key`` identifies it to the window (a store id)."""
+
+    key: object
+    role: str
+    text: str
+    stats: str = ""
+    sibling_index: int = 0  # 0-based position among its siblings
+    sibling_count: int = 1
+
+
+class MessageBubble(QFrame):
+    copy_requested = Signal(str)
+    edit_submitted = Signal(object, str)  # key, new text
+    regenerate_requested = Signal(object)  # key
+    sibling_requested = Signal(object, int)  # key, -1 / +1
+
+    def __init__(self, item: MessageItem, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.item = item
+        self._code_blocks: list[str] = []
+        self.setObjectName(f"bubble-{item.role}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+
+        header = QHBoxLayout()
+        who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(item.role, item.role)
+        self.role_label = QLabel(f"<b>{who}</b>")
+        header.addWidget(self.role_label)
+        self.prev_button = QToolButton(text="‹")
+        self.branch_label = QLabel()
+        self.next_button = QToolButton(text="›")
+        self.prev_button.setToolTip("Previous version")
+        self.next_button.setToolTip("Next version")
+        self.prev_button.clicked.connect(lambda: self.sibling_requested.emit(self.item.key, -1))
+        self.next_button.clicked.connect(lambda: self.sibling_requested.emit(self.item.key, +1))
+        for w in (self.prev_button, self.branch_label, self.next_button):
+            header.addWidget(w)
+        header.addStretch(1)
+        self.copy_button = QToolButton(text="Copy")
+        self.copy_button.setToolTip("Copy this message")
+        self.copy_button.clicked.connect(lambda: self._copy(self.item.text))
+        header.addWidget(self.copy_button)
+        if item.role == "user":
+            self.edit_button = QToolButton(text="Edit")
+            self.edit_button.setToolTip("Edit and send again (keeps the original as a branch)")
+            self.edit_button.clicked.connect(self._start_edit)
+            header.addWidget(self.edit_button)
+        if item.role == "assistant":
+            self.regenerate_button = QToolButton(text="Regenerate")
+            self.regenerate_button.setToolTip("Write another reply (keeps this one as a branch)")
+            self.regenerate_button.clicked.connect(lambda: self.regenerate_requested.emit(self.item.key))
+            header.addWidget(self.regenerate_button)
+        layout.addLayout(header)
+
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.body.setOpenExternalLinks(False)
+        self.body.linkActivated.connect(self._on_link)
+        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self.body)
+
+        self.editor = QPlainTextEdit()
+        self.editor.hide()
+        self.edit_bar = QWidget()
+        bar = QHBoxLayout(self.edit_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addStretch(1)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self._end_edit)
+        self.send_edit_button = QPushButton("Save && send")
+        self.send_edit_button.clicked.connect(self._submit_edit)
+        bar.addWidget(cancel)
+        bar.addWidget(self.send_edit_button)
+        self.edit_bar.hide()
+        layout.addWidget(self.editor)
+        layout.addWidget(self.edit_bar)
+
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("stats")
+        self.stats_label.setStyleSheet("color: gray;")
+        layout.addWidget(self.stats_label)
+        self.update_item(item)
+
+    # -- content -------------------------------------------------------------------------------
+    def update_item(self, item: MessageItem) -> None:
+        self.item = item
+        self.set_text(item.text)
+        self.set_stats(item.stats)
+        many = item.sibling_count > 1
+        for w in (self.prev_button, self.branch_label, self.next_button):
+            w.setVisible(many)
+        self.branch_label.setText(f"{item.sibling_index + 1}/{item.sibling_count}")
+        self.prev_button.setEnabled(item.sibling_index > 0)
+        self.next_button.setEnabled(item.sibling_index < item.sibling_count - 1)
+
+    def set_text(self, text: str) -> None:
+        self.item = MessageItem(**{**self.item.__dict__, "text": text})
+        code_bg = "#2b2b2b" if _is_dark() else "#f0f0f0"
+        rendered = RenderedMarkdown(text, code_bg=code_bg)
+        self._code_blocks = rendered.code_blocks
+        self.body.setText(rendered.html or "&nbsp;")
+
+    def set_stats(self, stats: str) -> None:
+        self.stats_label.setText(stats)
+        self.stats_label.setVisible(bool(stats))
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        for name in ("edit_button", "regenerate_button"):
+            button = getattr(self, name, None)
+            if button is not None:
+                button.setEnabled(enabled)
+        self.prev_button.setEnabled(enabled and self.item.sibling_index > 0)
+        self.next_button.setEnabled(enabled and self.item.sibling_index < self.item.sibling_count - 1)
+
+    # -- actions -------------------------------------------------------------------------------
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.copy_requested.emit(text)
+
+    @Slot(str)
+    def _on_link(self, href: str) -> None:
+        if href.startswith("copy:"):
+            index = int(href.split(":", 1)[1])
+            if 0 <= index < len(self._code_blocks):
+                self._copy(self._code_blocks[index])
+
+    def _start_edit(self) -> None:
+        self.editor.setPlainText(self.item.text)
+        self.body.hide()
+        self.editor.show()
+        self.edit_bar.show()
+        self.editor.setFocus()
+
+    def _end_edit(self) -> None:
+        self.editor.hide()
+        self.edit_bar.hide()
+        self.body.show()
+
+    def _submit_edit(self) -> None:
+        text = self.editor.toPlainText().strip()
+        self._end_edit()
+        if text and text != self.item.text:
+            self.edit_submitted.emit(self.item.key, text)
+
+
+def _is_dark() -> bool:
+    palette = QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class ChatView(QScrollArea):
+    """A column of MessageBubbles. The window tells it what to show; it tells the window what the
+    person asked for (edit, regenerate, switch branch) through the bubbles' signals, re-emitted."""
+
+    edit_submitted = Signal(object, str)
+    regenerate_requested = Signal(object)
+    sibling_requested = Signal(object, int)
+    copied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._content = QWidget()
+        self._column = QVBoxLayout(self._content)
+        self._column.setContentsMargins(12, 12, 12, 12)
+        self._column.setSpacing(8)
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background-color: #fff3cd; color: #5c4400; padding: 6px;")
+        self.notice.hide()
+        self._column.addWidget(self.notice)
+        self._column.addStretch(1)
+        self.setWidget(self._content)
+        self.bubbles: list[MessageBubble] = []
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+    # -- content -------------------------------------------------------------------------------
+    def set_notice(self, text: str | None) -> None:
+        self.notice.setText(text or "")
+        self.notice.setVisible(bool(text))
+
+    def set_messages(self, items: list[MessageItem]) -> None:
+        for bubble in self.bubbles:
+            self._column.removeWidget(bubble)
+            bubble.deleteLater()
+        self.bubbles = []
+        for item in items:
+            self.append_message(item)
+        self._follow = True
+
+    def append_message(self, item: MessageItem) -> MessageBubble:
+        bubble = MessageBubble(item, self._content)
+        bubble.edit_submitted.connect(self.edit_submitted)
+        bubble.regenerate_requested.connect(self.regenerate_requested)
+        bubble.sibling_requested.connect(self.sibling_requested)
+        bubble.copy_requested.connect(self.copied)
+        self._column.insertWidget(self._column.count() - 1, bubble)
+        self.bubbles.append(bubble)
+        return bubble
+
+    def last_bubble(self) -> MessageBubble | None:
+        return self.bubbles[-1] if self.bubbles else None
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        for bubble in self.bubbles:
+            bubble.set_actions_enabled(enabled)
+
+    def scroll_to_key(self, key: object) -> bool:
+        for bubble in self.bubbles:
+            if bubble.item.key == key:
+                self._follow = False
+                self.ensureWidgetVisible(bubble)
+                return True
+        return False
+
+    # -- auto-scroll ---------------------------------------------------------------------------
+    @property
+    def following(self) -> bool:
+        return self._follow
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._follow = value >= bar.maximum() - FOLLOW_SLACK_PX
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)

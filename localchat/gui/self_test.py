@@ -1,0 +1,76 @@
+"""``localchat --self-test``: the window, a tiny model, a few tokens, exit 0 or 1.
+
+It proves that an install works end to end: Qt starts (offscreen unless a platform is chosen),
+llama.cpp loads a model and streams tokens into the window. It writes its own tiny model into a
+temporary data folder, so the person's models and history are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot
+
+TIMEOUT_MS = 60_000
+
+
+class _Watcher(QObject):
+    """Slots on the GUI thread (a plain function connected to a worker signal would run on the
+    worker's thread)."""
+
+    def __init__(self, window, loop: QEventLoop):
+        super().__init__()
+        self.window, self.loop = window, loop
+        self.stats = None
+        self.error: str | None = None
+
+    @Slot(object)
+    def on_loaded(self, _info) -> None:
+        self.window.send("Say something.")
+
+    @Slot(str, str)
+    def on_failed(self, _path: str, message: str) -> None:
+        self.error = message
+        self.loop.quit()
+
+    @Slot(object)
+    def on_finished(self, stats) -> None:
+        self.stats = stats
+        self.loop.quit()
+
+
+def run_self_test(_paths=None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from localchat.core.paths import DataPaths
+    from localchat.core.tiny_model import write_tiny_gguf
+    from localchat.gui.app import make_application
+    from localchat.gui.main_window import MainWindow
+
+    app = make_application()
+    with tempfile.TemporaryDirectory(prefix="localchat-self-test-") as tmp:
+        paths = DataPaths(Path(tmp)).ensure()
+        model = write_tiny_gguf(paths.models / "self-test.gguf")
+        window = MainWindow(paths, install_demo=False)
+        window.sampling = window.sampling.with_(max_tokens=16, seed=1)
+        window.show()
+        loop = QEventLoop()
+        watcher = _Watcher(window, loop)
+        window.worker.model_loaded.connect(watcher.on_loaded)
+        window.worker.model_failed.connect(watcher.on_failed)
+        window.worker.finished.connect(watcher.on_finished)
+        window.load_model(model)
+        QTimer.singleShot(TIMEOUT_MS, loop.quit)
+        loop.exec()
+        stats, text = watcher.stats, window._reply_text
+        window.close()
+        app.processEvents()
+    if stats is not None and not stats.error and stats.completion_tokens > 0 and text:
+        print(f"self-test passed: {stats.completion_tokens} tokens streamed into the window "
+              f"({stats.tokens_per_s:.0f} tok/s) on Qt platform {app.platformName()}")
+        return 0
+    reason = watcher.error or (stats.error if stats else "no reply within the time limit")
+    print(f"self-test FAILED: {reason}", file=sys.stderr)
+    return 1
