@@ -42,7 +42,7 @@ class ModelShape:
     n_ff: int = 128
     n_head: int = 4
     n_head_kv: int = 2
-    n_ctx_train: int = 2048
+    n_ctx_train: int = 8192
     sliding_window: int = 0
 
 

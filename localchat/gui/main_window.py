@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
@@ -37,6 +37,13 @@ def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
 
 
 class MainWindow(QMainWindow):
+    # Emitted on the GUI thread once the window has shown the change (tests and the self-test
+    # wait on these rather than on the worker's cross-thread signals).
+    model_ready = Signal(object)  # ModelInfo
+    model_load_failed = Signal(str)  # the message shown
+    reply_updated = Signal(str)  # the reply text so far
+    reply_finished = Signal(object)  # GenerationStats
+
     def __init__(self, paths: DataPaths, *, install_demo: bool = True, batch_seconds: float | None = None):
         super().__init__()
         self.paths = paths
@@ -80,7 +87,6 @@ class MainWindow(QMainWindow):
         self.error_banner.setObjectName("error")
         self.error_banner.setWordWrap(True)
         self.error_banner.setStyleSheet("background-color: #f8d7da; color: #58151c; padding: 6px;")
-        self.error_banner.hide()
         dismiss = QPushButton("Dismiss")
         dismiss.clicked.connect(lambda: self.show_error(None))
         self._error_row = QWidget()
@@ -138,7 +144,9 @@ class MainWindow(QMainWindow):
                                  lambda exc: self.show_error(f"Could not read the models folder: {exc}"))
 
     def _on_models_scanned(self, paths: list[Path]) -> None:
-        self._known_models = list(paths)
+        # files opened from elsewhere stay in the list next to the models folder's own
+        outside = [p for p in self._known_models if p not in paths and p.parent != self.models_dir]
+        self._known_models = list(paths) + outside
         self._fill_picker()
         if self.model_info is None and not self.worker_busy_loading:
             last = self.settings.last_model
@@ -211,6 +219,7 @@ class MainWindow(QMainWindow):
         self.settings = self.settings.with_(last_model=info.path)
         self._save_settings()
         self._fill_picker()
+        self.model_ready.emit(info)
 
     @Slot(str, str)
     def _on_model_failed(self, path: str, message: str) -> None:
@@ -221,6 +230,7 @@ class MainWindow(QMainWindow):
         self.show_error(f"Could not load {Path(path).name}: {message}")
         self.composer.set_can_send(False, "Load a model first")
         self._fill_picker()
+        self.model_load_failed.emit(self.error_banner.text())
 
     # -- conversation --------------------------------------------------------------------------
     def show_error(self, message: str | None) -> None:
@@ -266,6 +276,7 @@ class MainWindow(QMainWindow):
         bubble = self.chat_view.last_bubble()
         if bubble is not None:
             bubble.set_text(self._reply_text)
+        self.reply_updated.emit(self._reply_text)
 
     @Slot(object)
     def _on_finished(self, stats: GenerationStats) -> None:
@@ -281,6 +292,7 @@ class MainWindow(QMainWindow):
         self.composer.set_generating(False)
         self.chat_view.set_actions_enabled(True)
         self.composer.input.setFocus()
+        self.reply_finished.emit(stats)
 
     def _on_edit_submitted(self, key: int, text: str) -> None:
         if self.generating:

@@ -18,8 +18,7 @@ TIMEOUT_MS = 60_000
 
 
 class _Watcher(QObject):
-    """Slots on the GUI thread (a plain function connected to a worker signal would run on the
-    worker's thread)."""
+    """Follows the window: model loaded → send a message; reply finished → done."""
 
     def __init__(self, window, loop: QEventLoop):
         super().__init__()
@@ -31,8 +30,8 @@ class _Watcher(QObject):
     def on_loaded(self, _info) -> None:
         self.window.send("Say something.")
 
-    @Slot(str, str)
-    def on_failed(self, _path: str, message: str) -> None:
+    @Slot(str)
+    def on_failed(self, message: str) -> None:
         self.error = message
         self.loop.quit()
 
@@ -58,9 +57,9 @@ def run_self_test(_paths=None) -> int:
         window.show()
         loop = QEventLoop()
         watcher = _Watcher(window, loop)
-        window.worker.model_loaded.connect(watcher.on_loaded)
-        window.worker.model_failed.connect(watcher.on_failed)
-        window.worker.finished.connect(watcher.on_finished)
+        window.model_ready.connect(watcher.on_loaded)
+        window.model_load_failed.connect(watcher.on_failed)
+        window.reply_finished.connect(watcher.on_finished)
         window.load_model(model)
         QTimer.singleShot(TIMEOUT_MS, loop.quit)
         loop.exec()

@@ -1,0 +1,187 @@
+"""The chat window with a real llama.cpp worker thread, offscreen."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from localchat.core.engine import GenerationStats
+from localchat.gui.chat_view import MessageItem
+from localchat.gui.main_window import MainWindow
+
+
+class Recorder:
+    """Collects a GUI-thread signal's arguments."""
+
+    def __init__(self):
+        self.calls = []
+        self.after = None
+
+    def record(self, *args):
+        self.calls.append(args)
+        if self.after:
+            self.after(len(self.calls))
+
+
+@pytest.fixture
+def window(qtbot, data_paths):
+    w = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def load(qtbot, window, path):
+    with qtbot.waitSignal(window.model_ready, timeout=20_000) as blocker:
+        window.load_model(path)
+    return blocker.args[0]
+
+
+def send_and_wait(qtbot, window, text, timeout=30_000) -> GenerationStats:
+    with qtbot.waitSignal(window.reply_finished, timeout=timeout) as blocker:
+        window.send(text)
+    return blocker.args[0]
+
+
+def test_reply_streams_into_the_view_and_stats_appear(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=600, seed=4)
+    lengths = Recorder()
+    seen_while_streaming = []
+
+    def on_batch(_n):
+        lengths.calls[-1] = (len(window.chat_view.last_bubble().item.text),)
+        seen_while_streaming.append((window.composer.input.isEnabled(), window.composer.stop_button.isVisible()))
+
+    lengths.after = on_batch
+    window.reply_updated.connect(lengths.record)
+    stats = send_and_wait(qtbot, window, "hello world")
+    assert stats.completion_tokens == 600
+    grown = [c[0] for c in lengths.calls]
+    assert len(grown) >= 2, "the reply arrived in one piece instead of streaming"
+    assert grown == sorted(grown) and grown[-1] > grown[0]
+    assert all(not enabled and stop for enabled, stop in seen_while_streaming)
+    bubbles = window.chat_view.bubbles
+    assert [b.item.role for b in bubbles] == ["user", "assistant"]
+    assert bubbles[1].item.text == window.messages[-1].content
+    assert "tok/s" in window.stats_label.text() and "TTFT" in bubbles[1].stats_label.text()
+    assert window.composer.input.isEnabled() and window.composer.send_button.isVisible()
+    assert "tiny" in window.model_status.text() and "CPU" in window.model_status.text()
+
+
+def test_stop_ends_the_reply_and_keeps_what_was_written(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=7000)
+    rec = Recorder()
+    rec.after = lambda n: window.stop() if n == 1 else None
+    window.reply_updated.connect(rec.record)
+    stats = send_and_wait(qtbot, window, "go", timeout=5_000)
+    assert stats.stop_reason == "cancelled"
+    assert 0 < stats.completion_tokens < 7000
+    assert window.messages[-1].role == "assistant" and window.messages[-1].content
+    assert window.composer.input.isEnabled()
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"just some text, certainly not a model" * 40, "not a GGUF"),
+    (b"", "empty"),
+    (None, "truncated|incomplete"),
+])
+def test_bad_file_shows_an_error_and_a_good_model_works_after(qtbot, window, tiny_model, tmp_path,
+                                                              content, expected):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(tiny_model.read_bytes()[:200_000] if content is None else content)
+    with qtbot.waitSignal(window.model_load_failed, timeout=10_000):
+        window.load_model(bad)
+    assert window.error_banner.isVisibleTo(window)
+    import re
+    assert re.search(expected, window.error_banner.text())
+    assert not window.composer.send_button.isEnabled()
+    load(qtbot, window, tiny_model)
+    assert not window.error_banner.isVisibleTo(window)
+    window.sampling = window.sampling.with_(max_tokens=8)
+    stats = send_and_wait(qtbot, window, "still there?")
+    assert stats.completion_tokens == 8 and window.chat_view.last_bubble().item.text
+
+
+def test_closing_during_generation_stops_and_exits_cleanly(qtbot, data_paths, tiny_model):
+    w = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(w)
+    w.show()
+    load(qtbot, w, tiny_model)
+    w.sampling = w.sampling.with_(max_tokens=7000)
+    with qtbot.waitSignal(w.reply_updated, timeout=10_000):
+        w.send("a long story")
+    assert w.generating
+    w.close()
+    assert w.inference.thread.isFinished()
+    assert w.worker._engine.model is None  # the model was freed in its own thread
+
+
+def test_enter_sends_and_shift_enter_starts_a_new_line(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=4)
+    box = window.composer.input
+    qtbot.keyClicks(box, "first line")
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(box, "second line")
+    assert box.toPlainText() == "first line\nsecond line"
+    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.messages[0].content == "first line\nsecond line"
+    assert box.toPlainText() == ""
+
+
+def test_base_model_gets_a_notice(qtbot, window, tiny_base_model, tiny_model):
+    load(qtbot, window, tiny_base_model)
+    assert window.chat_view.notice.isVisibleTo(window)
+    assert "base model" in window.chat_view.notice.text()
+    load(qtbot, window, tiny_model)
+    assert not window.chat_view.notice.isVisibleTo(window)
+
+
+def test_regenerate_and_edit_send_again(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=12, temperature=1.0)
+    send_and_wait(qtbot, window, "hello")
+    first_reply = window.messages[-1].content
+    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
+        window.chat_view.bubbles[1].regenerate_button.click()
+    assert len(window.messages) == 2 and window.messages[-1].content != first_reply
+    bubble = window.chat_view.bubbles[0]
+    bubble.edit_button.click()
+    bubble.editor.setPlainText("hello again")
+    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
+        bubble.send_edit_button.click()
+    assert [m.content for m in window.messages][0] == "hello again"
+    assert len(window.messages) == 2
+
+
+def test_code_blocks_render_monospaced_with_a_working_copy_link(qtbot, window):
+    bubble = window.chat_view.append_message(
+        MessageItem(0, "assistant", "Run this:\n\n```python\nprint('hi')\n```\n"))
+    assert "<pre" in bubble.body.text() and "monospace" in bubble.body.text()
+    bubble.body.linkActivated.emit("copy:0")
+    assert QGuiApplication.clipboard().text() == "print('hi')\n"
+
+
+def test_autoscroll_follows_until_the_person_scrolls_up(qtbot, window):
+    view = window.chat_view
+    window.resize(600, 400)
+    bubble = view.append_message(MessageItem(0, "assistant", ""))
+    text = ""
+    bar = view.verticalScrollBar()
+    for i in range(60):
+        text += f"line {i}\n\n"
+        bubble.set_text(text)
+        qtbot.waitUntil(lambda: bar.maximum() > 0 or i < 20, timeout=2000)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() and bar.maximum() > 0, timeout=2000)
+    bar.setValue(0)  # the person scrolls up to read
+    assert not view.following
+    for i in range(60, 80):
+        text += f"line {i}\n\n"
+        bubble.set_text(text)
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    assert bar.value() == 0
+    bar.setValue(bar.maximum())  # back at the bottom: following again
+    assert view.following
