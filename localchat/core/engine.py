@@ -78,6 +78,30 @@ class ModelInfo:
     load_s: float
 
 
+_llama_log_callback = None  # kept alive: llama.cpp holds a pointer to it
+
+
+def _route_llama_logs() -> None:
+    """Send llama.cpp's own messages to our log file instead of the terminal."""
+    global _llama_log_callback
+    if _llama_log_callback is not None:
+        return
+    import ctypes
+
+    import llama_cpp
+
+    native = logging.getLogger("localchat.llama_cpp")
+    levels = {2: logging.WARNING, 3: logging.ERROR}
+
+    @llama_cpp.llama_log_callback
+    def callback(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+        if level in levels:
+            native.log(levels[level], "%s", text.decode("utf-8", "replace").rstrip())
+
+    _llama_log_callback = callback
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+
 def default_threads() -> int:
     """Physical cores: llama.cpp's decode is bandwidth-bound and hyper-threads only add
     contention (bench/threads.py measures it)."""
@@ -142,6 +166,7 @@ class Engine:
 
         from llama_cpp import Llama
 
+        _route_llama_logs()
         started = time.perf_counter()
         try:
             llm = Llama(
