@@ -347,13 +347,6 @@ class _Handler(BaseHTTPRequestHandler):
         with open(hub_file.path, "rb") as fh:
             fh.seek(start)
             while pos < hub_file.size:
-                limit = min([hub_file.size, pos + _BLOCK] + [s for s in stop_at if s > pos])
-                block = fh.read(limit - pos)
-                if faults.corrupt and pos <= middle < pos + len(block):
-                    i = middle - pos
-                    block = block[:i] + bytes([block[i] ^ 0xFF]) + block[i + 1:]
-                self.wfile.write(block)
-                pos += len(block)
                 if drop is not None and pos >= start + drop:
                     self.wfile.flush()
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -365,3 +358,10 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 if hold is not None and pos == hold:
                     self.hub.wait_release()
+                limit = min([hub_file.size, pos + _BLOCK] + [s for s in stop_at if s > pos])
+                block = fh.read(limit - pos)
+                if faults.corrupt and pos <= middle < pos + len(block):
+                    i = middle - pos
+                    block = block[:i] + bytes([block[i] ^ 0xFF]) + block[i + 1:]
+                self.wfile.write(block)
+                pos += len(block)
