@@ -92,7 +92,7 @@ class ConversationNotFoundError(StoreError):
 
 
 class ConversationFileError(StoreError):
-    """A file given to import is not a conversation that localchat exported."""
+    """A conversation file that cannot be imported (not a localchat export) or written."""
 
 
 class DataDirError(LocalChatError):

@@ -355,6 +355,11 @@ class Store:
         messages = q.branch_window(self._conn, leaf, start, start + count)
         return BranchPage(conversation_id, messages, start, total)
 
+    def branch(self, conversation_id: int) -> tuple[StoredMessage, ...]:
+        """The whole current branch, first message first (for export; the window pages)."""
+        total = self.branch_page(conversation_id, count=1).total
+        return self.branch_page(conversation_id, start=0, count=max(total, 1)).messages
+
     def jump_to(self, message_id: int, count: int = PAGE_SIZE) -> BranchPage:
         """Show the branch through ``message_id`` (a search hit) and the page around it."""
         target = self.message(message_id)

@@ -109,7 +109,7 @@ def sampling_to_json(sampling: Sampling) -> str:
     return json.dumps(asdict(sampling), sort_keys=True)
 
 
-def _known(cls: type, raw: Any) -> dict:
+def known_fields(cls: type, raw: Any) -> dict:
     """Only the fields ``cls`` has: an older or newer localchat may have written others."""
     if not isinstance(raw, dict):
         return {}
@@ -119,7 +119,7 @@ def _known(cls: type, raw: Any) -> dict:
 
 def sampling_from_json(text: str | None) -> Sampling:
     try:
-        return Sampling(**_known(Sampling, json.loads(text or "{}")))
+        return Sampling(**known_fields(Sampling, json.loads(text or "{}")))
     except (ValueError, TypeError):
         return Sampling()
 
@@ -132,7 +132,7 @@ def stats_from_json(text: str | None) -> GenerationStats | None:
     if not text:
         return None
     try:
-        raw = _known(GenerationStats, json.loads(text))
+        raw = known_fields(GenerationStats, json.loads(text))
         return GenerationStats(**raw) if "stop_reason" in raw else None
     except (ValueError, TypeError):
         return None
