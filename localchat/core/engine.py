@@ -110,6 +110,17 @@ def default_threads() -> int:
     return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
 
 
+def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int) -> dict:
+    """The ``llama_cpp.Llama`` arguments the engine loads a model with (bench/ measures them)."""
+    return dict(
+        n_ctx=n_ctx,
+        n_threads=n_threads,
+        n_threads_batch=n_threads,
+        n_gpu_layers=n_gpu_layers,
+        swa_full=True,  # lets a new turn reuse the cache of sliding-window models
+    )
+
+
 def check_memory(facts: GGUFFacts, n_ctx: int, path: Path) -> None:
     """Refuse a model that cannot fit in memory at all, before llama.cpp tries."""
     import psutil
@@ -169,15 +180,8 @@ class Engine:
         _route_llama_logs()
         started = time.perf_counter()
         try:
-            llm = Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=n_threads,
-                n_threads_batch=n_threads,
-                n_gpu_layers=n_gpu_layers,
-                swa_full=True,  # lets a new turn reuse the cache of sliding-window models
-                verbose=False,
-            )
+            llm = Llama(model_path=str(path), verbose=False,
+                        **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers))
         except (ValueError, RuntimeError, OSError) as exc:
             log.warning("llama.cpp refused %s: %s", path, exc)
             raise ModelLoadError(
