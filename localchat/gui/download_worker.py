@@ -1,0 +1,274 @@
+"""The download queue seen from the GUI thread, and the widgets that show and steer downloads.
+
+``DownloadCenter`` owns nothing but a ``DownloadQueue`` (core): the queue's worker threads report
+events to it, it re-emits them as signals on the GUI thread. It outlives the Model Manager
+window, so closing that window never stops a download.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from localchat.core.downloads import (
+    DownloadEvent,
+    DownloadFailed,
+    DownloadFinished,
+    DownloadQueue,
+    DownloadSummary,
+    JobSnapshot,
+    JobState,
+    human_size,
+)
+from localchat.core.hub import RemoteFile
+
+
+class DownloadCenter(QObject):
+    """Signals for every download, on the GUI thread."""
+
+    event_received = Signal(object)  # a DownloadEvent
+    job_changed = Signal(str)  # the key of a job whose snapshot changed
+    summary_changed = Signal(object)  # DownloadSummary of all active downloads: the main window's indicator
+    installed = Signal(object)  # Path of a model that just got installed
+    failed = Signal(str, str)  # key, the message to show
+    _arrived = Signal(object)  # from the queue's threads to the GUI thread
+
+    def __init__(self, queue: DownloadQueue, parent: QObject | None = None):
+        super().__init__(parent)
+        self.queue = queue
+        self._arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = queue.subscribe(self._arrived.emit)
+
+    @Slot(object)
+    def _on_arrived(self, event: DownloadEvent) -> None:
+        self.event_received.emit(event)
+        self.job_changed.emit(event.key)
+        if isinstance(event, DownloadFinished):
+            self.installed.emit(event.path)
+        elif isinstance(event, DownloadFailed):
+            self.failed.emit(event.key, str(event.error))
+        self.summary_changed.emit(self.queue.summary())
+
+    # -- what the widgets call --------------------------------------------------------------------
+    def download(self, remotes: list[RemoteFile], model_id: str | None = None) -> None:
+        for remote in remotes:
+            self.queue.add(remote, model_id=model_id)
+            self.job_changed.emit(remote.key)
+
+    def pause(self, keys: list[str]) -> None:
+        for key in keys:
+            self.queue.pause(key)
+
+    def resume(self, keys: list[str]) -> None:
+        for key in keys:
+            self.queue.resume(key)
+
+    def cancel(self, keys: list[str]) -> None:
+        for key in keys:
+            self.queue.cancel(key)
+
+    def discard(self, keys: list[str]) -> None:
+        for key in keys:
+            self.queue.discard(key)
+            self.job_changed.emit(key)
+        self.summary_changed.emit(self.queue.summary())
+
+    def jobs(self) -> list[JobSnapshot]:
+        return self.queue.jobs()
+
+    def job(self, key: str) -> JobSnapshot | None:
+        return self.queue.job(key)
+
+    def summary(self) -> DownloadSummary:
+        return self.queue.summary()
+
+    def close(self) -> None:
+        """At app exit: pause everything; partial files resume at the next start."""
+        self._unsubscribe()
+        self.queue.close()
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def progress_text(downloaded: int, total: int | None, speed: float, eta: float | None) -> str:
+    text = human_size(downloaded) + (f" of {human_size(total)}" if total else "")
+    if speed > 0:
+        text += f" · {human_size(speed)}/s"
+    if eta is not None:
+        text += f" · {duration_text(eta)} left"
+    return text
+
+
+class Aggregate:
+    """Several jobs (the parts of a split model) shown as one."""
+
+    def __init__(self, snaps: list[JobSnapshot | None]):
+        present = [s for s in snaps if s is not None]
+        self.snaps = present
+        self.downloaded = sum(s.downloaded for s in present)
+        totals = [s.total for s in present]
+        self.total = None if not present or None in totals else sum(totals)
+        self.speed = sum(s.speed for s in present)
+        self.eta = ((self.total - self.downloaded) / self.speed) if self.speed > 0 and self.total else None
+        states = {s.state for s in present}
+        self.error = next((s.error for s in present if s.error is not None), None)
+        if not present:
+            self.state = None
+        elif JobState.FAILED in states:
+            self.state = JobState.FAILED
+        elif states & {JobState.RUNNING, JobState.QUEUED, JobState.VERIFYING}:
+            self.state = JobState.VERIFYING if states == {JobState.VERIFYING} else JobState.RUNNING
+        elif states == {JobState.FINISHED} and len(present) == len(snaps):
+            self.state = JobState.FINISHED
+        elif JobState.PAUSED in states:
+            self.state = JobState.PAUSED
+        elif JobState.CANCELLED in states:
+            self.state = JobState.CANCELLED
+        else:
+            self.state = JobState.PAUSED
+
+
+class DownloadControls(QWidget):
+    """Download / Pause / Resume / Cancel / Delete with a progress bar, for one model's files."""
+
+    delete_requested = Signal()  # "Delete" on an installed model: the owner asks and deletes
+
+    def __init__(self, center: DownloadCenter, remotes: list[RemoteFile], *, model_id: str | None = None,
+                 installed: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.center = center
+        self.remotes = remotes
+        self.keys = [r.key for r in remotes]
+        self.model_id = model_id
+        self.installed = installed
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.status = QLabel()
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons: dict[str, QPushButton] = {}
+        for name in ("Download", "Pause", "Resume", "Cancel", "Delete"):
+            button = QPushButton(name)
+            button.setObjectName(name.lower())
+            button.setAutoDefault(False)
+            self.buttons[name] = button
+        self.buttons["Download"].clicked.connect(self._on_download)
+        self.buttons["Pause"].clicked.connect(lambda: center.pause(self.keys))
+        self.buttons["Resume"].clicked.connect(lambda: center.resume(self.keys))
+        self.buttons["Cancel"].clicked.connect(lambda: center.cancel(self.keys))
+        self.buttons["Delete"].clicked.connect(self._on_delete)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.status, 2)
+        for button in self.buttons.values():
+            layout.addWidget(button)
+        center.job_changed.connect(self._on_job_changed)
+        self.refresh()
+
+    def _on_download(self) -> None:
+        self.center.download(self.remotes, self.model_id)
+
+    def _on_delete(self) -> None:
+        if self.installed:
+            self.delete_requested.emit()
+        else:  # a partial download: it goes, the installed files are not touched
+            self.center.discard(self.keys)
+
+    @Slot(str)
+    def _on_job_changed(self, key: str) -> None:
+        if key in self.keys:
+            self.refresh()
+
+    def set_installed(self, installed: bool) -> None:
+        self.installed = installed
+        self.refresh()
+
+    @property
+    def state(self) -> JobState | None:
+        return Aggregate([self.center.job(k) for k in self.keys]).state
+
+    def refresh(self) -> None:
+        agg = Aggregate([self.center.job(k) for k in self.keys])
+        state = agg.state
+        if state == JobState.FINISHED:
+            self.installed = True
+        if state is None:
+            shown = {"Delete"} if self.installed else {"Download"}
+        else:
+            shown = {JobState.RUNNING: {"Pause", "Cancel"}, JobState.VERIFYING: set(),
+                     JobState.FINISHED: {"Delete"}}.get(state, {"Resume", "Delete"})
+        for name, button in self.buttons.items():
+            button.setVisible(name in shown)
+        self.buttons["Resume"].setText("Retry" if state == JobState.FAILED else "Resume")
+        self.bar.setVisible(state in (JobState.RUNNING, JobState.VERIFYING, JobState.PAUSED,
+                                      JobState.CANCELLED, JobState.FAILED))
+        self.bar.setValue(int(1000 * agg.downloaded / agg.total) if agg.total else 0)
+        self.status.setText(self._status_text(agg))
+        self.status.setToolTip(str(agg.error) if agg.error else "")
+
+    def _status_text(self, agg: Aggregate) -> str:
+        state = agg.state
+        if state is None:
+            return "Installed" if self.installed else ""
+        if state == JobState.RUNNING:
+            if not agg.downloaded and all(s.state == JobState.QUEUED for s in agg.snaps):
+                return "Waiting (two downloads at a time)"
+            return progress_text(agg.downloaded, agg.total, agg.speed, agg.eta)
+        if state == JobState.VERIFYING:
+            return "Verifying…"
+        if state == JobState.FINISHED:
+            return "Installed" if self.installed else ""
+        if state == JobState.FAILED:
+            return agg.error.message if agg.error else "Failed"
+        kept = f"{human_size(agg.downloaded)} kept" if agg.downloaded else "nothing downloaded yet"
+        return f"{'Paused' if state == JobState.PAUSED else 'Cancelled'} ({kept})"
+
+
+class DownloadIndicator(QWidget):
+    """A small "2 downloads · 45 % · 12 MB/s" for a status bar; hidden when nothing downloads."""
+
+    clicked = Signal()
+
+    def __init__(self, center: DownloadCenter, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setMaximumWidth(120)
+        self.bar.setMaximumHeight(12)
+        self.bar.setTextVisible(False)
+        self.label = QLabel()
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Downloads: click to open the Model Manager")
+        center.summary_changed.connect(self.show_summary)
+        self.show_summary(center.summary())
+
+    @Slot(object)
+    def show_summary(self, summary: DownloadSummary) -> None:
+        self.setVisible(summary.active > 0)
+        fraction = summary.fraction
+        self.bar.setValue(int(1000 * fraction) if fraction is not None else 0)
+        parts = [f"{summary.active} download{'s' if summary.active != 1 else ''}"]
+        if fraction is not None:
+            parts.append(f"{100 * fraction:.0f} %")
+        if summary.speed > 0:
+            parts.append(f"{human_size(summary.speed)}/s")
+        self.label.setText(" · ".join(parts))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.clicked.emit()
+        super().mousePressEvent(event)

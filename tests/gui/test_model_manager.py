@@ -1,0 +1,239 @@
+"""The Model Manager window, with real downloads from the local Hub server."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from tests.hub_server import TOKEN, HubServer, sha256_of
+
+from localchat.core.downloads import DownloadQueue, JobState, RetryPolicy
+from localchat.core.hub import RemoteFile
+from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
+from localchat.gui.model_manager import CatalogRow, ModelManager
+
+REPO, FILE = "acme/Tiny-Chat-GGUF", "tiny-chat-Q4_K_M.gguf"
+T = 30_000  # ms: a bound for waits, never a delay
+
+
+@pytest.fixture
+def hub(tiny_model, tiny_base_model):
+    with HubServer() as server:
+        server.add_file(REPO, FILE, tiny_model, downloads=500, likes=1)
+        server.add_file(REPO, "tiny-chat-Q8_0.gguf", tiny_base_model)
+        server.add_file("bob/tiny-liked-GGUF", "liked-IQ4_XS.gguf", tiny_base_model, downloads=3, likes=40)
+        yield server
+
+
+def catalog_rows() -> list[CatalogRow]:
+    return [CatalogRow("tiny-chat", "Tiny Chat", "0.01B", "Q4_K_M", None, (RemoteFile(REPO, FILE),),
+                       recommended=True)]
+
+
+@pytest.fixture
+def center(data_paths, hub):
+    queue = DownloadQueue.for_paths(data_paths, endpoint=hub.endpoint, token=False, timeout=5,
+                                    retry=RetryPolicy(attempts=2, base_delay=0.01), progress_interval=0)
+    center = DownloadCenter(queue)
+    yield center
+    center.close()
+
+
+@pytest.fixture
+def manager(qtbot, center, hub):
+    window = ModelManager(center, catalog_rows=catalog_rows, endpoint=hub.endpoint)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "tiny-chat" in window.catalog.controls, timeout=T)
+    yield window
+    QThreadPool.globalInstance().waitForDone(T)  # no result may land on a deleted window
+    QApplication.processEvents()
+
+
+def click(qtbot, controls, name: str) -> None:
+    button = controls.buttons[name]
+    assert not button.isHidden(), f"{name} is hidden"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def shown(button) -> bool:
+    return not button.isHidden()
+
+
+def test_pause_and_resume_through_the_window(qtbot, manager, center, hub, data_paths):
+    served = hub.repos[REPO].files[FILE]
+    served.faults.hold_at = served.size // 2
+    manager.show()
+    controls = manager.recommended.controls["tiny-chat"]
+    assert shown(controls.buttons["Download"])
+
+    click(qtbot, controls, "Download")
+    key = RemoteFile(REPO, FILE).key
+    qtbot.waitUntil(lambda: (center.job(key).downloaded > 0
+                             and shown(controls.buttons["Pause"])), timeout=T)
+    click(qtbot, controls, "Pause")
+    hub.release()
+    qtbot.waitUntil(lambda: controls.state == JobState.PAUSED, timeout=T)
+    assert controls.status.text().startswith("Paused (")
+    assert shown(controls.buttons["Resume"]) and not shown(controls.buttons["Pause"])
+    assert not (data_paths.models / FILE).exists()
+
+    with qtbot.waitSignal(center.installed, timeout=T) as installed:
+        click(qtbot, controls, "Resume")
+    assert installed.args[0] == data_paths.models / FILE
+    assert sha256_of(data_paths.models / FILE) == served.sha256
+    assert hub.gets(served)[-1].range.startswith("bytes=")
+    qtbot.waitUntil(lambda: controls.status.text() == "Installed", timeout=T)
+    assert manager.catalog.controls["tiny-chat"].status.text() == "Installed"
+    qtbot.waitUntil(lambda: [m.path.name for m in manager.installed.models] == [FILE], timeout=T)
+
+
+def test_cancel_through_the_window_keeps_the_partial_and_discard_drops_it(qtbot, manager, center, hub, data_paths):
+    served = hub.repos[REPO].files[FILE]
+    served.faults.hold_at = served.size // 2
+    manager.show()
+    manager.tabs.setCurrentWidget(manager.catalog)
+    controls = manager.catalog.controls["tiny-chat"]
+    click(qtbot, controls, "Download")
+    key = RemoteFile(REPO, FILE).key
+    qtbot.waitUntil(lambda: center.job(key).downloaded > 0 and shown(controls.buttons["Cancel"]), timeout=T)
+    click(qtbot, controls, "Cancel")
+    hub.release()
+
+    qtbot.waitUntil(lambda: controls.state == JobState.CANCELLED, timeout=T)
+    assert controls.status.text().startswith("Cancelled (")
+    assert list(data_paths.downloads.glob("*.part"))
+    assert not manager.downloads.isHidden() and key in manager.downloads.rows
+    click(qtbot, controls, "Delete")
+    qtbot.waitUntil(lambda: shown(controls.buttons["Download"]), timeout=T)
+    assert not list(data_paths.downloads.glob("*.part"))
+    assert not list(data_paths.models.glob("*.gguf"))
+
+
+def test_closing_the_window_keeps_the_download_running(qtbot, manager, center, hub, data_paths):
+    served = hub.repos[REPO].files[FILE]
+    served.faults.hold_at = served.size // 2
+    indicator = DownloadIndicator(center)
+    qtbot.addWidget(indicator)
+    manager.show()
+    click(qtbot, manager.catalog.controls["tiny-chat"], "Download")
+    qtbot.waitUntil(lambda: not indicator.isHidden(), timeout=T)
+    assert indicator.label.text().startswith("1 download")
+
+    manager.close()
+    with qtbot.waitSignal(center.installed, timeout=T):
+        hub.release()
+    assert (data_paths.models / FILE).is_file()
+    qtbot.waitUntil(indicator.isHidden, timeout=T)
+
+
+def test_search_shows_gguf_repos_sorted_by_downloads_or_likes(qtbot, manager):
+    tab = manager.search
+    tab.query.setText("tiny")
+    with qtbot.waitSignal(tab.results_shown, timeout=T):
+        qtbot.mouseClick(tab.search_button, Qt.MouseButton.LeftButton)
+    assert tab.result_repos() == [REPO, "bob/tiny-liked-GGUF"]
+
+    with qtbot.waitSignal(tab.results_shown, timeout=T):
+        tab.sort.setCurrentText("Most liked")
+    assert tab.result_repos() == ["bob/tiny-liked-GGUF", REPO]
+
+
+def test_a_repo_lists_its_files_and_one_downloads_from_there(qtbot, manager, center, data_paths, hub):
+    tab = manager.search
+    with qtbot.waitSignal(tab.files_shown, timeout=T) as shown:
+        tab.open_repo(REPO)
+    assert shown.args == [REPO, 2]
+    rows = {tab.files.item(r, 0).text(): (tab.files.item(r, 1).text(), tab.files.item(r, 2).text())
+            for r in range(tab.files.rowCount())}
+    assert rows[FILE][0] == "Q4_K_M" and rows["tiny-chat-Q8_0.gguf"][0] == "Q8_0"
+    assert rows[FILE][1].endswith("KB") or rows[FILE][1].endswith("MB")
+
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, tab.controls["tiny-chat-Q8_0.gguf"], "Download")
+    assert sha256_of(data_paths.models / "tiny-chat-Q8_0.gguf") == \
+        hub.repos[REPO].files["tiny-chat-Q8_0.gguf"].sha256
+
+
+def test_a_gated_model_says_how_to_add_a_token_and_then_downloads(qtbot, manager, center, hub, data_paths):
+    hub.repos[REPO].gated = True
+    controls = manager.catalog.controls["tiny-chat"]
+    with qtbot.waitSignal(center.failed, timeout=T) as failed:
+        click(qtbot, controls, "Download")
+    assert "gated" in failed.args[1] and "HF_TOKEN" in failed.args[1]
+    qtbot.waitUntil(lambda: controls.state == JobState.FAILED, timeout=T)
+    assert "gated" in controls.status.text() and "HF_TOKEN" in controls.status.toolTip()
+    assert controls.buttons["Resume"].text() == "Retry"
+
+    with qtbot.waitSignal(manager.token_changed, timeout=T):
+        manager.set_token(TOKEN)
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, controls, "Resume")
+    assert (data_paths.models / FILE).is_file()
+
+
+def test_not_enough_disk_space_is_shown_in_the_row(qtbot, manager, center):
+    center.queue.disk_free = lambda path: 1
+    controls = manager.catalog.controls["tiny-chat"]
+    with qtbot.waitSignal(center.failed, timeout=T):
+        click(qtbot, controls, "Download")
+    qtbot.waitUntil(lambda: "Not enough disk space" in controls.status.text(), timeout=T)
+
+
+def test_installed_tab_lists_sideloaded_files_and_deletes_after_asking(qtbot, manager, center, data_paths,
+                                                                      tiny_model, monkeypatch):
+    shutil.copyfile(tiny_model, data_paths.models / "by-hand.gguf")
+    tab = manager.installed
+    with qtbot.waitSignal(tab.refreshed, timeout=T):
+        tab.refresh()
+    assert [m.name for m in tab.models] == ["by-hand"]
+    assert "sideloaded" in tab.table.item(0, 2).text()
+
+    tab.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    tab.delete_selected()
+    assert (data_paths.models / "by-hand.gguf").exists()
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.refreshed, timeout=T) as refreshed:
+        tab.delete_selected()
+    assert refreshed.args == [0]
+    assert not (data_paths.models / "by-hand.gguf").exists()
+
+
+def test_dropping_a_gguf_file_adds_it(qtbot, manager, data_paths, tiny_model, tmp_path):
+    source = tmp_path / "dropped.gguf"
+    shutil.copyfile(tiny_model, source)
+    tab = manager.installed
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(source))])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(tab.refreshed, timeout=T):
+        tab.dropEvent(event)
+    assert [m.name for m in tab.models] == ["dropped"]
+    assert tab.table.item(0, 2).text() == "local file"
+
+
+def test_dropping_something_that_is_not_a_model_says_why(qtbot, manager, data_paths, tmp_path):
+    bogus = tmp_path / "fake.gguf"
+    bogus.write_bytes(b"not a model")
+    tab = manager.installed
+    with qtbot.waitSignal(tab.message_shown, timeout=T,
+                          check_params_cb=lambda text: "not a GGUF" in text):
+        tab.import_files([bogus])
+    assert not list(data_paths.models.glob("*.gguf"))
+
+
+def test_deleting_from_the_catalog_row_asks_then_removes_the_file(qtbot, manager, center, data_paths, monkeypatch):
+    controls = manager.catalog.controls["tiny-chat"]
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, controls, "Download")
+    qtbot.waitUntil(lambda: shown(controls.buttons["Delete"]), timeout=T)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    click(qtbot, controls, "Delete")
+
+    qtbot.waitUntil(lambda: shown(controls.buttons["Download"]), timeout=T)
+    assert not (data_paths.models / FILE).exists()
