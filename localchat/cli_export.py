@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from localchat.core.export import FORMATS, export_conversation, import_json, write_export
+from localchat.core.export import FORMATS, export_conversation, import_file, write_export
 
 _SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
@@ -69,15 +69,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from localchat.core.errors import ConversationFileError
-
-    path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConversationFileError(f"{path} cannot be read: {getattr(exc, 'strerror', None) or exc}.",
-                                    "Check the file name.") from exc
     with _open_store(args) as store:
-        conv = import_json(store, text, source=str(path))
+        conv = import_file(store, Path(args.file))
         print(f"imported as conversation {conv.id}: {conv.display_title}")
     return 0

@@ -101,6 +101,17 @@ def import_json(store: Store, text: str, source: str = "the file") -> Conversati
     return store.insert_tree(conversation, messages)
 
 
+def import_file(store: Store, path: Path) -> Conversation:
+    """``import_json`` of a file, with a clear error when it cannot be read."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConversationFileError(f"{path} cannot be read: {getattr(exc, 'strerror', None) or exc}.",
+                                    "Check the file name; import a .json file that localchat "
+                                    "exported.") from exc
+    return import_json(store, text, source=Path(path).name)
+
+
 def _bad(source: str, why: str) -> ConversationFileError:
     return ConversationFileError(f"{source} cannot be imported: {why}.",
                                  "Import a .json file that localchat exported.")

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from localchat.core.date_groups import group_by_date
 from localchat.core.errors import LocalChatError
-from localchat.core.export import import_json, suggested_filename, write_export
+from localchat.core.export import import_file, suggested_filename, write_export
 from localchat.core.store import Store
 from localchat.core.store_records import Conversation, SearchHit, StoreChange
 
@@ -41,6 +41,7 @@ MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_DELAY_MS = 200
 UNDO_MS = 8000
+_FAILED = object()
 _EXPORT_FILTERS = {
     "Markdown, the branch shown (*.md)": "md",
     "Web page, the branch shown (*.html)": "html",
@@ -148,16 +149,23 @@ class ConversationSidebar(QWidget):
         self._undo_timer = QTimer(self, singleShot=True, interval=undo_ms)
         self._undo_timer.timeout.connect(self._finish_delete)
 
+    def _attempt(self, action: Callable, *args, **kwargs):
+        """``action(...)``, or ``_FAILED`` after telling the window why it failed."""
+        try:
+            return action(*args, **kwargs)
+        except LocalChatError as exc:
+            self.failed.emit(str(exc))
+            return _FAILED
+
     # -- the list ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the conversations shown (at least one page), keeping selection and scroll."""
         self._refresh_queued = False
         want = max(self._page_size, len(self._loaded))
-        try:
-            self._loaded = self.store.list_conversations(limit=want + 1)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        loaded = self._attempt(self.store.list_conversations, limit=want + 1)
+        if loaded is _FAILED:
             return
+        self._loaded = loaded
         self._more = len(self._loaded) > want
         self._loaded = self._loaded[:want]
         self._fill()
@@ -165,10 +173,9 @@ class ConversationSidebar(QWidget):
             self.run_search()
 
     def _load_more(self) -> None:
-        try:
-            page = self.store.list_conversations(limit=self._page_size + 1, offset=len(self._loaded))
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        page = self._attempt(self.store.list_conversations, limit=self._page_size + 1,
+                             offset=len(self._loaded))
+        if page is _FAILED:
             return
         self._more = len(page) > self._page_size
         self._loaded += page[:self._page_size]
@@ -270,20 +277,14 @@ class ConversationSidebar(QWidget):
         if not title:  # an empty title would show "New chat": keep the old one
             self._fill()
             return
-        try:
-            self.store.rename_conversation(cid, title)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        if self._attempt(self.store.rename_conversation, cid, title) is _FAILED:
             self._fill()
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Hide it now and offer Undo for a few seconds; then it is purged."""
         self._finish_delete()  # one undo at a time: an earlier delete becomes final
         title = next((c.display_title for c in self._loaded if c.id == conversation_id), "")
-        try:
-            self.store.delete_conversation(conversation_id)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        if self._attempt(self.store.delete_conversation, conversation_id) is _FAILED:
             return
         self._pending_delete = conversation_id
         if self._selected == conversation_id:
@@ -300,12 +301,7 @@ class ConversationSidebar(QWidget):
         self.undo_bar.hide()
         if cid is None:
             return
-        try:
-            restored = self.store.restore_conversation(cid)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
-            return
-        if restored:
+        if self._attempt(self.store.restore_conversation, cid) is True:
             self.refresh()
             self.conversation_restored.emit(cid)
 
@@ -338,10 +334,8 @@ class ConversationSidebar(QWidget):
         text = self.search_box.text()
         if not text.strip():
             return
-        try:
-            hits = self.store.search(text)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        hits = self._attempt(self.store.search, text)
+        if hits is _FAILED:
             return
         self.results_list.clear()
         for hit in hits:
@@ -398,10 +392,8 @@ class ConversationSidebar(QWidget):
 
     def export_conversation(self, conversation_id: int) -> Path | None:
         """Ask where, then write the conversation as Markdown, HTML or JSON."""
-        try:
-            conv = self.store.conversation(conversation_id)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        conv = self._attempt(self.store.conversation, conversation_id)
+        if conv is _FAILED:
             return None
         start = str(Path.home() / suggested_filename(conv, "md"))
         path, chosen = QFileDialog.getSaveFileName(self, "Export conversation", start,
@@ -413,11 +405,8 @@ class ConversationSidebar(QWidget):
             target.suffix.lower()) or _EXPORT_FILTERS.get(chosen, "md")
         if not target.suffix:
             target = target.with_suffix(f".{fmt}")
-        try:
-            return write_export(self.store, conversation_id, fmt, target)
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
-            return None
+        written = self._attempt(write_export, self.store, conversation_id, fmt, target)
+        return None if written is _FAILED else written
 
     def import_conversation(self) -> int | None:
         """Ask for an exported JSON file and add it as a new conversation, then select it."""
@@ -425,14 +414,8 @@ class ConversationSidebar(QWidget):
                                               "localchat conversation (*.json)")
         if not path:
             return None
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-            conv = import_json(self.store, text, source=Path(path).name)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.failed.emit(f"{Path(path).name} cannot be read: {exc}.")
-            return None
-        except LocalChatError as exc:
-            self.failed.emit(str(exc))
+        conv = self._attempt(import_file, self.store, Path(path))
+        if conv is _FAILED:
             return None
         self.refresh()
         self.select_conversation(conv.id)
