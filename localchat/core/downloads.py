@@ -281,7 +281,7 @@ class DownloadJob:
                            self.total, self.speed, self.eta, self.error, self.path)
 
     def discard_partial(self) -> None:
-        for path in (self.partial_path, self._sidecar):
+        for path in (self.partial_path, self._sidecar, Path(f"{self.partial_path}.lock")):
             path.unlink(missing_ok=True)
         self.downloaded = 0
 
@@ -309,7 +309,7 @@ class DownloadJob:
 
         q = self._queue
         q.downloads_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.partial_path) + ".lock")
+        lock = FileLock(f"{self.partial_path}.lock")
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -339,7 +339,8 @@ class DownloadJob:
                 self._digest.close()
                 self._digest = None
             lock.release()
-            Path(lock.lock_file).unlink(missing_ok=True)
+            if not self.partial_path.exists():  # nothing left to guard
+                Path(lock.lock_file).unlink(missing_ok=True)
 
     def _failed(self, error: LocalChatError) -> DownloadFailed:
         log.warning("download of %s failed: %s", self.key, error.message)

@@ -150,7 +150,10 @@ def resolve(remote: RemoteFile, *, endpoint: str | None = None, token: str | Non
         meta = get_hf_file_metadata(url, token=token, endpoint=endpoint, headers=_headers(token),
                                     timeout=timeout or hf_constants.HF_HUB_ETAG_TIMEOUT)
     except Exception as exc:
-        raise _translated(exc, remote) from exc
+        mapped = hub_error(exc, remote.repo_id, remote.filename)
+        if mapped is None:
+            raise  # transient: the caller retries
+        raise mapped from exc
     if not meta.commit_hash or not meta.etag:
         raise DownloadError(
             f"The server at {endpoint or hf_constants.ENDPOINT} did not answer like Hugging Face.",
@@ -172,11 +175,6 @@ def resolve(remote: RemoteFile, *, endpoint: str | None = None, token: str | Non
         )
     return ResolvedFile(remote, meta.location, meta.commit_hash,
                         (remote.sha256 or "").lower() or hub_sha, meta.size or remote.size)
-
-
-def _translated(exc: Exception, remote: RemoteFile | None) -> Exception:
-    mapped = hub_error(exc, remote.repo_id if remote else None, remote.filename if remote else None)
-    return mapped if mapped is not None else exc
 
 
 def hub_error(exc: BaseException, repo_id: str | None = None,

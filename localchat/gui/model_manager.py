@@ -282,7 +282,7 @@ class ModelManager(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self.downloads, 1)
-        center.installed.connect(lambda _path: self.refresh_installed())
+        center.installed.connect(self._on_installed)
         self.refresh_catalog()
         self.installed.refresh()
 
@@ -310,6 +310,9 @@ class ModelManager(QWidget):
 
     def refresh_installed(self) -> None:
         self.installed.refresh()
+
+    def _on_installed(self, _path) -> None:
+        self.refresh_installed()
 
     # -- deleting and the token -------------------------------------------------------------------
     def _on_delete_requested(self, controls: DownloadControls) -> None:
