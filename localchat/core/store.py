@@ -281,13 +281,13 @@ class Store:
 
     @_guarded
     def begin_reply(self, conversation_id: int, *, model: str | None = None,
-                    parent_id: int | None = None, clock: Callable[[], float] = time.monotonic,
-                    ) -> ReplyWriter:
-        """An empty assistant message after ``parent_id`` (default: the current leaf), saved at
-        once and shown as the current branch; stream into the returned writer."""
+                    parent_id=_UNSET, clock: Callable[[], float] = time.monotonic) -> ReplyWriter:
+        """An empty assistant message after ``parent_id`` (default: the current leaf; None: a
+        first message), saved at once and shown as the current branch; stream into the returned
+        writer."""
         with self._transaction() as db:
             conv = self._require(db, conversation_id)
-            parent = conv["current_leaf_id"] if parent_id is None else parent_id
+            parent = conv["current_leaf_id"] if parent_id is _UNSET else parent_id
             mid = self._insert(db, conversation_id, parent, ASSISTANT, "", model=model, partial=True)
             if model:
                 db.execute("UPDATE conversations SET model = ? WHERE id = ?", (model, conversation_id))

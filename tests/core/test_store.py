@@ -105,6 +105,15 @@ def test_regenerating_adds_a_sibling_reply_that_does_not_see_the_old_one(store):
     assert shown(store, conv.id) == ["Say hi.", "Hi."]
 
 
+def test_a_greeting_that_opens_a_conversation_regenerates_beside_itself(store):
+    conv = store.create_conversation()
+    greeting = reply(store, conv.id, "Hello! How can I help?")
+    again = store.regenerate(greeting)
+    again.finish()
+    assert store.siblings(greeting) == (greeting, again.message_id)
+    assert store.message(again.message_id).parent_id is None
+
+
 def test_switching_to_a_branch_shows_its_most_recent_continuation(store, clock):
     conv = store.create_conversation()
     root = store.add_user_message(conv.id, "Q1")
