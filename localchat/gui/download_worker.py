@@ -64,6 +64,7 @@ class DownloadCenter(QObject):
             self.queue.resume(key)
 
     def cancel(self, keys: list[str]) -> None:
+        """Stop; the partial files stay, so downloading again resumes."""
         for key in keys:
             self.queue.cancel(key)
 

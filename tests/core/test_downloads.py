@@ -91,6 +91,15 @@ def download(queue: DownloadQueue, remote: RemoteFile = RemoteFile(REPO, FILE)):
     return queue.wait(remote.key, timeout=WAIT)
 
 
+def start_held(queue: DownloadQueue, served) -> str:
+    """Start REPO/FILE with the server holding it in the middle; returns once bytes arrived."""
+    served.faults.hold_at = served.size // 2
+    rec = Recorder(queue)
+    key = queue.add(RemoteFile(REPO, FILE)).key
+    rec.wait_for(lambda e: isinstance(e, DownloadProgress) and e.downloaded > 0)
+    return key
+
+
 def assert_nothing_installed(data_paths):
     assert not list(data_paths.models.glob("*.gguf"))
 
@@ -248,13 +257,11 @@ def test_not_enough_disk_space_is_refused_before_starting(make_queue, served, hu
 
 
 def test_enough_disk_space_counts_the_partial_already_there(make_queue, served, hub, data_paths):
-    served.faults.hold_at = served.size // 2
     queue = make_queue()
-    queue.add(RemoteFile(REPO, FILE))
-    Recorder(queue).wait_for(lambda e: isinstance(e, DownloadProgress) and e.downloaded > 0)
-    queue.pause(RemoteFile(REPO, FILE).key)
+    key = start_held(queue, served)
+    queue.pause(key)
     hub.release()
-    paused = queue.wait(RemoteFile(REPO, FILE).key, timeout=WAIT)
+    paused = queue.wait(key, timeout=WAIT)
     assert paused.state == JobState.PAUSED and paused.downloaded > 0
 
     # room for the rest but not for the whole file: the resume is allowed
@@ -284,11 +291,9 @@ def test_offline_mode_of_huggingface_hub_is_honoured(make_queue, served, hub, mo
 
 
 def test_pause_keeps_the_partial_and_resume_continues_with_range(make_queue, served, hub, data_paths):
-    served.faults.hold_at = served.size // 2
     queue = make_queue()
     rec = Recorder(queue)
-    key = queue.add(RemoteFile(REPO, FILE)).key
-    rec.wait_for(lambda e: isinstance(e, DownloadProgress) and e.downloaded > 0)
+    key = start_held(queue, served)
     queue.pause(key)
     hub.release()
     paused = queue.wait(key, timeout=WAIT)
@@ -307,11 +312,9 @@ def test_pause_keeps_the_partial_and_resume_continues_with_range(make_queue, ser
 
 
 def test_cancel_keeps_the_partial_and_discard_deletes_it(make_queue, served, hub, data_paths):
-    served.faults.hold_at = served.size // 2
     queue = make_queue()
     rec = Recorder(queue)
-    key = queue.add(RemoteFile(REPO, FILE)).key
-    rec.wait_for(lambda e: isinstance(e, DownloadProgress) and e.downloaded > 0)
+    key = start_held(queue, served)
     queue.cancel(key)
     hub.release()
     cancelled = queue.wait(key, timeout=WAIT)
@@ -325,11 +328,8 @@ def test_cancel_keeps_the_partial_and_discard_deletes_it(make_queue, served, hub
 
 
 def test_partials_of_an_earlier_run_come_back_paused(make_queue, served, hub, data_paths):
-    served.faults.hold_at = served.size // 2
     first = make_queue()
-    rec = Recorder(first)
-    key = first.add(RemoteFile(REPO, FILE)).key
-    rec.wait_for(lambda e: isinstance(e, DownloadProgress) and e.downloaded > 0)
+    key = start_held(first, served)
     first.close(timeout=0)
     hub.release()
     stopped = first.wait(key, timeout=WAIT)
@@ -391,11 +391,8 @@ def test_same_name_from_another_repo_is_installed_beside_it(make_queue, served, 
 
 
 def test_a_second_queue_cannot_write_the_same_partial(make_queue, served, hub):
-    served.faults.hold_at = served.size // 2
     first = make_queue()
-    rec = Recorder(first)
-    key = first.add(RemoteFile(REPO, FILE)).key
-    rec.wait_for(lambda e: isinstance(e, DownloadProgress) and e.downloaded > 0)
+    key = start_held(first, served)
 
     other = download(make_queue())
     assert other.state == JobState.FAILED
