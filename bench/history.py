@@ -118,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
 
-    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="localchat-bench-"))
+    if args.keep:
+        return measure(Path(args.keep), args.repeat)
+    with tempfile.TemporaryDirectory(prefix="localchat-history-bench-") as folder:
+        return measure(Path(folder), args.repeat)
+
+
+def measure(folder: Path, repeat: int) -> int:
     database = folder / "conversations.sqlite3"
     if not database.exists():
         t = time.perf_counter()
@@ -156,13 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'operation':<52} {'first':>8} {'median':>8} {'max':>8}  {'median/target':>13}")
     worst = 0.0
     for name, fn in rows:
-        first, median, most = timed(fn, args.repeat)
+        first, median, most = timed(fn, repeat)
         ratio = median / TARGET_MS
         worst = max(worst, first / TARGET_MS)
         print(f"{name:<52} {first:>6.1f}ms {median:>6.1f}ms {most:>6.1f}ms  {ratio:>12.3f}x")
     store.close()
-    print(f"\ntarget: {TARGET_MS:.0f} ms each; slowest first call at {worst:.2f}x of it; "
-          f"database in {folder}")
+    print(f"\ntarget: {TARGET_MS:.0f} ms each; slowest first call at {worst:.2f}x of it")
     return 0
 
 
