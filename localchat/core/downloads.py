@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 DISK_MARGIN = 256 * 1024 * 1024  # left free after a download: the system needs room too
 MAX_ACTIVE = 2
-_HASH_QUEUE = 64  # chunks waiting to be hashed (64 KiB each): the hash never lags far behind
+_HASH_BATCH = 1 << 20  # bytes handed to the hashing thread at a time
+_HASH_QUEUE = 16  # batches waiting to be hashed: the hash never lags far behind
 
 
 class JobState(str, Enum):
@@ -183,13 +184,16 @@ class _ShortRead(ConnectionError):
 
 
 class _StreamingHash:
-    """sha256 of a growing file on its own thread: hashing overlaps the network."""
+    """sha256 of a growing file on its own thread: hashing overlaps the network.
+
+    Chunks go over in batches of about 1 MiB, so the hand-over costs little next to the hash."""
 
     def __init__(self, prefix: Path, prefix_len: int):
         self._hash = hashlib.sha256()
         self._queue: queue_module.Queue = queue_module.Queue(maxsize=_HASH_QUEUE)
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         self._error: BaseException | None = None
-        self.consumed = prefix_len
         self._thread = threading.Thread(target=self._work, args=(prefix, prefix_len),
                                         daemon=True, name="download-hash")
         self._thread.start()
@@ -200,21 +204,25 @@ class _StreamingHash:
                 with open(prefix, "rb") as fh:
                     left = prefix_len
                     while left:
-                        block = fh.read(min(1 << 20, left))
+                        block = fh.read(min(_HASH_BATCH, left))
                         if not block:
                             raise OSError(f"{prefix} is shorter than it was")
                         self._hash.update(block)
                         left -= len(block)
-            while (block := self._queue.get()) is not None:
-                self._hash.update(block)
+            while (batch := self._queue.get()) is not None:
+                for block in batch:
+                    self._hash.update(block)
         except BaseException as exc:  # kept for hexdigest(): the download thread reports it
             self._error = exc
             while self._queue.get() is not None:
                 pass
 
     def feed(self, data: bytes) -> None:
-        self._queue.put(data)
-        self.consumed += len(data)
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= _HASH_BATCH:
+            self._queue.put(self._pending)
+            self._pending, self._pending_bytes = [], 0
 
     def hexdigest(self) -> str:
         self.close()
@@ -224,6 +232,9 @@ class _StreamingHash:
 
     def close(self) -> None:
         if self._thread.is_alive():
+            if self._pending:
+                self._queue.put(self._pending)
+                self._pending, self._pending_bytes = [], 0
             self._queue.put(None)
             self._thread.join()
 
