@@ -180,6 +180,7 @@ class ChatView(QScrollArea):
     regenerate_requested = Signal(object)
     sibling_requested = Signal(object, int)
     copied = Signal(str)
+    earlier_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -195,6 +196,10 @@ class ChatView(QScrollArea):
         self.notice.setStyleSheet("background-color: #fff3cd; color: #5c4400; padding: 6px;")
         self.notice.hide()
         self._column.addWidget(self.notice)
+        self.earlier_button = QPushButton("Show earlier messages")
+        self.earlier_button.clicked.connect(self.earlier_requested)
+        self.earlier_button.hide()
+        self._column.addWidget(self.earlier_button)
         self._column.addStretch(1)
         self.setWidget(self._content)
         self.bubbles: list[MessageBubble] = []
@@ -207,6 +212,9 @@ class ChatView(QScrollArea):
     def set_notice(self, text: str | None) -> None:
         self.notice.setText(text or "")
         self.notice.setVisible(bool(text))
+
+    def set_earlier_available(self, available: bool) -> None:
+        self.earlier_button.setVisible(available)
 
     def set_messages(self, items: list[MessageItem]) -> None:
         for bubble in self.bubbles:

@@ -5,27 +5,34 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
-    QToolBar, QVBoxLayout, QWidget,
+    QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
+    QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
 
 from localchat import __version__
-from localchat.core.chat import ASSISTANT, USER, Message, Sampling
+from localchat.core.chat import Message, Sampling
 from localchat.core.demo import install_demo_model
 from localchat.core.engine import GenerationStats, ModelInfo
+from localchat.core.errors import LocalChatError
 from localchat.core.paths import DataPaths
 from localchat.core.settings import Settings, load_settings, save_settings
+from localchat.core.store import Store
+from localchat.core.store_records import BranchPage, Conversation, StoredMessage
+from localchat.core.store_reply import ReplyWriter
 from localchat.gui.background import run_in_background
 from localchat.gui.chat_view import ChatView, MessageItem
 from localchat.gui.composer import Composer
+from localchat.gui.conversation_settings import ConversationSettings
 from localchat.gui.inference_worker import InferenceThread, LoadRequest
+from localchat.gui.sidebar import ConversationSidebar
 
 log = logging.getLogger(__name__)
 
 OPEN_FILE_ITEM = "Open GGUF file…"
+PAGE = 50  # messages of a branch shown at once; "Show earlier" adds more
 
 
 def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
@@ -57,15 +64,38 @@ class MainWindow(QMainWindow):
         self.worker = self.inference.worker
         self.model_info: ModelInfo | None = None
         self.generating = False
-        self.messages: list[Message] = []
         self.sampling = Sampling()
+        self.system_prompt = ""
+        self.conversation: Conversation | None = None
+        self._writer: ReplyWriter | None = None
+        self._page_count = PAGE
         self._reply_text = ""
+        self._save_timer = QTimer(self, interval=1000)  # a stalled stream still gets saved
+        self._save_timer.timeout.connect(self._save_partial_reply)
+        self.store, store_problem = self._open_store(paths)
         self._install_demo = install_demo
         self._known_models: list[Path] = []
 
         self._build_ui()
         self._connect_worker()
+        if store_problem:
+            self.show_error(store_problem)
+        elif self.store.recovery:
+            self.show_error(self.store.recovery)
+        self._open_initial_conversation()
         self.refresh_models()
+
+    @staticmethod
+    def _open_store(paths: DataPaths) -> tuple[Store, str | None]:
+        """The history; if it cannot be opened where it belongs, a temporary one, and why."""
+        try:
+            return Store.open(paths.database), None
+        except LocalChatError as exc:
+            import tempfile
+
+            log.error("history unavailable: %s", exc)
+            fallback = Path(tempfile.mkdtemp(prefix="localchat-history-")) / "history.sqlite3"
+            return Store.open(fallback), f"{exc}\nThis session's chats will not be kept."
 
     # -- layout --------------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -82,6 +112,7 @@ class MainWindow(QMainWindow):
         self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_chat_action.triggered.connect(self.new_chat)
         toolbar.addAction(self.new_chat_action)
+        self.new_chat_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         self.error_banner = QLabel()
         self.error_banner.setObjectName("error")
@@ -99,6 +130,8 @@ class MainWindow(QMainWindow):
         self.chat_view = ChatView()
         self.chat_view.edit_submitted.connect(self._on_edit_submitted)
         self.chat_view.regenerate_requested.connect(self._on_regenerate_requested)
+        self.chat_view.sibling_requested.connect(self._on_sibling_requested)
+        self.chat_view.earlier_requested.connect(self._on_earlier_requested)
         self.composer = Composer()
         self.composer.send_requested.connect(self.send)
         self.composer.stop_requested.connect(self.stop)
@@ -110,7 +143,27 @@ class MainWindow(QMainWindow):
         column.addWidget(self._error_row)
         column.addWidget(self.chat_view, 1)
         column.addWidget(self.composer)
-        self.setCentralWidget(self.chat_column)
+
+        self.sidebar = ConversationSidebar(self.store, new_chat_action=self.new_chat_action)
+        self.sidebar.conversation_selected.connect(self.open_conversation)
+        self.sidebar.message_chosen.connect(self._on_search_hit)
+        self.sidebar.conversation_deleted.connect(self._on_conversation_deleted)
+        self.sidebar.failed.connect(self.show_error)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.chat_column)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 760])
+        self.setCentralWidget(splitter)
+
+        self.conversation_settings = ConversationSettings()
+        self.conversation_settings.changed.connect(self._on_conversation_settings_changed)
+        self.settings_dock = QDockWidget("Conversation settings", self)
+        self.settings_dock.setObjectName("conversation-settings")
+        self.settings_dock.setWidget(self.conversation_settings)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.settings_dock)
+        self.settings_dock.hide()
+        toolbar.addAction(self.settings_dock.toggleViewAction())
 
         status = self.statusBar()
         self.model_status = QLabel("No model loaded")
@@ -237,12 +290,110 @@ class MainWindow(QMainWindow):
         self.error_banner.setText(message or "")
         self._error_row.setVisible(bool(message))
 
+    # -- conversations (the history lives in the store; the view shows the current branch) ----
+    @property
+    def messages(self) -> list[Message]:
+        """The current branch as chat messages (no system prompt)."""
+        if self.conversation is None:
+            return []
+        return [m.as_chat() for m in self.store.branch(self.conversation.id)]
+
+    def _open_initial_conversation(self) -> None:
+        wanted = self.settings.last_conversation_id
+        conversation = None
+        try:
+            if wanted is not None:
+                try:
+                    conversation = self.store.conversation(wanted)
+                except LocalChatError:
+                    conversation = None
+            conversation = conversation or self.store.last_conversation()
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+        if conversation is not None:
+            self.open_conversation(conversation.id)
+        else:
+            self.conversation_settings.set_values(self.system_prompt, self.sampling)
+
+    @Slot(int)
+    def open_conversation(self, conversation_id: int, page: BranchPage | None = None) -> None:
+        if self.conversation is not None and self.conversation.id == conversation_id and page is None:
+            return
+        if self.generating:
+            self.show_error("Stop the current reply before opening another conversation.")
+            self.sidebar.select_conversation(self.conversation.id if self.conversation else None)
+            return
+        try:
+            self.conversation = self.store.conversation(conversation_id)
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self.sampling = self.conversation.sampling
+        self.system_prompt = self.conversation.system_prompt
+        self.conversation_settings.set_values(self.system_prompt, self.sampling)
+        self._page_count = PAGE
+        self._show_branch(page)
+        self.sidebar.select_conversation(conversation_id)
+        self.settings = self.settings.with_(last_conversation_id=conversation_id)
+
     def new_chat(self) -> None:
         if self.generating:
             self.stop()
             return
-        self.messages = []
+        self.conversation = None
         self.chat_view.set_messages([])
+        self.chat_view.set_earlier_available(False)
+        self.sidebar.select_conversation(None)
+        self.composer.input.setFocus()
+
+    def _show_branch(self, page=None) -> None:
+        if self.conversation is None:
+            self.chat_view.set_messages([])
+            return
+        try:
+            page = page or self.store.branch_page(self.conversation.id, count=self._page_count)
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self.chat_view.set_messages([self._item(m) for m in page.messages])
+        self.chat_view.set_earlier_available(page.has_earlier)
+
+    @staticmethod
+    def _item(m: StoredMessage) -> MessageItem:
+        stats = m.stats.summary if m.stats and m.stats.stop_reason != "error" else ""
+        if m.partial and not stats:
+            stats = "interrupted"
+        return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count)
+
+    @Slot()
+    def _on_earlier_requested(self) -> None:
+        self._page_count += PAGE
+        self._show_branch()
+
+    @Slot(int, int)
+    def _on_search_hit(self, conversation_id: int, message_id: int) -> None:
+        try:
+            page = self.store.jump_to(message_id)
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self.open_conversation(conversation_id, page)
+        self.chat_view.scroll_to_key(message_id)
+
+    @Slot(int)
+    def _on_conversation_deleted(self, conversation_id: int) -> None:
+        if self.conversation is not None and self.conversation.id == conversation_id:
+            self.new_chat()
+
+    @Slot(str, object)
+    def _on_conversation_settings_changed(self, system_prompt: str, sampling: Sampling) -> None:
+        self.system_prompt, self.sampling = system_prompt, sampling
+        if self.conversation is not None:
+            try:
+                self.conversation = self.store.update_conversation(
+                    self.conversation.id, system_prompt=system_prompt, sampling=sampling)
+            except LocalChatError as exc:
+                self.show_error(str(exc))
 
     @Slot(str)
     def send(self, text: str) -> None:
@@ -251,28 +402,51 @@ class MainWindow(QMainWindow):
         if self.model_info is None:
             self.show_error("Load a model before sending a message.")
             return
-        self.messages.append(Message(USER, text))
-        self.chat_view.append_message(MessageItem(len(self.messages) - 1, USER, text))
-        self._start_reply()
+        try:
+            if self.conversation is None:
+                self.conversation = self.store.create_conversation(
+                    model=self.model_info.name, system_prompt=self.system_prompt, sampling=self.sampling)
+                self.settings = self.settings.with_(last_conversation_id=self.conversation.id)
+            self.store.add_user_message(self.conversation.id, text)
+            writer = self.store.begin_reply(self.conversation.id, model=self.model_info.name)
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self.sidebar.select_conversation(self.conversation.id)
+        self._start_reply(writer)
 
-    def _start_reply(self) -> None:
+    def _start_reply(self, writer: ReplyWriter) -> None:
+        self._writer = writer
         self.generating = True
         self._reply_text = ""
         self.show_error(None)
-        self.chat_view.append_message(MessageItem(len(self.messages), ASSISTANT, ""))
+        self._show_branch()
         self.chat_view.set_actions_enabled(False)
         self.composer.set_generating(True)
         self.stats_label.setText("Generating…")
-        self.worker.generate_requested.emit(list(self.messages), self.sampling)
+        self._save_timer.start()
+        self.worker.generate_requested.emit(writer.prompt_messages(), self.sampling)
 
     @Slot()
     def stop(self) -> None:
         if self.generating:
             self.worker.cancel()
 
+    def _save_partial_reply(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.save()
+            except LocalChatError as exc:
+                self.show_error(str(exc))
+
     @Slot(str)
     def _on_token_received(self, text: str) -> None:
         self._reply_text += text
+        if self._writer is not None:
+            try:
+                self._writer.append(text)
+            except LocalChatError as exc:
+                self.show_error(str(exc))
         bubble = self.chat_view.last_bubble()
         if bubble is not None:
             bubble.set_text(self._reply_text)
@@ -281,11 +455,17 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_finished(self, stats: GenerationStats) -> None:
         self.generating = False
-        if self._reply_text:
-            self.messages.append(Message(ASSISTANT, self._reply_text))
+        self._save_timer.stop()
+        writer, self._writer = self._writer, None
         bubble = self.chat_view.last_bubble()
-        if bubble is not None:
-            bubble.set_stats(stats.summary if stats.stop_reason != "error" else "")
+        if writer is not None:
+            try:
+                saved = writer.finish(stats)
+            except LocalChatError as exc:
+                self.show_error(str(exc))
+            else:
+                if bubble is not None and bubble.item.key == saved.id:
+                    bubble.update_item(self._item(saved))  # no rebuild: the scroll stays put
         if stats.error:
             self.show_error(stats.error)
         self.stats_label.setText(stats.summary if stats.stop_reason != "error" else "")
@@ -294,22 +474,47 @@ class MainWindow(QMainWindow):
         self.composer.input.setFocus()
         self.reply_finished.emit(stats)
 
-    def _on_edit_submitted(self, key: int, text: str) -> None:
+    def _model_name(self) -> str | None:
+        return self.model_info.name if self.model_info else None
+
+    def _can_act(self) -> bool:
+        if self.generating or self.conversation is None:
+            return False
+        if self.model_info is None:
+            self.show_error("Load a model first.")
+            return False
+        return True
+
+    def _on_edit_submitted(self, message_id: int, text: str) -> None:
+        if not self._can_act():
+            return
+        try:
+            self.store.edit_message(message_id, text)
+            writer = self.store.begin_reply(self.conversation.id, model=self._model_name())
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self._start_reply(writer)
+
+    def _on_regenerate_requested(self, message_id: int) -> None:
+        if not self._can_act():
+            return
+        try:
+            writer = self.store.regenerate(message_id, model=self._model_name())
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self._start_reply(writer)
+
+    def _on_sibling_requested(self, message_id: int, step: int) -> None:
         if self.generating:
             return
-        self.messages = self.messages[:key] + [Message(USER, text)]
-        self._rebuild_view()
-        self._start_reply()
-
-    def _on_regenerate_requested(self, key: int) -> None:
-        if self.generating:
+        try:
+            self.store.switch_sibling(message_id, step)
+        except LocalChatError as exc:
+            self.show_error(str(exc))
             return
-        self.messages = self.messages[:key]
-        self._rebuild_view()
-        self._start_reply()
-
-    def _rebuild_view(self) -> None:
-        self.chat_view.set_messages([MessageItem(i, m.role, m.content) for i, m in enumerate(self.messages)])
+        self._show_branch()
 
     # -- lifetime ------------------------------------------------------------------------------
     def _save_settings(self) -> None:
@@ -322,6 +527,10 @@ class MainWindow(QMainWindow):
         self.settings = self.settings.with_(window_geometry=bytes(self.saveGeometry().toBase64()).decode())
         self._save_settings()
         self.inference.stop()
+        if self._writer is not None:  # the reply was cut by the close: keep what it had
+            self._on_finished(GenerationStats("cancelled"))
+        self.sidebar.shutdown()
+        self.store.close()
         super().closeEvent(event)
 
     @staticmethod

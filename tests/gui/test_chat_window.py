@@ -185,3 +185,83 @@ def test_autoscroll_follows_until_the_person_scrolls_up(qtbot, window):
     assert bar.value() == 0
     bar.setValue(bar.maximum())  # back at the bottom: following again
     assert view.following
+
+
+# -- history ------------------------------------------------------------------------------------
+def test_conversation_is_kept_and_reopened_after_a_restart(qtbot, data_paths, tiny_model):
+    first = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(first)
+    load(qtbot, first, tiny_model)
+    first.sampling = first.sampling.with_(max_tokens=10)
+    send_and_wait(qtbot, first, "remember me")
+    before = [(m.role, m.content) for m in first.messages]
+    first.close()
+
+    second = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(second)
+    assert [(m.role, m.content) for m in second.messages] == before
+    assert [b.item.text for b in second.chat_view.bubbles] == [c for _, c in before]
+    listed = [second.sidebar.conversation_list.item(i).text()
+              for i in range(second.sidebar.conversation_list.count())]
+    assert any("remember me" in text for text in listed)
+    second.close()
+
+
+def test_regenerate_keeps_both_replies_as_branches(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=12, temperature=1.0)
+    send_and_wait(qtbot, window, "hello")
+    first_reply = window.messages[-1].content
+    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
+        window.chat_view.bubbles[1].regenerate_button.click()
+    second_reply = window.messages[-1].content
+    reply_bubble = window.chat_view.bubbles[1]
+    assert reply_bubble.branch_label.text() == "2/2" and reply_bubble.prev_button.isEnabled()
+    reply_bubble.prev_button.click()
+    assert window.chat_view.bubbles[1].item.text == first_reply
+    assert window.chat_view.bubbles[1].branch_label.text() == "1/2"
+    window.chat_view.bubbles[1].next_button.click()
+    assert window.chat_view.bubbles[1].item.text == second_reply
+
+
+def test_editing_a_question_branches_and_the_original_stays_reachable(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=6)
+    send_and_wait(qtbot, window, "original question")
+    bubble = window.chat_view.bubbles[0]
+    bubble.edit_button.click()
+    bubble.editor.setPlainText("edited question")
+    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
+        bubble.send_edit_button.click()
+    assert window.messages[0].content == "edited question"
+    assert window.chat_view.bubbles[0].branch_label.text() == "2/2"
+    window.chat_view.bubbles[0].prev_button.click()
+    assert [m.content for m in window.messages][0] == "original question"
+    assert len(window.messages) == 2  # the original's own reply came back with it
+
+
+def test_search_result_opens_the_conversation_at_the_message(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=4)
+    send_and_wait(qtbot, window, "zebra crossing")
+    window.new_chat()
+    send_and_wait(qtbot, window, "something else")
+    assert window.messages[0].content == "something else"
+    with qtbot.waitSignal(window.sidebar.search_finished, timeout=5_000):
+        window.sidebar.search_box.setText("zebra")
+    hit = window.sidebar.results_list.item(0)
+    window.sidebar.results_list.itemClicked.emit(hit)
+    assert window.messages[0].content == "zebra crossing"
+    assert window.chat_view.bubbles[0].item.text == "zebra crossing"
+
+
+def test_conversation_settings_apply_to_the_next_reply_and_are_saved(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    send_and_wait_tokens = 3
+    panel = window.conversation_settings
+    panel.max_tokens.setValue(send_and_wait_tokens)
+    panel.system_prompt.setPlainText("You are a pirate.")
+    stats = send_and_wait(qtbot, window, "hi")
+    assert stats.completion_tokens == 3
+    saved = window.store.conversation(window.conversation.id)
+    assert saved.system_prompt == "You are a pirate." and saved.sampling.max_tokens == 3
