@@ -11,11 +11,12 @@ from PySide6.QtWidgets import (
 )
 
 from localchat.core.downloads import human_size
+from localchat.core.fit import Badge, FitLevel
 from localchat.core.hub import HubGGUFFile, HubModel, list_gguf_files, search_models
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 
-JudgeFile = Callable[[HubGGUFFile], object]  # → a fit Badge (text, level, reason) or None
+JudgeFile = Callable[[HubGGUFFile], "Badge | None"]  # the fit of a file on the Hub, from its header
 SORTS = {"Most downloaded": "downloads", "Most liked": "likes"}
 
 
@@ -31,17 +32,17 @@ class NumberItem(QTableWidgetItem):
         return self.value < getattr(other, "value", 0)
 
 
-def badge_item(badge) -> QTableWidgetItem:
+BADGE_COLORS = {FitLevel.FITS: Qt.GlobalColor.darkGreen, FitLevel.TIGHT: Qt.GlobalColor.darkYellow,
+                FitLevel.TOO_BIG: Qt.GlobalColor.red}
+
+
+def badge_item(badge: Badge | None) -> QTableWidgetItem:
     """A fit badge cell: "Fits" / "Tight" / "Too big", the reason on hover."""
     if badge is None:
         return QTableWidgetItem("unknown")
     item = QTableWidgetItem(badge.text)
     item.setToolTip(badge.reason)
-    level = getattr(badge.level, "value", badge.level)
-    color = {"fits": Qt.GlobalColor.darkGreen, "tight": Qt.GlobalColor.darkYellow,
-             "too_big": Qt.GlobalColor.red}.get(level)
-    if color is not None:
-        item.setForeground(color)
+    item.setForeground(BADGE_COLORS[badge.level])
     return item
 
 

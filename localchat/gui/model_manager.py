@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from localchat.core.catalog import KINDS, Catalog, best_model, rank_models
 from localchat.core.downloads import JobState, human_size
+from localchat.core.fit import Badge, FitLevel
+from localchat.core.hardware import Hardware, detect_hardware
 from localchat.core.hub import RemoteFile
 from localchat.core.installed import InstalledModel
 from localchat.gui.background import run_in_background
@@ -36,9 +39,30 @@ class CatalogRow:
     quant: str
     size: int | None
     files: tuple[RemoteFile, ...]
-    badge: object | None = None  # a fit Badge: text, level, reason
+    badge: Badge | None = None  # fits / tight / too big, with the reason
     recommended: bool = False
     description: str = ""
+
+
+RECOMMENDED = 5  # at most this many models on the Recommended tab
+
+
+def catalog_rows(catalog: Catalog, hardware: Hardware) -> list[CatalogRow]:
+    """The catalog's models judged for ``hardware``, best first (chat models, then the rest);
+    the recommended ones are the best that fit with room to spare (else the best tight one)."""
+    ranked = [r for kind in KINDS for r in rank_models(catalog, hardware, kind=kind)]
+    chat = [r for r in ranked if r.entry.kind == "chat"]
+    picks = [r for r in chat if r.verdict.level is FitLevel.FITS][:RECOMMENDED]
+    if not picks and (best := best_model(chat)) is not None:
+        picks = [best]
+    chosen = {r.entry.id for r in picks}
+    rows = []
+    for r in ranked:
+        e = r.entry
+        remote = RemoteFile(e.file.repo_id, e.file.filename, e.file.revision, e.file.sha256, e.file.size_bytes)
+        rows.append(CatalogRow(e.id, e.name, f"{e.params_b:g}B", e.quant, e.size_bytes, (remote,),
+                               r.badge, e.id in chosen, f"{r.headline}\n{e.description}"))
+    return rows
 
 
 class CatalogTab(QWidget):
@@ -246,20 +270,22 @@ class DownloadsPanel(QWidget):
 class ModelManager(QWidget):
     """A top-level window. Construct once and keep it: ``show()`` to open, closing hides it.
 
-    ``catalog_rows`` runs off the GUI thread and returns the Recommended/Catalog rows (catalog
-    entries with their fit badges); ``judge_file`` gives the fit badge of a GGUF file on the Hub
-    (from its remote header), also off the GUI thread."""
+    ``catalog`` fills the Recommended and Catalog tabs, judged for ``hardware`` (detected off the
+    GUI thread when not given); ``judge_file`` gives the fit badge of a GGUF file on the Hub
+    (from its remote header), also called off the GUI thread."""
 
     token_changed = Signal(str)  # the Hugging Face token typed in: persist it in the settings
+    catalog_shown = Signal(int)  # rows on the Catalog tab
 
-    def __init__(self, center: DownloadCenter, *, catalog_rows: Callable[[], list[CatalogRow]] | None = None,
-                 judge_file: JudgeFile | None = None, endpoint: str | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
+                 hardware: Hardware | None = None, judge_file: JudgeFile | None = None,
+                 endpoint: str | None = None, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Model Manager")
         self.resize(1100, 720)
         self.center = center
-        self.catalog_rows = catalog_rows
+        self.catalog_source = catalog
+        self.hardware = hardware
         self.rows: list[CatalogRow] = []
         self.recommended = CatalogTab(center, recommended_only=True)
         self.catalog = CatalogTab(center, recommended_only=False)
@@ -288,25 +314,26 @@ class ModelManager(QWidget):
 
     # -- catalog ----------------------------------------------------------------------------------
     def refresh_catalog(self) -> None:
-        if self.catalog_rows is None:
+        if self.catalog_source is None:
             for tab in (self.recommended, self.catalog):
                 tab.show_error("The model catalog is not available.")
             return
-        inventory = self.center.queue.inventory
+        catalog, inventory = self.catalog_source, self.center.queue.inventory
 
-        def load() -> tuple[list[CatalogRow], set[str]]:
-            rows = self.catalog_rows()
+        def load() -> tuple[list[CatalogRow], set[str], Hardware]:
+            hardware = self.hardware or detect_hardware()
             installed = {f"{m.record.repo_id}/{m.record.repo_filename}" for m in inventory.scan()
                          if m.record and m.record.repo_id}
-            return rows, installed
+            return catalog_rows(catalog, hardware), installed, hardware
 
         run_in_background(load, self._show_catalog,
                           lambda exc: [t.show_error(str(exc)) for t in (self.recommended, self.catalog)])
 
-    def _show_catalog(self, found: tuple[list[CatalogRow], set[str]]) -> None:
-        self.rows, installed = found
+    def _show_catalog(self, found: tuple[list[CatalogRow], set[str], Hardware]) -> None:
+        self.rows, installed, self.hardware = found
         self.recommended.show_rows(self.rows, installed)
         self.catalog.show_rows(self.rows, installed)
+        self.catalog_shown.emit(len(self.rows))
 
     def refresh_installed(self) -> None:
         self.installed.refresh()

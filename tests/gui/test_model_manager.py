@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -10,10 +11,12 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from tests.hub_server import TOKEN, HubServer, sha256_of
 
+from localchat.core.catalog import Catalog, parse_catalog
 from localchat.core.downloads import DownloadQueue, JobState, RetryPolicy
+from localchat.core.hardware import Hardware
 from localchat.core.hub import RemoteFile
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
-from localchat.gui.model_manager import CatalogRow, ModelManager
+from localchat.gui.model_manager import ModelManager
 
 REPO, FILE = "acme/Tiny-Chat-GGUF", "tiny-chat-Q4_K_M.gguf"
 T = 30_000  # ms: a bound for waits, never a delay
@@ -28,9 +31,29 @@ def hub(tiny_model, tiny_base_model):
         yield server
 
 
-def catalog_rows() -> list[CatalogRow]:
-    return [CatalogRow("tiny-chat", "Tiny Chat", "0.01B", "Q4_K_M", None, (RemoteFile(REPO, FILE),),
-                       recommended=True)]
+GIB = 1024 ** 3
+LAPTOP = Hardware(total_ram=16 * GIB, available_ram=12 * GIB, physical_cores=4, logical_cores=8)
+
+
+def catalog_entry(entry_id: str, name: str, repo: str, filename: str, params_b: float, size: int | None,
+                  sha256: str | None, layers: int, embedding: int, vocab: int) -> dict:
+    return {"id": entry_id, "name": name, "quant": "Q4_K_M", "kind": "chat", "params_b": params_b,
+            "license": "mit", "description": f"{name} for tests.", "homepage": f"https://huggingface.co/{repo}",
+            "file": {"repo_id": repo, "filename": filename, "size_bytes": size, "sha256": sha256},
+            "architecture": {"family": "llama", "layers": layers, "embedding": embedding,
+                             "feed_forward": embedding * 2, "heads": 4, "kv_heads": 2, "head_dim": embedding // 4,
+                             "vocab": vocab, "context": 2048},
+            "defaults": {"context": 512, "temperature": 0.7}}
+
+
+def catalog_for(hub) -> Catalog:
+    """A real catalog: the tiny model on the local Hub, and a 70B model no laptop holds."""
+    served = hub.repos[REPO].files[FILE]
+    return parse_catalog(json.dumps({"schema": 1, "models": [
+        catalog_entry("tiny-chat", "Tiny Chat", REPO, FILE, 0.01, served.size, served.sha256, 2, 64, 400),
+        catalog_entry("huge-70b", "Huge 70B", "acme/Huge-GGUF", "huge-Q4_K_M.gguf", 70, None, None,
+                      80, 8192, 32000),
+    ]}))
 
 
 @pytest.fixture
@@ -44,7 +67,7 @@ def center(data_paths, hub):
 
 @pytest.fixture
 def manager(qtbot, center, hub):
-    window = ModelManager(center, catalog_rows=catalog_rows, endpoint=hub.endpoint)
+    window = ModelManager(center, catalog=catalog_for(hub), hardware=LAPTOP, endpoint=hub.endpoint)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "tiny-chat" in window.catalog.controls, timeout=T)
     yield window
@@ -60,6 +83,17 @@ def click(qtbot, controls, name: str) -> None:
 
 def shown(button) -> bool:
     return not button.isHidden()
+
+
+def test_catalog_tabs_show_sizes_parameters_and_fit_badges(manager):
+    table = manager.catalog.table
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 5)] for r in range(table.rowCount())}
+    assert rows["Tiny Chat"][:2] == ["0.01B", "Q4_K_M"] and rows["Tiny Chat"][3] == "Fits"
+    assert rows["Huge 70B"][3] == "Too big"
+    huge = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Huge 70B")
+    assert "GB" in table.item(huge, 4).toolTip(), "the reason is on hover"
+    recommended = manager.recommended.table
+    assert [recommended.item(r, 0).text() for r in range(recommended.rowCount())] == ["Tiny Chat"]
 
 
 def test_pause_and_resume_through_the_window(qtbot, manager, center, hub, data_paths):
