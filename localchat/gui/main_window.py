@@ -43,6 +43,38 @@ def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
     return sorted(p for p in models_dir.glob("*.gguf") if p.is_file())
 
 
+def apply_appearance(settings: Settings) -> None:
+    """Theme and font size for the whole application."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    font = app.font()
+    if font.pointSize() != settings.font_size:
+        font.setPointSize(settings.font_size)
+        app.setFont(font)
+    if settings.theme == "system":
+        app.setPalette(app.style().standardPalette())
+        return
+    app.setStyle(QStyleFactory.create("Fusion"))
+    palette = app.style().standardPalette()
+    if settings.theme == "dark":
+        colors = {
+            QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+            QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#2a2b2e",
+            QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2d2e31",
+            QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#8ab4f8",
+            QPalette.ColorRole.HighlightedText: "#202124", QPalette.ColorRole.ToolTipBase: "#2d2e31",
+            QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.Link: "#8ab4f8",
+            QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        }
+        for role, color in colors.items():
+            palette.setColor(role, QColor(color))
+    app.setPalette(palette)
+
+
 class MainWindow(QMainWindow):
     # Emitted on the GUI thread once the window has shown the change (tests and the self-test
     # wait on these rather than on the worker's cross-thread signals).
@@ -55,6 +87,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.paths = paths
         self.settings: Settings = load_settings(paths.settings)
+        apply_appearance(self.settings)
         self.setWindowTitle("localchat")
         self.resize(1000, 720)
         if self.settings.window_geometry:
@@ -98,6 +131,55 @@ class MainWindow(QMainWindow):
             return Store.open(fallback), f"{exc}\nThis session's chats will not be kept."
 
     # -- layout --------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_chat_action)
+        import_action = file_menu.addAction("Import conversation…")
+        import_action.triggered.connect(self.sidebar.import_conversation)
+        export_action = file_menu.addAction("Export conversation…")
+        export_action.triggered.connect(
+            lambda: self.conversation is not None and self.sidebar.export_conversation(self.conversation.id))
+        file_menu.addSeparator()
+        self.settings_action = file_menu.addAction("Settings…")
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.settings_dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        about = help_menu.addAction("About localchat")
+        about.triggered.connect(self.show_about)
+
+    def show_about(self) -> None:
+        from localchat.gui.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    def open_settings(self) -> None:
+        from localchat.core.build_info import build_info
+        from localchat.core.engine import default_threads
+        from localchat.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, str(self.paths.models), default_threads(),
+                                build_info().gpu_offload, self)
+        if dialog.exec():
+            self.apply_settings(dialog.result_settings())
+
+    def apply_settings(self, new: Settings) -> None:
+        """Take new app settings: appearance at once, the model reloaded when its options changed."""
+        old, self.settings = self.settings, new
+        self._save_settings()
+        apply_appearance(new)
+        if new.models_dir != old.models_dir:
+            self.refresh_models()
+        reload_keys = ("n_threads", "gpu_mode", "gpu_layers", "context_length")
+        if self.model_info and any(getattr(old, k) != getattr(new, k) for k in reload_keys):
+            self.load_model(self.model_info.path)
+
     def _build_ui(self) -> None:
         toolbar = QToolBar("Model")
         toolbar.setMovable(False)
@@ -164,6 +246,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.settings_dock)
         self.settings_dock.hide()
         toolbar.addAction(self.settings_dock.toggleViewAction())
+        self._build_menus()
 
         status = self.statusBar()
         self.model_status = QLabel("No model loaded")
@@ -532,11 +615,3 @@ class MainWindow(QMainWindow):
         self.sidebar.shutdown()
         self.store.close()
         super().closeEvent(event)
-
-    @staticmethod
-    def about_text() -> str:
-        from localchat.core.build_info import build_info
-
-        info = build_info()
-        return (f"localchat {__version__}\n{info.variant} build, llama-cpp-python {info.llama_cpp_version}\n"
-                f"{info.system_info}")

@@ -265,3 +265,23 @@ def test_conversation_settings_apply_to_the_next_reply_and_are_saved(qtbot, wind
     assert stats.completion_tokens == 3
     saved = window.store.conversation(window.conversation.id)
     assert saved.system_prompt == "You are a pirate." and saved.sampling.max_tokens == 3
+
+
+def test_settings_change_theme_font_and_reload_the_model_with_new_threads(qtbot, window, tiny_model):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from localchat.core.settings import load_settings
+
+    info = load(qtbot, window, tiny_model)
+    assert info.n_threads >= 1
+    with qtbot.waitSignal(window.model_ready, timeout=20_000) as blocker:
+        window.apply_settings(window.settings.with_(theme="dark", font_size=14, n_threads=1))
+    assert blocker.args[0].n_threads == 1
+    app = QApplication.instance()
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    assert app.font().pointSize() == 14
+    saved = load_settings(window.paths.settings)
+    assert (saved.theme, saved.font_size, saved.n_threads) == ("dark", 14, 1)
+    window.apply_settings(window.settings.with_(theme="light", font_size=11, n_threads=0))
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() > 128
