@@ -599,6 +599,12 @@ class MainWindow(QMainWindow):
             return
         self._show_branch()
 
+    @Slot()
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     # -- lifetime ------------------------------------------------------------------------------
     def _save_settings(self) -> None:
         try:
