@@ -34,9 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window offscreen, generate a few tokens with a tiny model, exit 0 or 1")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from localchat import cli_chat, cli_export
+    from localchat import cli_chat, cli_export, cli_models
 
-    for module in (cli_chat, cli_export):
+    for module in (cli_chat, cli_export, cli_models):
         module.register(sub)
     return parser
 

@@ -340,13 +340,16 @@ class Recommendation:
 
     @property
     def headline(self) -> str:
-        """``"Mistral 7B Instruct v0.2 Q4_K_M needs 5.1 GB; you have 12.0 GB free"``."""
-        v, est = self.verdict, self.verdict.estimate
+        """``"Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GB; you have 12.0 GB free"``."""
+        v, est, name = self.verdict, self.verdict.estimate, self.entry.display_name
         if v.placement is Placement.GPU and not v.budget.unified:
-            return (f"{self.entry.display_name} needs {memory_text(est.vram_bytes)} of GPU memory; "
+            return (f"{name} needs {memory_text(est.vram_bytes)} of GPU memory; "
                     f"your GPU has {memory_text(v.budget.vram_free)} free")
-        return (f"{self.entry.display_name} needs {memory_text(est.ram_bytes)}; "
-                f"you have {memory_text(v.budget.ram_free)} free")
+        if v.placement is Placement.PARTIAL and not v.budget.unified:
+            return (f"{name} needs {memory_text(est.total_bytes)} ({memory_text(est.vram_bytes)} on the "
+                    f"GPU, {memory_text(est.ram_bytes)} in RAM); you have {memory_text(v.budget.vram_free)} "
+                    f"of GPU memory and {memory_text(v.budget.ram_free)} of RAM free")
+        return f"{name} needs {memory_text(est.ram_bytes)}; you have {memory_text(v.budget.ram_free)} free"
 
 
 def rank_models(entries: Iterable[CatalogEntry], machine: "Hardware | MemoryBudget", *,

@@ -86,7 +86,7 @@ class Hardware:
         elif available is not None:
             changed = replace(changed, available_ram=available)
         if vram is not None:
-            gpu = GPUInfo("GPU", "other", vram, vram, "assumed") if vram else None
+            gpu = GPUInfo(f"a GPU with {vram / GIB:g} GB", "other", vram, vram, "assumed") if vram else None
             changed = replace(changed, gpus=(gpu,) if gpu else (), gpu_offload=bool(gpu),
                               backend=(self.backend if self.backend != "CPU" else "GPU") if gpu else "CPU")
         return changed
