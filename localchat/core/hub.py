@@ -295,6 +295,23 @@ def list_gguf_files(repo_id: str, *, revision: str = "main", endpoint: str | Non
     return sorted(singles, key=lambda f: (f.size or 0, f.filename))
 
 
+def fit_of_hub_file(f: HubGGUFFile, machine, *, endpoint: str | None = None,
+                    token: str | bool | None = None):
+    """The FitVerdict of a GGUF model on the Hub for ``machine`` (a Hardware or MemoryBudget),
+    from its header alone: a few MB of a file of any size; every part of a split model."""
+    from dataclasses import replace
+
+    from localchat.core.fit import fit_model
+    from localchat.core.gguf_info import read_hub
+
+    headers = [read_hub(f.repo_id, part, revision=f.revision, endpoint=endpoint, token=token)
+               for part in f.parts]
+    facts = headers[0]
+    if len(headers) > 1:  # each part lists only its own tensors
+        facts = replace(facts, tensors=tuple(t for h in headers for t in h.tensors))
+    return fit_model(facts, machine)
+
+
 def _listing_error(exc: Exception, repo_id: str | None, endpoint: str | None) -> LocalChatError:
     mapped = hub_error(exc, repo_id)
     if mapped is not None:

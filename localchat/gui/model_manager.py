@@ -22,11 +22,11 @@ from localchat.core.catalog import KINDS, Catalog, best_model, rank_models
 from localchat.core.downloads import JobState, human_size
 from localchat.core.fit import Badge, FitLevel
 from localchat.core.hardware import Hardware, detect_hardware
-from localchat.core.hub import RemoteFile
+from localchat.core.hub import HubGGUFFile, RemoteFile, fit_of_hub_file
 from localchat.core.installed import InstalledModel
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
-from localchat.gui.hub_search import HubSearchTab, JudgeFile, NumberItem, badge_item, read_only_table
+from localchat.gui.hub_search import HubSearchTab, NumberItem, badge_item, read_only_table
 
 
 @dataclass(frozen=True)
@@ -271,15 +271,15 @@ class ModelManager(QWidget):
     """A top-level window. Construct once and keep it: ``show()`` to open, closing hides it.
 
     ``catalog`` fills the Recommended and Catalog tabs, judged for ``hardware`` (detected off the
-    GUI thread when not given); ``judge_file`` gives the fit badge of a GGUF file on the Hub
-    (from its remote header), also called off the GUI thread."""
+    GUI thread when not given); the files of a repo on the Search tab are judged for it too,
+    each from its header on the Hub."""
 
     token_changed = Signal(str)  # the Hugging Face token typed in: persist it in the settings
     catalog_shown = Signal(int)  # rows on the Catalog tab
 
     def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
-                 hardware: Hardware | None = None, judge_file: JudgeFile | None = None,
-                 endpoint: str | None = None, parent: QWidget | None = None):
+                 hardware: Hardware | None = None, endpoint: str | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Model Manager")
         self.resize(1100, 720)
@@ -289,7 +289,8 @@ class ModelManager(QWidget):
         self.rows: list[CatalogRow] = []
         self.recommended = CatalogTab(center, recommended_only=True)
         self.catalog = CatalogTab(center, recommended_only=False)
-        self.search = HubSearchTab(center, endpoint=endpoint, judge_file=judge_file)
+        self.endpoint = endpoint
+        self.search = HubSearchTab(center, endpoint=endpoint, judge_file=self.judge_file)
         self.installed = InstalledTab(center)
         self.downloads = DownloadsPanel(center)
         self.tabs = QTabWidget()
@@ -321,7 +322,7 @@ class ModelManager(QWidget):
         catalog, inventory = self.catalog_source, self.center.queue.inventory
 
         def load() -> tuple[list[CatalogRow], set[str], Hardware]:
-            hardware = self.hardware or detect_hardware()
+            hardware = self.machine()
             installed = {f"{m.record.repo_id}/{m.record.repo_filename}" for m in inventory.scan()
                          if m.record and m.record.repo_id}
             return catalog_rows(catalog, hardware), installed, hardware
@@ -334,6 +335,16 @@ class ModelManager(QWidget):
         self.recommended.show_rows(self.rows, installed)
         self.catalog.show_rows(self.rows, installed)
         self.catalog_shown.emit(len(self.rows))
+
+    def machine(self) -> Hardware:
+        """This computer, probed once (a few hundred ms: call it off the GUI thread)."""
+        if self.hardware is None:
+            self.hardware = detect_hardware()
+        return self.hardware
+
+    def judge_file(self, f: HubGGUFFile) -> Badge:
+        """The fit badge of a file on the Hub, from its header (off the GUI thread)."""
+        return fit_of_hub_file(f, self.machine(), endpoint=self.endpoint, token=self.center.queue.token).badge
 
     def refresh_installed(self) -> None:
         self.installed.refresh()

@@ -6,7 +6,7 @@ import pytest
 from tests.hub_server import HubServer
 
 from localchat.core.errors import OfflineError, RemoteNotFoundError
-from localchat.core.hub import list_gguf_files, quant_of, search_models, split_part
+from localchat.core.hub import fit_of_hub_file, list_gguf_files, quant_of, search_models, split_part
 
 
 @pytest.fixture
@@ -76,3 +76,19 @@ def test_quant_is_read_from_the_file_name(name, quant):
 def test_split_part_names():
     assert split_part("a-b-00002-of-00005.gguf") == ("a-b", 2, 5)
     assert split_part("a-b.gguf") is None
+
+
+def test_fit_of_a_hub_file_reads_its_header_and_every_part_of_a_split(hub, tiny_model):
+    from localchat.core.fit import fit_model
+    from localchat.core.gguf_info import read_local
+    from localchat.core.hardware import Hardware
+
+    machine = Hardware(total_ram=16 * 1024 ** 3, available_ram=12 * 1024 ** 3, physical_cores=4, logical_cores=8)
+    files = {f.filename: f for f in list_gguf_files("acme/Llama-Tiny-GGUF", endpoint=hub.endpoint, token=False)}
+    single = fit_of_hub_file(files["llama-tiny-Q4_K_M.gguf"], machine, endpoint=hub.endpoint, token=False)
+    split = fit_of_hub_file(files["f16/llama-tiny-F16-00001-of-00002.gguf"], machine,
+                            endpoint=hub.endpoint, token=False)
+
+    local = fit_model(read_local(tiny_model), machine)
+    assert single.estimate == local.estimate and single.badge.text == "Fits"
+    assert split.estimate.weights_bytes == 2 * local.estimate.weights_bytes

@@ -13,8 +13,11 @@ from tests.hub_server import TOKEN, HubServer, sha256_of
 
 from localchat.core.catalog import Catalog, parse_catalog
 from localchat.core.downloads import DownloadQueue, JobState, RetryPolicy
+from localchat.core.fit import fit_model
+from localchat.core.gguf_info import read_local
 from localchat.core.hardware import Hardware
 from localchat.core.hub import RemoteFile
+from localchat.core.tiny_model import ModelShape, write_tiny_gguf
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
 from localchat.gui.model_manager import ModelManager
 
@@ -189,6 +192,29 @@ def test_a_repo_lists_its_files_and_one_downloads_from_there(qtbot, manager, cen
         click(qtbot, tab.controls["tiny-chat-Q8_0.gguf"], "Download")
     assert sha256_of(data_paths.models / "tiny-chat-Q8_0.gguf") == \
         hub.repos[REPO].files["tiny-chat-Q8_0.gguf"].sha256
+
+
+def test_each_file_of_a_repo_gets_a_fit_verdict_from_its_header(qtbot, center, hub, tiny_model, tmp_path):
+    bigger = write_tiny_gguf(tmp_path / "bigger.gguf", ModelShape(n_layer=2, n_embd=256, n_ff=512))
+    hub.add_file("acme/Two-Sizes-GGUF", "two-Q4_K_M.gguf", tiny_model)
+    hub.add_file("acme/Two-Sizes-GGUF", "two-F32.gguf", bigger)
+    # a machine whose memory limit lies between what the two need: one is tight, one too big
+    small, large = (fit_model(read_local(p), LAPTOP).estimate.ram_bytes for p in (tiny_model, bigger))
+    total = int((small + large) / 2 / 0.85)
+    machine = Hardware(total_ram=total, available_ram=total, physical_cores=2, logical_cores=2)
+    window = ModelManager(center, hardware=machine, endpoint=hub.endpoint)
+    qtbot.addWidget(window)
+    verdicts = {}
+    window.search.verdict_shown.connect(lambda name, badge: verdicts.__setitem__(name, badge))
+
+    window.search.open_repo("acme/Two-Sizes-GGUF")
+    qtbot.waitUntil(lambda: len(verdicts) == 2, timeout=T)
+    table = window.search.files
+    cells = {table.item(r, 0).text(): (table.item(r, 3).text(), table.item(r, 3).toolTip())
+             for r in range(table.rowCount())}
+    assert cells["two-Q4_K_M.gguf"][0] == "Tight" and cells["two-F32.gguf"][0] == "Too big"
+    assert cells["two-F32.gguf"][1], "the reason shows on hover"
+    QThreadPool.globalInstance().waitForDone(T)
 
 
 def test_a_gated_model_says_how_to_add_a_token_and_then_downloads(qtbot, manager, center, hub, data_paths):
