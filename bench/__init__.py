@@ -1,0 +1,1 @@
+"""Benchmarks: every figure a ratio measured in one run (python -m bench; see docs/PERFORMANCE.md)."""

@@ -1,0 +1,185 @@
+"""What every benchmark shares: alternated runs, medians, the result table, raw llama.cpp runs.
+
+Timings on a shared machine drift with the load, so a figure is never an absolute time alone:
+each one is a ratio of two things measured in the same run, alternated (A B, B A, A B, ...) so a
+change in load hits both sides alike, and the median of the rounds is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+SAMPLING = dict(temp=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1)  # as core.chat.Sampling
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the result table."""
+
+    section: str
+    name: str
+    value: float
+    unit: str
+    ratio: float | None = None  # the figure that matters, measured against a baseline in the same run
+    ratio_of: str = ""  # what the ratio compares
+    target: str = ""  # "≥ 0.8", "≤ 1.5", ...
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if not self.target or self.ratio is None:
+            return ""
+        op, bound = self.target.split()
+        ok = self.ratio >= float(bound) if op == "≥" else self.ratio <= float(bound)
+        return "ok" if ok else "MISSED"
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *rows: Row) -> None:
+        for row in rows:
+            self.rows.append(row)
+            print(f"  {format_row(row)}", flush=True)
+
+
+def _number(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.3g}"
+
+
+def format_row(row: Row) -> str:
+    ratio = f"{row.ratio:.2f} ({row.ratio_of})" if row.ratio is not None else ""
+    target = f"target {row.target} {row.verdict}" if row.target else ""
+    return " | ".join(x for x in (row.section, row.name, f"{_number(row.value)} {row.unit}", ratio, target,
+                                  row.note) if x)
+
+
+def markdown_table(rows: Sequence[Row]) -> str:
+    lines = ["| section | measure | value | ratio | target | note |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        ratio = f"**{r.ratio:.2f}** ({r.ratio_of})" if r.ratio is not None else ""
+        target = f"{r.target} {r.verdict}" if r.target else ""
+        lines.append(f"| {r.section} | {r.name} | {_number(r.value)} {r.unit} | {ratio} | {target} | {r.note} |")
+    return "\n".join(lines)
+
+
+def alternate(variants: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+    """Run each variant once per round, the order reversed every other round; values per variant."""
+    names = list(variants)
+    results: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        for name in (names if r % 2 == 0 else reversed(names)):
+            results[name].append(variants[name]())
+    return results
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def quiet_llama_logs() -> None:
+    """llama.cpp's own log lines go to the app's log file; a benchmark has none, and they would
+    bury its table."""
+    import logging
+
+    native = logging.getLogger("localchat.llama_cpp")
+    native.addHandler(logging.NullHandler())
+    native.propagate = False
+
+
+def machine_summary() -> str:
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    ram = psutil.virtual_memory().total / 1024 ** 3
+    return (f"{cpu}, {psutil.cpu_count(logical=False)} cores / {psutil.cpu_count()} threads, "
+            f"{ram:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def load_summary() -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min)"
+
+
+def open_llama(path, *, n_ctx: int = 2048, n_threads: int | None = None, **options):
+    """A raw ``llama_cpp.Llama`` with the engine's llama.cpp options, ``options`` overriding them."""
+    from llama_cpp import Llama
+
+    from localchat.core.engine import default_threads, llama_options
+
+    threads = n_threads or default_threads()
+    kwargs = llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0)
+    kwargs.update(options)
+    return Llama(model_path=str(path), verbose=False, **kwargs)
+
+
+def set_threads(llm, n_threads: int) -> None:
+    import llama_cpp
+
+    llama_cpp.llama_set_n_threads(llm._ctx.ctx, n_threads, n_threads)
+
+
+def text_tokens(llm, n: int, seed: int = 0) -> list[int]:
+    """``n`` tokens of ordinary text (a different text for each seed, so no cache is reused)."""
+    words = ("the model reads every weight once for each token it writes so memory bandwidth sets "
+             "the pace of local chat on a laptop and a careful program adds nothing on top").split()
+    out: list[int] = []
+    i = seed
+    while len(out) < n:
+        out += llm.tokenize(f" {words[i % len(words)]} {i}".encode(), add_bos=False)
+        i += 7
+    return [llm.token_bos()] + out[: n - 1]
+
+
+@dataclass(frozen=True)
+class RawRun:
+    prompt_tokens: int
+    prompt_s: float
+    decode_tokens: int
+    decode_s: float
+
+    @property
+    def prompt_tps(self) -> float:
+        return self.prompt_tokens / self.prompt_s if self.prompt_s else 0.0
+
+    @property
+    def decode_tps(self) -> float:
+        return self.decode_tokens / self.decode_s if self.decode_s else 0.0
+
+
+def raw_run(llm, prompt: list[int], n_decode: int) -> RawRun:
+    """Evaluate ``prompt`` from an empty cache, then decode ``n_decode`` tokens with the app's
+    sampling: the plain llama-cpp-python loop that the app is measured against."""
+    llm.reset()
+    started = time.perf_counter()
+    llm.eval(prompt)
+    evaluated = time.perf_counter()
+    count, first_at = 0, evaluated
+    for _ in llm.generate(prompt, reset=True, **SAMPLING):
+        count += 1
+        if count == 1:
+            first_at = time.perf_counter()  # the first token only samples the prompt's logits
+        if count > n_decode:
+            break
+    return RawRun(len(prompt), evaluated - started, count - 1, time.perf_counter() - first_at)
