@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence, Union
 
+from localchat.core.build_info import build_info
 from localchat.core.chat import Message, PromptFormat, Sampling, fit_to_context
 from localchat.core.errors import ModelLoadError, ModelTooLargeError
 from localchat.core.gguf_info import GGUFFacts, read_local
@@ -76,6 +77,16 @@ class ModelInfo:
     n_layers: int | None
     is_base_model: bool
     load_s: float
+    device: str = "CPU"  # where the offloaded layers run: "CPU", or the build's "CUDA", "Metal", ...
+    offload_note: str | None = None  # why fewer layers than asked went to the GPU
+
+    @property
+    def device_summary(self) -> str:
+        """For the status bar: ``"CPU"`` or ``"CUDA · 20/33 layers"``."""
+        if self.n_gpu_layers <= 0:
+            return "CPU"
+        total = (self.n_layers or 0) + 1
+        return f"{self.device} · {min(self.n_gpu_layers, total)}/{total} layers"
 
 
 _llama_log_callback = None  # kept alive: llama.cpp holds a pointer to it
@@ -121,18 +132,33 @@ def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int) -> dict:
     )
 
 
-def check_memory(facts: GGUFFacts, n_ctx: int, path: Path) -> None:
-    """Refuse a model that cannot fit in memory at all, before llama.cpp tries."""
+def _usable_gpu_layers(asked: int, n_layers: int | None) -> tuple[int, str | None]:
+    """The layer count llama.cpp will really offload (-1 or too many: all, ``n_layers + 1``),
+    and a note when that is fewer than asked."""
+    if asked == 0:
+        return 0, None
+    if not build_info().gpu_offload:
+        return 0, ("This llama.cpp build runs on the CPU only, so no layer went to the GPU. "
+                   "Install a GPU build (README: GPU builds) to use it.")
+    if n_layers is None:
+        return asked, None
+    return (n_layers + 1 if asked < 0 else min(asked, n_layers + 1)), None
+
+
+def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0) -> None:
+    """Refuse a model that cannot fit in memory at all, before llama.cpp tries. Layers on a
+    GPU need no RAM, except with unified memory (Metal), where the GPU's memory is the RAM."""
     import psutil
 
     from localchat.core.fit import estimate_memory
 
-    estimate = estimate_memory(facts, n_ctx=n_ctx)
+    estimate = estimate_memory(facts, n_ctx=n_ctx, n_gpu_layers=n_gpu_layers,
+                               unified=build_info().variant == "Metal")
     vm = psutil.virtual_memory()
-    if estimate.total_bytes > vm.total:
+    if estimate.ram_bytes > vm.total:
         gib = 1024 ** 3
         raise ModelTooLargeError(
-            f"{path.name} needs about {estimate.total_bytes / gib:.1f} GB of memory; "
+            f"{path.name} needs about {estimate.ram_bytes / gib:.1f} GB of memory; "
             f"this computer has {vm.total / gib:.1f} GB in all.",
             "Pick a smaller model or a smaller quantization (Q4_0, Q4_K_M), or a shorter context.",
         )
@@ -163,15 +189,18 @@ class Engine:
         n_gpu_layers: int = 0,
         memory_check: bool = True,
     ) -> ModelInfo:
-        """Check ``path`` and load it. Raises a LocalChatError with a human message on failure;
-        the previous model is closed first either way."""
+        """Check ``path`` and load it with ``n_gpu_layers`` on the GPU (-1: all; the fit's plan
+        says how many fit). If the GPU load fails, the model loads on the CPU and
+        ``ModelInfo.offload_note`` says why. Raises a LocalChatError with a human message on
+        failure; the previous model is closed first either way."""
         path = Path(path)
         facts = read_local(path)  # refuses what could crash llama.cpp
         n_ctx_train = facts.context_length
         if n_ctx is None:
             n_ctx = min(n_ctx_train or DEFAULT_CONTEXT, DEFAULT_CONTEXT)
+        n_gpu_layers, note = _usable_gpu_layers(n_gpu_layers, facts.n_layers)
         if memory_check:
-            check_memory(facts, n_ctx, path)
+            check_memory(facts, n_ctx, path, n_gpu_layers)
         n_threads = n_threads or default_threads()
         self.close()
 
@@ -180,8 +209,23 @@ class Engine:
         _route_llama_logs()
         started = time.perf_counter()
         try:
-            llm = Llama(model_path=str(path), verbose=False,
-                        **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers))
+            try:
+                llm = Llama(model_path=str(path), verbose=False,
+                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers))
+            except (ValueError, RuntimeError, OSError) as exc:
+                if n_gpu_layers == 0:
+                    raise
+                log.warning("loading %s with %d GPU layers failed (%s); loading on the CPU",
+                            path, n_gpu_layers, exc)
+                note = (f"Loading {n_gpu_layers} layers on the GPU failed ({exc}), so the model runs "
+                        "on the CPU. Its memory may be taken by other apps: lower the GPU layers in "
+                        "the settings or close them.")
+                n_gpu_layers = 0
+                if memory_check:
+                    check_memory(facts, n_ctx, path)
+                started = time.perf_counter()
+                llm = Llama(model_path=str(path), verbose=False,
+                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=0))
         except (ValueError, RuntimeError, OSError) as exc:
             log.warning("llama.cpp refused %s: %s", path, exc)
             raise ModelLoadError(
@@ -210,6 +254,8 @@ class Engine:
             n_layers=facts.n_layers,
             is_base_model=self._format.is_base_model,
             load_s=load_s,
+            device=build_info().variant if n_gpu_layers else "CPU",
+            offload_note=note,
         )
         log.info("loaded %s (ctx %d, %d threads, %d GPU layers) in %.2fs",
                  path.name, self._info.n_ctx, n_threads, n_gpu_layers, load_s)
