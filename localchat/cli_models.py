@@ -140,4 +140,6 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip())
 
 
-ACTIONS = (_add_list, _add_recommend)
+from localchat.cli_downloads import ACTIONS as _DOWNLOAD_ACTIONS  # noqa: E402 - download, verify, rm
+
+ACTIONS = (_add_list, _add_recommend, *_DOWNLOAD_ACTIONS)

@@ -520,6 +520,26 @@ def human_size(n: float) -> str:
     return f"{n:.1f} GB"
 
 
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def progress_text(downloaded: int, total: int | None, speed: float, eta: float | None) -> str:
+    text = human_size(downloaded) + (f" of {human_size(total)}" if total else "")
+    if speed > 0:
+        text += f" · {human_size(speed)}/s"
+    if eta is not None:
+        text += f" · {duration_text(eta)} left"
+    return text
+
+
 class DownloadQueue:
     """The downloads of this app: at most ``max_active`` at a time, events to listeners."""
 

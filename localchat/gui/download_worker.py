@@ -19,6 +19,7 @@ from localchat.core.downloads import (
     JobSnapshot,
     JobState,
     human_size,
+    progress_text,
 )
 from localchat.core.hub import RemoteFile
 
@@ -87,26 +88,6 @@ class DownloadCenter(QObject):
         """At app exit: pause everything; partial files resume at the next start."""
         self._unsubscribe()
         self.queue.close()
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
-def progress_text(downloaded: int, total: int | None, speed: float, eta: float | None) -> str:
-    text = human_size(downloaded) + (f" of {human_size(total)}" if total else "")
-    if speed > 0:
-        text += f" · {human_size(speed)}/s"
-    if eta is not None:
-        text += f" · {duration_text(eta)} left"
-    return text
 
 
 class Aggregate:
