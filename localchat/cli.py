@@ -18,7 +18,8 @@ def version_text() -> str:
     from localchat.core.build_info import build_info
 
     info = build_info()
-    return f"localchat {__version__} ({info.variant} build, llama.cpp {info.llama_cpp_version})"
+    return (f"localchat {__version__} ({info.variant} build, llama.cpp {info.llama_cpp_version})\n"
+            f"llama.cpp system info: {info.system_info}")
 
 
 def build_parser() -> argparse.ArgumentParser:
