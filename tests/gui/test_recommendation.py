@@ -1,0 +1,76 @@
+"""The first-start recommendation dialog: the best model for this machine on top, the models
+that fit below it, and a click that names the one to download."""
+
+from localchat.core.catalog import load_catalog, rank_models
+from localchat.core.fit import GIB, FitLevel, MemoryBudget
+from localchat.gui.recommendation import SHOWN, RecommendationDialog
+
+CATALOG = load_catalog()
+
+
+def ranked_for(total_gb: float, free_gb: float):
+    return rank_models(CATALOG, MemoryBudget(int(total_gb * GIB), int(free_gb * GIB)))
+
+
+def texts(dialog, column: int) -> list[str]:
+    return [dialog.table.item(row, column).text() for row in range(dialog.table.rowCount())]
+
+
+def test_shows_the_best_model_and_what_it_needs(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    ranking = ranked_for(16, 12)
+    dialog.show_ranking("16 GB RAM (12.0 GB free), 8 cores", ranking)
+    best = ranking[0]
+    assert dialog.headline.text() == best.headline
+    assert dialog.headline.text().endswith("you have 12.0 GB free")
+    assert "16 GB RAM" in dialog.machine.text()
+    assert texts(dialog, 0)[0] == best.entry.display_name
+    assert dialog.table.rowCount() == SHOWN
+    assert "Too big" not in texts(dialog, 5)
+    assert dialog.selected() is best and dialog.download_button.isEnabled()
+
+
+def test_download_names_the_chosen_model(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    ranking = ranked_for(8, 6)
+    dialog.show_ranking("8 GB RAM", ranking)
+    dialog.table.selectRow(2)
+    with qtbot.waitSignal(dialog.model_chosen, timeout=2000) as chosen:
+        dialog.download_button.click()
+    assert chosen.args == [ranking[2].entry.id]
+    assert dialog.result() == RecommendationDialog.DialogCode.Accepted
+
+
+def test_double_click_downloads_too(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    ranking = ranked_for(8, 6)
+    dialog.show_ranking("8 GB RAM", ranking)
+    with qtbot.waitSignal(dialog.model_chosen, timeout=2000) as chosen:
+        dialog.table.cellDoubleClicked.emit(1, 0)
+    assert chosen.args == [ranking[1].entry.id]
+
+
+def test_when_nothing_fits_it_says_so_and_offers_no_download(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    ranking = ranked_for(1, 0.4)
+    assert all(r.verdict.level is FitLevel.TOO_BIG for r in ranking)
+    dialog.show_ranking("1 GB RAM", ranking)
+    assert "No model in the catalog fits" in dialog.headline.text()
+    assert set(texts(dialog, 5)) == {"Too big"}
+    dialog.table.selectRow(0)
+    assert not dialog.download_button.isEnabled()
+    with qtbot.assertNotEmitted(dialog.model_chosen):
+        dialog.download_button.click()
+
+
+def test_start_checks_this_machine_off_the_gui_thread(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.ranking_shown, timeout=30000) as shown:
+        dialog.start(CATALOG)
+    assert shown.args[0] > 0  # this test machine fits some model
+    assert dialog.machine.text().startswith("This computer: ") and "GB RAM" in dialog.machine.text()
