@@ -486,3 +486,13 @@ def _reason(placement: Placement, level: FitLevel, est: MemoryEstimate, budget: 
     elif max_ctx and max_ctx < pad_context(m.n_ctx_train or ctx) and max_ctx > ctx:
         text += f" Context can grow to {max_ctx:,} tokens."
     return text
+
+
+def plan_for_file(path, *, n_ctx: int | None = None, hardware: "Hardware | None" = None) -> FitVerdict:
+    """The plan for loading a model file now: ``.n_gpu_layers`` is what the "Auto" GPU setting
+    passes to ``Engine.load``. Reads the file's header and, unless given, probes the hardware
+    (free GPU memory changes), so it runs where the load runs, off the GUI thread."""
+    from localchat.core.gguf_info import read_local
+    from localchat.core.hardware import detect_hardware
+
+    return fit_model(read_local(path), hardware or detect_hardware(), n_ctx=n_ctx)

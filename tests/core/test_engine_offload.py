@@ -110,3 +110,18 @@ def test_ram_check_counts_only_what_stays_on_the_cpu(engine, tiny_model, cuda_bu
     monkeypatch.setattr(llama_cpp, "Llama", gpu_fails)
     with pytest.raises(ModelTooLargeError, match="needs about"):  # the CPU cannot take it either
         engine.load(tiny_model, n_ctx=2048, n_gpu_layers=-1)
+
+
+def test_auto_loads_with_the_plan_for_this_machine(engine, tiny_model):
+    from localchat.core.fit import Placement, plan_for_file
+    from localchat.core.hardware import detect_hardware
+
+    hardware = detect_hardware()
+    plan = plan_for_file(tiny_model, n_ctx=1024, hardware=hardware)
+    info = engine.load(tiny_model, n_ctx=1024, n_gpu_layers=plan.n_gpu_layers)
+    if hardware.offload_gpu is None:  # this CPU build: the plan keeps everything on the CPU
+        assert plan.placement is Placement.CPU and plan.n_gpu_layers == 0
+        assert info.device_summary == "CPU" and info.offload_note is None
+    else:  # a GPU machine: a tiny model goes there whole
+        assert plan.placement is Placement.GPU
+        assert info.n_gpu_layers == plan.n_gpu_layers == info.n_layers + 1
