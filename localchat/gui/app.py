@@ -15,13 +15,25 @@ def make_application(argv: list[str] | None = None):
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    from localchat.gui.about import app_icon
+
+    app.setWindowIcon(app_icon())
     return app
 
 
 def run_app(paths: DataPaths) -> int:
     from localchat.gui.main_window import MainWindow
+    from localchat.gui.single_instance import SingleInstance
 
     app = make_application()
+    instance = SingleInstance(paths)
+    if instance.notify_running():
+        print("localchat is already running; its window was brought to the front.")
+        return 0
+    instance.listen()
     window = MainWindow(paths)
+    instance.activation_requested.connect(window.bring_to_front)
     window.show()
-    return app.exec()
+    code = app.exec()
+    instance.close()
+    return code
