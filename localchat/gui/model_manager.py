@@ -377,7 +377,3 @@ class ModelManager(QWidget):
     def set_token(self, token: str) -> None:
         self.center.queue.token = token or None
         self.token_changed.emit(token)
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # only the window goes: the downloads belong to the DownloadCenter and keep running
-        event.accept()
