@@ -12,7 +12,7 @@ import json
 import sys
 
 from localchat.core.catalog import Catalog, CatalogEntry, Recommendation, best_model, load_catalog, rank_models
-from localchat.core.fit import GIB, Placement, memory_text
+from localchat.core.fit import GIB, FitLevel, memory_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,9 +95,9 @@ def run_recommend(args: argparse.Namespace) -> int:
                           "models": [_recommendation_json(r) for r in ranked]}, indent=2))
         return 0
     print(f"This machine: {hw.summary()}")
-    shown = ranked if args.all else [r for r in ranked if r.verdict.level.value != "too_big"]
+    shown = ranked if args.all else [r for r in ranked if r.verdict.level is not FitLevel.TOO_BIG]
     rows = [("*" if r is best else "", r.entry.display_name, memory_text(r.verdict.needs_bytes),
-             _where(r), f"{r.verdict.n_ctx:,}", f"{r.verdict.max_context:,}" if r.verdict.max_context else "-",
+             r.verdict.runs_on, f"{r.verdict.n_ctx:,}", f"{r.verdict.max_context:,}" if r.verdict.max_context else "-",
              r.badge.text) for r in shown]
     print()
     _table(("", "model", "needs", "runs on", "context", "max context", "fit"), rows)
@@ -114,15 +114,6 @@ def run_recommend(args: argparse.Namespace) -> int:
 
 def _bytes(gb: float | None) -> int | None:
     return None if gb is None else int(gb * GIB)
-
-
-def _where(r: Recommendation) -> str:
-    v = r.verdict
-    if v.placement is Placement.GPU:
-        return "GPU"
-    if v.placement is Placement.PARTIAL:
-        return f"GPU {v.n_gpu_layers}/{v.n_layers + 1} layers"
-    return "CPU" if v.placement is Placement.CPU else "-"
 
 
 def _recommendation_json(r: Recommendation) -> dict:

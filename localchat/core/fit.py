@@ -373,6 +373,15 @@ class FitVerdict:
         return "Does not fit"
 
     @property
+    def runs_on(self) -> str:
+        """Short, for a table column: "GPU", "GPU (20 of 33 layers) + CPU", "CPU", "—"."""
+        if self.placement is Placement.GPU:
+            return "GPU"
+        if self.placement is Placement.PARTIAL:
+            return f"GPU ({self.estimate.n_gpu_layers} of {self.n_layers + 1} layers) + CPU"
+        return "CPU" if self.placement is Placement.CPU else "—"
+
+    @property
     def badge(self) -> Badge:
         text = {FitLevel.FITS: "Fits", FitLevel.TIGHT: "Tight", FitLevel.TOO_BIG: "Too big"}[self.level]
         return Badge(self.level, text, self.reason)

@@ -15,20 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from localchat.core.catalog import Catalog, Recommendation, best_model, rank_models
-from localchat.core.fit import FitLevel, Placement, memory_text
+from localchat.core.fit import FitLevel, memory_text
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
 
 SHOWN = 8  # rows: enough to choose from, few enough to read
-
-
-def _runs_on(r: Recommendation) -> str:
-    v = r.verdict
-    if v.placement is Placement.GPU:
-        return "GPU"
-    if v.placement is Placement.PARTIAL:
-        return f"GPU ({v.n_gpu_layers} of {v.n_layers + 1} layers) + CPU"
-    return "CPU" if v.placement is Placement.CPU else "—"
 
 
 class RecommendationDialog(QDialog):
@@ -98,7 +89,7 @@ class RecommendationDialog(QDialog):
         for row, r in enumerate(self.shown):
             size = memory_text(r.entry.size_bytes)
             cells = [r.entry.display_name, size if r.entry.size_is_exact else f"~{size}",
-                     memory_text(r.verdict.needs_bytes), _runs_on(r), f"{r.verdict.n_ctx:,}"]
+                     memory_text(r.verdict.needs_bytes), r.verdict.runs_on, f"{r.verdict.n_ctx:,}"]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{r.headline}\n{r.entry.description}")
