@@ -390,9 +390,10 @@ def read_remote(url: str, *, headers: dict[str, str] | None = None, timeout: flo
 
 
 def read_hub(repo_id: str, filename: str, *, revision: str = "main", endpoint: str | None = None,
-             token: str | None = None, timeout: float = 30.0) -> GGUFFacts:
+             token: str | bool | None = None, timeout: float = 30.0) -> GGUFFacts:
     """``read_remote`` for a file on Hugging Face (or the mirror ``endpoint``/``HF_ENDPOINT``
-    names), with the token ``huggingface_hub`` would use (``token``, ``HF_TOKEN`` or the saved one)."""
+    names), with the token ``huggingface_hub`` would use (``token``, else ``HF_TOKEN`` or the saved
+    one; ``False``: none)."""
     from huggingface_hub import hf_hub_url
     from huggingface_hub.utils import build_hf_headers
 
