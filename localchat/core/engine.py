@@ -102,7 +102,7 @@ def _route_llama_logs() -> None:
     import llama_cpp
 
     native = logging.getLogger("localchat.llama_cpp")
-    levels = {2: logging.WARNING, 3: logging.ERROR}
+    levels = {3: logging.WARNING, 4: logging.ERROR}  # ggml_log_level: 2 info, 3 warn, 4 error
 
     @llama_cpp.llama_log_callback
     def callback(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:

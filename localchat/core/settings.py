@@ -31,6 +31,7 @@ class Settings:
     last_conversation_id: int | None = None
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     first_start_done: bool = False
+    hf_token: str | None = None  # for gated Hugging Face repositories; HF_TOKEN wins when set
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> "Settings":

@@ -28,7 +28,18 @@ class LoadRequest:
     path: str
     n_ctx: int | None = None
     n_threads: int | None = None
-    n_gpu_layers: int = 0
+    n_gpu_layers: int | None = 0  # None: "Auto", as many layers as the memory-fit plan puts on the GPU
+
+
+def planned_gpu_layers(path: str, n_ctx: int | None) -> int:
+    """The "Auto" GPU setting: the memory-fit plan for this file on this machine now. A CPU-only
+    build of llama.cpp offloads nothing, so it skips the GPU probes."""
+    from localchat.core.build_info import build_info
+    from localchat.core.fit import plan_for_file
+
+    if not build_info().gpu_offload:
+        return 0
+    return plan_for_file(path, n_ctx=n_ctx).n_gpu_layers
 
 
 class InferenceWorker(QObject):
@@ -63,8 +74,11 @@ class InferenceWorker(QObject):
         self.busy_changed.emit(True)
         self.model_loading.emit(request.path)
         try:
+            n_gpu_layers = request.n_gpu_layers
+            if n_gpu_layers is None:
+                n_gpu_layers = planned_gpu_layers(request.path, request.n_ctx)
             info = self._engine.load(request.path, n_ctx=request.n_ctx, n_threads=request.n_threads,
-                                     n_gpu_layers=request.n_gpu_layers)
+                                     n_gpu_layers=n_gpu_layers)
         except LocalChatError as exc:
             log.warning("load failed: %s", exc)
             self.model_failed.emit(request.path, str(exc))

@@ -12,70 +12,44 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
 
-from localchat import __version__
-from localchat.core.chat import Message, Sampling
+from localchat.core.chat import Sampling
 from localchat.core.demo import install_demo_model
 from localchat.core.engine import GenerationStats, ModelInfo
+from localchat.core.catalog import Catalog, load_catalog
+from localchat.core.downloads import DownloadQueue, RemoteFile
 from localchat.core.errors import LocalChatError
+from localchat.core.installed import ModelInventory
 from localchat.core.paths import DataPaths
 from localchat.core.settings import Settings, load_settings, save_settings
 from localchat.core.store import Store
-from localchat.core.store_records import BranchPage, Conversation, StoredMessage
+from localchat.core.store_records import Conversation
 from localchat.core.store_reply import ReplyWriter
+from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
-from localchat.gui.chat_view import ChatView, MessageItem
+from localchat.gui.chat_view import ChatView
 from localchat.gui.composer import Composer
+from localchat.gui.conversation_flow import PAGE, ConversationFlow
 from localchat.gui.conversation_settings import ConversationSettings
+from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
+from localchat.gui.model_manager import ModelManager
 from localchat.gui.inference_worker import InferenceThread, LoadRequest
 from localchat.gui.sidebar import ConversationSidebar
 
 log = logging.getLogger(__name__)
 
 OPEN_FILE_ITEM = "Open GGUF file…"
-PAGE = 50  # messages of a branch shown at once; "Show earlier" adds more
 
 
 def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
-    """The GGUF files in the models folder, the demo model put there first if it is installed."""
+    """The models in the models folder (a split model by its first part), the demo model put
+    there first if it is installed."""
     models_dir.mkdir(parents=True, exist_ok=True)
     if with_demo:
         install_demo_model(models_dir)
-    return sorted(p for p in models_dir.glob("*.gguf") if p.is_file())
+    return [m.path for m in ModelInventory(models_dir).scan()]
 
 
-def apply_appearance(settings: Settings) -> None:
-    """Theme and font size for the whole application."""
-    from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QApplication, QStyleFactory
-
-    app = QApplication.instance()
-    if app is None:
-        return
-    font = app.font()
-    if font.pointSize() != settings.font_size:
-        font.setPointSize(settings.font_size)
-        app.setFont(font)
-    if settings.theme == "system":
-        app.setPalette(app.style().standardPalette())
-        return
-    app.setStyle(QStyleFactory.create("Fusion"))
-    palette = app.style().standardPalette()
-    if settings.theme == "dark":
-        colors = {
-            QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-            QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#2a2b2e",
-            QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2d2e31",
-            QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#8ab4f8",
-            QPalette.ColorRole.HighlightedText: "#202124", QPalette.ColorRole.ToolTipBase: "#2d2e31",
-            QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.Link: "#8ab4f8",
-            QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        }
-        for role, color in colors.items():
-            palette.setColor(role, QColor(color))
-    app.setPalette(palette)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, ConversationFlow):
     # Emitted on the GUI thread once the window has shown the change (tests and the self-test
     # wait on these rather than on the worker's cross-thread signals).
     model_ready = Signal(object)  # ModelInfo
@@ -83,7 +57,11 @@ class MainWindow(QMainWindow):
     reply_updated = Signal(str)  # the reply text so far
     reply_finished = Signal(object)  # GenerationStats
 
-    def __init__(self, paths: DataPaths, *, install_demo: bool = True, batch_seconds: float | None = None):
+    def __init__(self, paths: DataPaths, *, install_demo: bool = True, batch_seconds: float | None = None,
+                 welcome: bool | None = None, hub_endpoint: str | None = None):
+        """``install_demo``: put the demo model in the models folder; ``welcome``: show the
+        first-start recommendation (default: like ``install_demo``); ``hub_endpoint``: another
+        Hugging Face endpoint (HF_ENDPOINT is honoured without it)."""
         super().__init__()
         self.paths = paths
         self.settings: Settings = load_settings(paths.settings)
@@ -106,17 +84,82 @@ class MainWindow(QMainWindow):
         self._save_timer = QTimer(self, interval=1000)  # a stalled stream still gets saved
         self._save_timer.timeout.connect(self._save_partial_reply)
         self.store, store_problem = self._open_store(paths)
+        self.catalog, catalog_problem = self._load_catalog()
+        self.downloads = DownloadCenter(DownloadQueue(
+            self.models_dir, paths.downloads, endpoint=hub_endpoint, token=self.settings.hf_token))
+        self.downloads.installed.connect(self._on_model_installed)
+        self._hub_endpoint = hub_endpoint
+        self.model_manager: ModelManager | None = None
         self._install_demo = install_demo
         self._known_models: list[Path] = []
 
         self._build_ui()
         self._connect_worker()
-        if store_problem:
-            self.show_error(store_problem)
-        elif self.store.recovery:
-            self.show_error(self.store.recovery)
+        problems = [store_problem or self.store.recovery, catalog_problem]
+        if any(problems):
+            self.show_error("\n".join(p for p in problems if p))
         self._open_initial_conversation()
         self.refresh_models()
+        if (install_demo if welcome is None else welcome) and not self.settings.first_start_done:
+            QTimer.singleShot(0, self.show_welcome)
+
+    @staticmethod
+    def _load_catalog() -> tuple[Catalog | None, str | None]:
+        try:
+            catalog = load_catalog()
+        except LocalChatError as exc:
+            log.error("catalog unavailable: %s", exc)
+            return None, str(exc)
+        for problem in catalog.problems:
+            log.warning("catalog entry skipped: %s", problem)
+        return catalog, None
+
+    # -- model manager and first start ---------------------------------------------------------
+    def open_model_manager(self) -> ModelManager:
+        if self.model_manager is None:
+            self.model_manager = ModelManager(self.downloads, catalog=self.catalog, endpoint=self._hub_endpoint)
+            self.model_manager.token_changed.connect(self._on_token_changed)
+        self.model_manager.show()
+        self.model_manager.raise_()
+        self.model_manager.activateWindow()
+        return self.model_manager
+
+    def show_welcome(self):
+        """First start: the models that suit this computer, one click to download."""
+        from localchat.gui.recommendation import RecommendationDialog
+
+        self.settings = self.settings.with_(first_start_done=True)
+        self._save_settings()
+        if self.catalog is None:
+            return None
+        dialog = RecommendationDialog(self)
+        dialog.model_chosen.connect(self._on_recommended_model_chosen)
+        dialog.start(self.catalog)
+        dialog.show()
+        self.welcome_dialog = dialog
+        return dialog
+
+    @Slot(str)
+    def _on_recommended_model_chosen(self, entry_id: str) -> None:
+        entry = self.catalog.get(entry_id) if self.catalog else None
+        if entry is None:
+            return
+        f = entry.file
+        self.downloads.download([RemoteFile(f.repo_id, f.filename, f.revision, f.sha256, f.size_bytes)],
+                                model_id=entry.id)
+        self.open_model_manager()
+
+    @Slot(str)
+    def _on_token_changed(self, token: str) -> None:
+        self.settings = self.settings.with_(hf_token=token or None)
+        self.downloads.queue.token = token or None
+        self._save_settings()
+
+    @Slot(object)
+    def _on_model_installed(self, path) -> None:
+        self.refresh_models()
+        if self.model_info is None and not self.worker_busy_loading and not self.generating:
+            self.load_model(path)
 
     @staticmethod
     def _open_store(paths: DataPaths) -> tuple[Store, str | None]:
@@ -148,6 +191,15 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        models_menu = bar.addMenu("&Models")
+        manager = models_menu.addAction("Model Manager…")
+        manager.setShortcut(QKeySequence("Ctrl+M"))
+        manager.triggered.connect(self.open_model_manager)
+        welcome = models_menu.addAction("Recommended for this computer…")
+        welcome.triggered.connect(self.show_welcome)
+        open_file = models_menu.addAction("Open GGUF file…")
+        open_file.setShortcut(QKeySequence.StandardKey.Open)
+        open_file.triggered.connect(lambda: self._on_model_picked(self.model_picker.count() - 1))
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.settings_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
@@ -258,6 +310,9 @@ class MainWindow(QMainWindow):
         status.addWidget(self.model_status, 1)
         status.addWidget(self.load_progress)
         status.addPermanentWidget(self.stats_label)
+        self.download_indicator = DownloadIndicator(self.downloads)
+        self.download_indicator.clicked.connect(self.open_model_manager)
+        status.addPermanentWidget(self.download_indicator)
         self.composer.set_can_send(False, "Load a model first")
 
     def _connect_worker(self) -> None:
@@ -325,7 +380,7 @@ class MainWindow(QMainWindow):
             self._known_models.append(path)
             self._fill_picker()
         s = self.settings
-        n_gpu_layers = s.gpu_layers_for(planned=0, n_layers=None)
+        n_gpu_layers = None if s.gpu_mode == "auto" else s.gpu_layers_for(planned=0, n_layers=None)
         self.worker_busy_loading = True
         self.worker.load_requested.emit(LoadRequest(
             str(path), n_ctx=s.context_length or None, n_threads=s.n_threads or None,
@@ -343,10 +398,11 @@ class MainWindow(QMainWindow):
         self.model_info = info
         self.load_progress.hide()
         self.show_error(None)
-        device = f"GPU ({info.n_gpu_layers} layers)" if info.n_gpu_layers else "CPU"
         self.model_status.setText(
-            f"{info.name} · {device} · {info.n_threads} threads · context {info.n_ctx} · "
+            f"{info.name} · {info.device_summary} · {info.n_threads} threads · context {info.n_ctx} · "
             f"loaded in {info.load_s:.1f} s")
+        if info.offload_note:
+            self.show_error(info.offload_note)
         self.chat_view.set_notice(
             f"{info.name} is a base model: it continues text rather than follows instructions, "
             "so its replies may wander. Pick an instruction-tuned (chat) model for an assistant."
@@ -373,155 +429,7 @@ class MainWindow(QMainWindow):
         self.error_banner.setText(message or "")
         self._error_row.setVisible(bool(message))
 
-    # -- conversations (the history lives in the store; the view shows the current branch) ----
-    @property
-    def messages(self) -> list[Message]:
-        """The current branch as chat messages (no system prompt)."""
-        if self.conversation is None:
-            return []
-        return [m.as_chat() for m in self.store.branch(self.conversation.id)]
-
-    def _open_initial_conversation(self) -> None:
-        wanted = self.settings.last_conversation_id
-        conversation = None
-        try:
-            if wanted is not None:
-                try:
-                    conversation = self.store.conversation(wanted)
-                except LocalChatError:
-                    conversation = None
-            conversation = conversation or self.store.last_conversation()
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-        if conversation is not None:
-            self.open_conversation(conversation.id)
-        else:
-            self.conversation_settings.set_values(self.system_prompt, self.sampling)
-
-    @Slot(int)
-    def open_conversation(self, conversation_id: int, page: BranchPage | None = None) -> None:
-        if self.conversation is not None and self.conversation.id == conversation_id and page is None:
-            return
-        if self.generating:
-            self.show_error("Stop the current reply before opening another conversation.")
-            self.sidebar.select_conversation(self.conversation.id if self.conversation else None)
-            return
-        try:
-            self.conversation = self.store.conversation(conversation_id)
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self.sampling = self.conversation.sampling
-        self.system_prompt = self.conversation.system_prompt
-        self.conversation_settings.set_values(self.system_prompt, self.sampling)
-        self._page_count = PAGE
-        self._show_branch(page)
-        self.sidebar.select_conversation(conversation_id)
-        self.settings = self.settings.with_(last_conversation_id=conversation_id)
-
-    def new_chat(self) -> None:
-        if self.generating:
-            self.stop()
-            return
-        self.conversation = None
-        self.chat_view.set_messages([])
-        self.chat_view.set_earlier_available(False)
-        self.sidebar.select_conversation(None)
-        self.composer.input.setFocus()
-
-    def _show_branch(self, page=None) -> None:
-        if self.conversation is None:
-            self.chat_view.set_messages([])
-            return
-        try:
-            page = page or self.store.branch_page(self.conversation.id, count=self._page_count)
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self.chat_view.set_messages([self._item(m) for m in page.messages])
-        self.chat_view.set_earlier_available(page.has_earlier)
-
-    @staticmethod
-    def _item(m: StoredMessage) -> MessageItem:
-        stats = m.stats.summary if m.stats and m.stats.stop_reason != "error" else ""
-        if m.partial and not stats:
-            stats = "interrupted"
-        return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count)
-
-    @Slot()
-    def _on_earlier_requested(self) -> None:
-        self._page_count += PAGE
-        self._show_branch()
-
-    @Slot(int, int)
-    def _on_search_hit(self, conversation_id: int, message_id: int) -> None:
-        try:
-            page = self.store.jump_to(message_id)
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self.open_conversation(conversation_id, page)
-        self.chat_view.scroll_to_key(message_id)
-
-    @Slot(int)
-    def _on_conversation_deleted(self, conversation_id: int) -> None:
-        if self.conversation is not None and self.conversation.id == conversation_id:
-            self.new_chat()
-
-    @Slot(str, object)
-    def _on_conversation_settings_changed(self, system_prompt: str, sampling: Sampling) -> None:
-        self.system_prompt, self.sampling = system_prompt, sampling
-        if self.conversation is not None:
-            try:
-                self.conversation = self.store.update_conversation(
-                    self.conversation.id, system_prompt=system_prompt, sampling=sampling)
-            except LocalChatError as exc:
-                self.show_error(str(exc))
-
-    @Slot(str)
-    def send(self, text: str) -> None:
-        if self.generating or not text.strip():
-            return
-        if self.model_info is None:
-            self.show_error("Load a model before sending a message.")
-            return
-        try:
-            if self.conversation is None:
-                self.conversation = self.store.create_conversation(
-                    model=self.model_info.name, system_prompt=self.system_prompt, sampling=self.sampling)
-                self.settings = self.settings.with_(last_conversation_id=self.conversation.id)
-            self.store.add_user_message(self.conversation.id, text)
-            writer = self.store.begin_reply(self.conversation.id, model=self.model_info.name)
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self.sidebar.select_conversation(self.conversation.id)
-        self._start_reply(writer)
-
-    def _start_reply(self, writer: ReplyWriter) -> None:
-        self._writer = writer
-        self.generating = True
-        self._reply_text = ""
-        self.show_error(None)
-        self._show_branch()
-        self.chat_view.set_actions_enabled(False)
-        self.composer.set_generating(True)
-        self.stats_label.setText("Generating…")
-        self._save_timer.start()
-        self.worker.generate_requested.emit(writer.prompt_messages(), self.sampling)
-
-    @Slot()
-    def stop(self) -> None:
-        if self.generating:
-            self.worker.cancel()
-
-    def _save_partial_reply(self) -> None:
-        if self._writer is not None:
-            try:
-                self._writer.save()
-            except LocalChatError as exc:
-                self.show_error(str(exc))
-
+    # -- the worker's replies (queued onto the GUI thread because MainWindow is the receiver) --
     @Slot(str)
     def _on_token_received(self, text: str) -> None:
         self._reply_text += text
@@ -557,48 +465,6 @@ class MainWindow(QMainWindow):
         self.composer.input.setFocus()
         self.reply_finished.emit(stats)
 
-    def _model_name(self) -> str | None:
-        return self.model_info.name if self.model_info else None
-
-    def _can_act(self) -> bool:
-        if self.generating or self.conversation is None:
-            return False
-        if self.model_info is None:
-            self.show_error("Load a model first.")
-            return False
-        return True
-
-    def _on_edit_submitted(self, message_id: int, text: str) -> None:
-        if not self._can_act():
-            return
-        try:
-            self.store.edit_message(message_id, text)
-            writer = self.store.begin_reply(self.conversation.id, model=self._model_name())
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self._start_reply(writer)
-
-    def _on_regenerate_requested(self, message_id: int) -> None:
-        if not self._can_act():
-            return
-        try:
-            writer = self.store.regenerate(message_id, model=self._model_name())
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self._start_reply(writer)
-
-    def _on_sibling_requested(self, message_id: int, step: int) -> None:
-        if self.generating:
-            return
-        try:
-            self.store.switch_sibling(message_id, step)
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self._show_branch()
-
     @Slot()
     def bring_to_front(self) -> None:
         self.showNormal()
@@ -620,4 +486,7 @@ class MainWindow(QMainWindow):
             self._on_finished(GenerationStats("cancelled"))
         self.sidebar.shutdown()
         self.store.close()
+        self.downloads.close()  # partial downloads resume at the next start
+        if self.model_manager is not None:
+            self.model_manager.close()
         super().closeEvent(event)
