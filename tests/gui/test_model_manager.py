@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from tests.hub_server import TOKEN, HubServer, sha256_of
 
 from localchat.core.catalog import Catalog, parse_catalog
-from localchat.core.downloads import DownloadQueue, JobState, RetryPolicy
+from localchat.core.downloads import DownloadProgress, DownloadQueue, JobState, RetryPolicy
 from localchat.core.fit import fit_model
 from localchat.core.gguf_info import read_local
 from localchat.core.hardware import Hardware
@@ -297,3 +298,47 @@ def test_deleting_from_the_catalog_row_asks_then_removes_the_file(qtbot, manager
 
     qtbot.waitUntil(lambda: shown(controls.buttons["Download"]), timeout=T)
     assert not (data_paths.models / FILE).exists()
+
+
+def test_a_download_interrupted_in_an_earlier_session_shows_up_and_resumes(qtbot, data_paths, hub):
+    served = hub.repos[REPO].files[FILE]
+    served.faults.hold_at = served.size // 2
+    earlier = DownloadQueue.for_paths(data_paths, endpoint=hub.endpoint, token=False, progress_interval=0)
+    key = RemoteFile(REPO, FILE).key
+    started = threading.Event()
+    earlier.subscribe(lambda e: started.set() if isinstance(e, DownloadProgress) else None)
+    earlier.add(RemoteFile(REPO, FILE))
+    assert started.wait(T / 1000)
+    earlier.close(timeout=0)  # the app quits mid-download
+    hub.release()
+    earlier.wait(key, timeout=T / 1000)
+
+    center = DownloadCenter(DownloadQueue.for_paths(data_paths, endpoint=hub.endpoint, token=False))
+    window = ModelManager(center, endpoint=hub.endpoint)
+    qtbot.addWidget(window)
+    row = window.downloads.rows[key]
+    assert not window.downloads.isHidden()
+    assert row.status.text().startswith("Paused (") and shown(row.buttons["Resume"])
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, row, "Resume")
+    assert sha256_of(data_paths.models / FILE) == served.sha256
+    assert hub.gets(served)[-1].range not in (None, "bytes=0-")
+    QThreadPool.globalInstance().waitForDone(T)
+    center.close()
+
+
+def test_search_when_the_hub_cannot_be_reached_says_so(qtbot, center, monkeypatch):
+    from types import SimpleNamespace
+
+    from huggingface_hub.utils import _http
+
+    monkeypatch.setattr(_http, "time", SimpleNamespace(sleep=lambda seconds: None))  # its retry pauses
+    window = ModelManager(center, endpoint="http://127.0.0.1:9")
+    qtbot.addWidget(window)
+    window.search.query.setText("llama")
+    with qtbot.waitSignal(window.search.failed, timeout=T) as failed:
+        window.search.search()
+    assert "offline" in failed.args[0]
+    assert window.search.message.text() == failed.args[0]
+    assert window.search.search_button.isEnabled(), "one can try again"
+    QThreadPool.globalInstance().waitForDone(T)
