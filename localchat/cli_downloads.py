@@ -22,7 +22,7 @@ from localchat.core.downloads import (
     progress_text,
 )
 from localchat.core.errors import LocalChatError, ModelNotFoundError, RemoteNotFoundError
-from localchat.core.hub import RemoteFile, split_part
+from localchat.core.hub import RemoteFile
 from localchat.core.installed import InstalledModel, ModelInventory
 
 BAR = 24
@@ -45,23 +45,14 @@ def add_download(actions: argparse._SubParsersAction) -> None:
 def wanted_files(args: argparse.Namespace) -> tuple[list[RemoteFile], str | None]:
     """The files to fetch (every part of a split model) and the catalog id, if it is one."""
     if "/" in args.model:
-        remotes, model_id = [RemoteFile.parse(args.model, args.revision)], None
-    else:
-        from localchat.cli_models import catalog_of
+        return RemoteFile.parse(args.model, args.revision).all_parts(), None
+    from localchat.cli_models import catalog_of
 
-        entry = catalog_of(args).get(args.model)
-        if entry is None:
-            raise RemoteNotFoundError(f"There is no model \"{args.model}\" in the catalog.",
-                                      "See `localchat models list` for the ids, or give OWNER/REPO/FILE.gguf.")
-        f = entry.file
-        remotes, model_id = [RemoteFile(f.repo_id, f.filename, f.revision, f.sha256, f.size_bytes)], entry.id
-    split = split_part(remotes[0].basename)
-    if split is not None:
-        stem, _, count = split
-        folder = remotes[0].filename[: -len(remotes[0].basename)]
-        remotes = [RemoteFile(remotes[0].repo_id, f"{folder}{stem}-{i:05d}-of-{count:05d}.gguf",
-                              remotes[0].revision) for i in range(1, count + 1)]
-    return remotes, model_id
+    entry = catalog_of(args).get(args.model)
+    if entry is None:
+        raise RemoteNotFoundError(f"There is no model \"{args.model}\" in the catalog.",
+                                  "See `localchat models list` for the ids, or give OWNER/REPO/FILE.gguf.")
+    return RemoteFile.of_entry(entry).all_parts(), entry.id
 
 
 class ProgressBar:

@@ -56,6 +56,23 @@ class RemoteFile:
         return self.filename.rsplit("/", 1)[-1]
 
     @classmethod
+    def of_entry(cls, entry) -> "RemoteFile":
+        """The file of a catalog entry, with the size and sha256 the catalog promises."""
+        f = entry.file
+        return cls(f.repo_id, f.filename, f.revision, f.sha256, f.size_bytes)
+
+    def all_parts(self) -> list["RemoteFile"]:
+        """Every part of a split model (``…-00001-of-00003.gguf``) in order; else just this file."""
+        split = split_part(self.basename)
+        if split is None:
+            return [self]
+        stem, _, count = split
+        folder = self.filename[: -len(self.basename)]
+        names = [f"{folder}{stem}-{i:05d}-of-{count:05d}.gguf" for i in range(1, count + 1)]
+        return [self if name == self.filename else RemoteFile(self.repo_id, name, self.revision)
+                for name in names]
+
+    @classmethod
     def parse(cls, spec: str, revision: str = "main") -> "RemoteFile":
         """``owner/repo/path/to/file.gguf`` → RemoteFile. Raises RemoteNotFoundError if malformed."""
         parts = [p for p in spec.strip().split("/") if p]

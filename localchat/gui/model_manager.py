@@ -59,8 +59,8 @@ def catalog_rows(catalog: Catalog, hardware: Hardware) -> list[CatalogRow]:
     rows = []
     for r in ranked:
         e = r.entry
-        remote = RemoteFile(e.file.repo_id, e.file.filename, e.file.revision, e.file.sha256, e.file.size_bytes)
-        rows.append(CatalogRow(e.id, e.name, f"{e.params_b:g}B", e.quant, e.size_bytes, (remote,),
+        rows.append(CatalogRow(e.id, e.name, f"{e.params_b:g}B", e.quant, e.size_bytes,
+                               tuple(RemoteFile.of_entry(e).all_parts()),
                                r.badge, e.id in chosen, f"{r.headline}\n{e.description}"))
     return rows
 

@@ -6,7 +6,7 @@ import pytest
 from tests.hub_server import HubServer
 
 from localchat.core.errors import OfflineError, RemoteNotFoundError
-from localchat.core.hub import fit_of_hub_file, list_gguf_files, quant_of, search_models, split_part
+from localchat.core.hub import RemoteFile, fit_of_hub_file, list_gguf_files, quant_of, search_models, split_part
 
 
 @pytest.fixture
@@ -92,3 +92,12 @@ def test_fit_of_a_hub_file_reads_its_header_and_every_part_of_a_split(hub, tiny_
     local = fit_model(read_local(tiny_model), machine)
     assert single.estimate == local.estimate and single.badge.text == "Fits"
     assert split.estimate.weights_bytes == 2 * local.estimate.weights_bytes
+
+
+def test_a_split_file_brings_all_its_parts():
+    part2 = RemoteFile("acme/Big-GGUF", "q8/big-Q8_0-00002-of-00003.gguf", sha256="a" * 64)
+    parts = part2.all_parts()
+    assert [p.filename for p in parts] == [f"q8/big-Q8_0-0000{i}-of-00003.gguf" for i in (1, 2, 3)]
+    assert parts[1] is part2
+    single = RemoteFile("acme/Small-GGUF", "small-Q4_0.gguf")
+    assert single.all_parts() == [single]
