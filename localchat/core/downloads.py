@@ -17,161 +17,61 @@ starts again whenever bytes arrive. Everything a person can meet ends as a ``Loc
 with a message. Events go to callbacks from the worker thread: the Qt wrapper re-emits them.
 
 A ``DownloadQueue`` runs at most two jobs at a time and holds the jobs of this session plus
-those whose partial files an earlier run left behind (paused, ready to resume).
+those whose partial files an earlier run left behind (paused, ready to resume). The events and
+snapshots it hands out are in ``download_events`` and importable from here.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import os
-import queue as queue_module
 import shutil
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from localchat.core import hub
+from localchat.core.download_events import (  # re-exported: the downloads API is one import
+    DiskFree,
+    DownloadCancelled,
+    DownloadEvent,
+    DownloadFailed,
+    DownloadFinished,
+    DownloadPaused,
+    DownloadProgress,
+    DownloadQueued,
+    DownloadRetrying,
+    DownloadStarted,
+    DownloadSummary,
+    DownloadVerifying,
+    JobSnapshot,
+    JobState,
+    Listener,
+    RetryPolicy,
+    duration_text,
+    human_size,
+    progress_text,
+)
+from localchat.core.checksums import StreamingHash
 from localchat.core.errors import DiskFullError, DownloadError, LocalChatError, VerificationError
 from localchat.core.hub import RemoteFile, ResolvedFile
 from localchat.core.installed import InstallRecord, ModelInventory, now_iso
 
+__all__ = [
+    "DISK_MARGIN", "MAX_ACTIVE", "DownloadCancelled", "DownloadEvent", "DownloadFailed", "DownloadFinished",
+    "DownloadJob", "DownloadPaused", "DownloadProgress", "DownloadQueue", "DownloadQueued", "DownloadRetrying",
+    "DownloadStarted", "DownloadSummary", "DownloadVerifying", "JobSnapshot", "JobState", "RetryPolicy",
+    "duration_text", "human_size", "progress_text",
+]
 log = logging.getLogger(__name__)
 
 DISK_MARGIN = 256 * 1024 * 1024  # left free after a download: the system needs room too
 MAX_ACTIVE = 2
-_HASH_BATCH = 1 << 20  # bytes handed to the hashing thread at a time
-_HASH_QUEUE = 16  # batches waiting to be hashed: the hash never lags far behind
-
-
-class JobState(str, Enum):
-    QUEUED = "queued"
-    RUNNING = "downloading"
-    PAUSED = "paused"
-    VERIFYING = "verifying"
-    FINISHED = "finished"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def active(self) -> bool:
-        return self in (JobState.QUEUED, JobState.RUNNING, JobState.VERIFYING)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5  # retries in a row without a byte arriving
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int) -> float:
-        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-
-
-# -- events: plain frozen data, safe to pass to another thread ------------------------------------
-@dataclass(frozen=True)
-class DownloadEvent:
-    key: str
-
-
-@dataclass(frozen=True)
-class DownloadQueued(DownloadEvent):
-    pass
-
-
-@dataclass(frozen=True)
-class DownloadStarted(DownloadEvent):
-    resumed_from: int
-    total: int | None
-
-
-@dataclass(frozen=True)
-class DownloadProgress(DownloadEvent):
-    downloaded: int
-    total: int | None
-    speed: float  # bytes per second, over the last few seconds
-    eta: float | None  # seconds
-
-    @property
-    def fraction(self) -> float | None:
-        return self.downloaded / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class DownloadRetrying(DownloadEvent):
-    attempt: int
-    delay: float
-    reason: str
-
-
-@dataclass(frozen=True)
-class DownloadPaused(DownloadEvent):
-    downloaded: int
-
-
-@dataclass(frozen=True)
-class DownloadVerifying(DownloadEvent):
-    pass
-
-
-@dataclass(frozen=True)
-class DownloadFinished(DownloadEvent):
-    path: Path
-    record: InstallRecord | None
-
-
-@dataclass(frozen=True)
-class DownloadFailed(DownloadEvent):
-    error: LocalChatError
-
-    @property
-    def reason(self) -> str:
-        return str(self.error)
-
-
-@dataclass(frozen=True)
-class DownloadCancelled(DownloadEvent):
-    downloaded: int
-
-
-@dataclass(frozen=True)
-class JobSnapshot:
-    """A job as the GUI and the CLI show it."""
-
-    key: str
-    remote: RemoteFile
-    model_id: str | None
-    state: JobState
-    downloaded: int
-    total: int | None
-    speed: float
-    eta: float | None
-    error: LocalChatError | None
-    path: Path | None
-
-
-@dataclass(frozen=True)
-class DownloadSummary:
-    """All active downloads together: what the main window's indicator shows."""
-
-    active: int
-    downloaded: int
-    total: int
-    speed: float
-
-    @property
-    def fraction(self) -> float | None:
-        return self.downloaded / self.total if self.total else None
-
-
-Listener = Callable[[DownloadEvent], None]
-DiskFree = Callable[[Path], int]
 
 
 class _Stopped(Exception):
@@ -181,62 +81,6 @@ class _Stopped(Exception):
 
 class _ShortRead(ConnectionError):
     """The server ended the body early without saying so: resume from where it stopped."""
-
-
-class _StreamingHash:
-    """sha256 of a growing file on its own thread: hashing overlaps the network.
-
-    Chunks go over in batches of about 1 MiB, so the hand-over costs little next to the hash."""
-
-    def __init__(self, prefix: Path, prefix_len: int):
-        self._hash = hashlib.sha256()
-        self._queue: queue_module.Queue = queue_module.Queue(maxsize=_HASH_QUEUE)
-        self._pending: list[bytes] = []
-        self._pending_bytes = 0
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, args=(prefix, prefix_len),
-                                        daemon=True, name="download-hash")
-        self._thread.start()
-
-    def _work(self, prefix: Path, prefix_len: int) -> None:
-        try:
-            if prefix_len:
-                with open(prefix, "rb") as fh:
-                    left = prefix_len
-                    while left:
-                        block = fh.read(min(_HASH_BATCH, left))
-                        if not block:
-                            raise OSError(f"{prefix} is shorter than it was")
-                        self._hash.update(block)
-                        left -= len(block)
-            while (batch := self._queue.get()) is not None:
-                for block in batch:
-                    self._hash.update(block)
-        except BaseException as exc:  # kept for hexdigest(): the download thread reports it
-            self._error = exc
-            while self._queue.get() is not None:
-                pass
-
-    def feed(self, data: bytes) -> None:
-        self._pending.append(data)
-        self._pending_bytes += len(data)
-        if self._pending_bytes >= _HASH_BATCH:
-            self._queue.put(self._pending)
-            self._pending, self._pending_bytes = [], 0
-
-    def hexdigest(self) -> str:
-        self.close()
-        if self._error is not None:
-            raise self._error
-        return self._hash.hexdigest()
-
-    def close(self) -> None:
-        if self._thread.is_alive():
-            if self._pending:
-                self._queue.put(self._pending)
-                self._pending, self._pending_bytes = [], 0
-            self._queue.put(None)
-            self._thread.join()
 
 
 class _Speedometer:
@@ -272,7 +116,7 @@ class DownloadJob:
         self._stop_request: JobState | None = None
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._digest: _StreamingHash | None = None  # the sha256 of the partial, as it grows
+        self._digest: StreamingHash | None = None  # the sha256 of the partial, as it grows
 
     # -- files ------------------------------------------------------------------------------------
     @property
@@ -432,7 +276,7 @@ class DownloadJob:
             self.total = resolved.size
             if resolved.size is not None:
                 self._check_disk(resolved.size - offset)
-            self._digest = _StreamingHash(self.partial_path, offset)
+            self._digest = StreamingHash(self.partial_path, offset)
             self.downloaded = offset
             q._emit(DownloadStarted(self.key, offset, resolved.size))
         if self.total is not None and self.downloaded >= self.total:
@@ -451,7 +295,7 @@ class DownloadJob:
                 log.info("%s: the server ignored the Range header; restarting", self.key)
                 fh.truncate(0)
                 self._digest.close()
-                self._digest = _StreamingHash(self.partial_path, 0)
+                self._digest = StreamingHash(self.partial_path, 0)
                 self.downloaded = 0
             if self.total is None and response.headers.get("Content-Length"):
                 self.total = self.downloaded + int(response.headers["Content-Length"])
@@ -510,34 +354,6 @@ class DownloadJob:
         self.path = q.inventory.install(self.partial_path, target, record)
         self._sidecar.unlink(missing_ok=True)
         return DownloadFinished(self.key, self.path, replace(record, filename=self.path.name))
-
-
-def human_size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
-def progress_text(downloaded: int, total: int | None, speed: float, eta: float | None) -> str:
-    text = human_size(downloaded) + (f" of {human_size(total)}" if total else "")
-    if speed > 0:
-        text += f" · {human_size(speed)}/s"
-    if eta is not None:
-        text += f" · {duration_text(eta)} left"
-    return text
 
 
 class DownloadQueue:

@@ -17,8 +17,8 @@ import shutil
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
+from localchat.core.checksums import BLOCK, Progress, hash_file
 from localchat.core.errors import ModelFileError, ModelNotFoundError, VerificationError
 from localchat.core.hub import split_part
 
@@ -28,30 +28,10 @@ RECORDS_DIR = ".localchat"
 SOURCE_HUB = "huggingface"
 SOURCE_LOCAL = "local file"
 SOURCE_SIDELOADED = "sideloaded"
-_BLOCK = 1 << 20
-
-Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def hash_file(path: Path, *, progress: Progress | None = None, limit: int | None = None) -> str:
-    """The sha256 of ``path`` (of its first ``limit`` bytes when given)."""
-    h = hashlib.sha256()
-    total = path.stat().st_size if limit is None else limit
-    done = 0
-    with open(path, "rb") as fh:
-        while done < total:
-            block = fh.read(min(_BLOCK, total - done))
-            if not block:
-                break
-            h.update(block)
-            done += len(block)
-            if progress:
-                progress(done, total)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -262,7 +242,7 @@ def _copy_hashing(source: Path, target: Path, progress: Progress | None) -> str:
     total, done = source.stat().st_size, 0
     try:
         with open(source, "rb") as src, open(tmp, "wb") as dst:
-            for block in iter(lambda: src.read(_BLOCK), b""):
+            for block in iter(lambda: src.read(BLOCK), b""):
                 dst.write(block)
                 h.update(block)
                 done += len(block)

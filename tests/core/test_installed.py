@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from localchat.core.errors import NotAGGUFError, ModelFileError, VerificationError
-from localchat.core.installed import SOURCE_LOCAL, InstallRecord, ModelInventory, now_iso, hash_file
+from localchat.core.checksums import hash_file
+from localchat.core.installed import SOURCE_LOCAL, InstallRecord, ModelInventory, now_iso
 
 
 @pytest.fixture
