@@ -342,3 +342,20 @@ def test_search_when_the_hub_cannot_be_reached_says_so(qtbot, center, monkeypatc
     assert window.search.message.text() == failed.args[0]
     assert window.search.search_button.isEnabled(), "one can try again"
     QThreadPool.globalInstance().waitForDone(T)
+
+
+def test_verify_in_the_installed_tab_reports_intact_or_damaged(qtbot, manager, center, data_paths):
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, manager.catalog.controls["tiny-chat"], "Download")
+    tab = manager.installed
+    qtbot.waitUntil(lambda: len(tab.models) == 1, timeout=T)
+    tab.table.selectRow(0)
+    with qtbot.waitSignal(tab.message_shown, timeout=T, check_params_cb=lambda text: "intact" in text):
+        tab.verify_selected()
+
+    path = data_paths.models / FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with qtbot.waitSignal(tab.message_shown, timeout=T, check_params_cb=lambda text: "damaged" in text):
+        tab.verify_selected()
