@@ -144,9 +144,7 @@ class MainWindow(QMainWindow, ConversationFlow):
         entry = self.catalog.get(entry_id) if self.catalog else None
         if entry is None:
             return
-        f = entry.file
-        self.downloads.download([RemoteFile(f.repo_id, f.filename, f.revision, f.sha256, f.size_bytes)],
-                                model_id=entry.id)
+        self.downloads.download(RemoteFile.of_entry(entry).all_parts(), model_id=entry.id)
         self.open_model_manager()
 
     @Slot(str)
@@ -403,6 +401,9 @@ class MainWindow(QMainWindow, ConversationFlow):
             f"loaded in {info.load_s:.1f} s")
         if info.offload_note:
             self.show_error(info.offload_note)
+        if Path(info.path).parent == self.models_dir:  # "Last used" on the Installed tab
+            inventory = self.downloads.queue.inventory
+            run_in_background(lambda: inventory.mark_used(Path(info.path)), lambda _: None)
         self.chat_view.set_notice(
             f"{info.name} is a base model: it continues text rather than follows instructions, "
             "so its replies may wander. Pick an instruction-tuned (chat) model for an assistant."
