@@ -1,0 +1,86 @@
+"""How right the memory fit is: predicted vs measured peak memory, as a table of error %.
+
+For each model at hand (the tiny test model, the demo model, the real-shape models
+``bench.make_model`` leaves in its cache, and any ``--model FILE``), at each context size, a
+child process loads it, fills the whole context with a prompt and reports its peak RSS
+(``localchat.core.fit_measure``). Two loads per row:
+
+- *held*: the file read into memory (no mmap): what the model holds on to, once. This is what
+  ``fit.estimate_memory`` predicts; the target is within 10%.
+- *app*: through ``Engine.load`` as the app does it (mmap). Its RSS counts the weights that
+  llama.cpp repacks for this CPU twice (the repacked copy and the file's clean, reclaimable
+  pages), so Q4_0/Q4_K files read high here; shown for reference.
+
+    python -m bench.fit_accuracy [--ctx 512,2048] [--large-ctx 1024] [--model FILE ...] [--no-app]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from bench.common import load_summary, machine_summary
+
+TARGET = 10.0  # percent
+LARGE = 2 * 1024 ** 3  # files above this are measured at --large-ctx only (filling is slow)
+
+
+def models_at_hand(extra: list[str]) -> list[Path]:
+    from bench.make_model import cache_dir
+    from localchat.core.demo import install_demo_model
+    from localchat.core.tiny_model import write_tiny_gguf
+
+    found = [write_tiny_gguf(Path(tempfile.mkdtemp()) / "tiny.gguf")]
+    demo = install_demo_model()
+    if demo is not None:
+        found.append(demo)
+    if cache_dir().is_dir():
+        found += sorted(cache_dir().glob("*.gguf"))
+    return found + [Path(p) for p in extra]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ctx", default="512,2048", help="context sizes, comma-separated")
+    parser.add_argument("--large-ctx", type=int, default=1024, help="the context for files over 2 GB")
+    parser.add_argument("--model", action="append", default=[], help="another GGUF file to measure")
+    parser.add_argument("--no-app", action="store_true", help="skip the mmap (app) load")
+    args = parser.parse_args()
+
+    from localchat.core.fit import MIB, estimate_memory
+    from localchat.core.fit_measure import measure_peak_memory
+    from localchat.core.gguf_info import read_local
+
+    print(f"fit accuracy: {machine_summary()}; {load_summary()}")
+    header = ("model", "n_ctx", "predicted MiB", "held MiB", "error", "app RSS MiB", "error")
+    rows, errors = [], []
+    for path in models_at_hand(args.model):
+        facts = read_local(path)
+        contexts = ([args.large_ctx] if path.stat().st_size > LARGE
+                    else [int(c) for c in args.ctx.split(",")])
+        for n_ctx in contexts:
+            predicted = estimate_memory(facts, n_ctx=n_ctx).ram_bytes
+            held = measure_peak_memory(path, n_ctx, mmap=False).peak_growth
+            error = (predicted / held - 1) * 100
+            errors.append(abs(error))
+            cells = [path.name, f"{n_ctx:,}", f"{predicted / MIB:,.1f}", f"{held / MIB:,.1f}", f"{error:+.1f}%"]
+            if args.no_app:
+                cells += ["-", "-"]
+            else:
+                app = measure_peak_memory(path, n_ctx, mmap=True).peak_growth
+                cells += [f"{app / MIB:,.1f}", f"{(predicted / app - 1) * 100:+.1f}%"]
+            rows.append(cells)
+            print("  " + " | ".join(cells), flush=True)
+    print()
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("| " + " | ".join("-" * w for w in widths) + " |")
+    for row in rows:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+    worst = max(errors, default=0.0)
+    print(f"\nworst error (held): {worst:.1f}% (target ≤ {TARGET:.0f}%: {'ok' if worst <= TARGET else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
