@@ -4,10 +4,10 @@ The check behind ``fit.estimate_memory``'s numbers (tests/core/test_fit_measured
 bench/fit_accuracy.py). A child process keeps the measurement clean: nothing else of this
 process's memory moves while it runs, and the model's memory is gone when it exits.
 
-With ``mmap=True`` the model loads through ``Engine.load`` as the app does; its RSS then counts
-weights that llama.cpp repacks for the CPU twice (the repacked copy, and the file's clean pages
-that stay mapped until the kernel wants them back). ``mmap=False`` reads the file into memory
-instead, which measures what the model holds on to, once.
+By default the model loads through ``Engine.load``, with the app's own options. ``mmap=True``
+or ``False`` loads it with the engine's llama.cpp options but the file mapped or read as asked:
+mapped, the RSS counts the weights llama.cpp repacks for the CPU twice (the repacked copy, and
+the file's clean pages that stay mapped until the kernel wants them back).
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ class MeasuredMemory:
         return self.peak_growth / 2 ** 20
 
 
-def measure_peak_memory(path: str | os.PathLike, n_ctx: int, *, mmap: bool = True,
+def measure_peak_memory(path: str | os.PathLike, n_ctx: int, *, mmap: bool | None = None,
                         threads: int = 2, timeout: float = 600) -> MeasuredMemory:
     """Load ``path`` at ``n_ctx`` in a child process, evaluate a prompt that fills the context,
     and return how much the process grew. Raises RuntimeError if the child fails."""
     code = "import sys; from localchat.core.fit_measure import _child; _child(sys.argv[1:])"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
         str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]))}
-    out = subprocess.run([sys.executable, "-c", code, str(path), str(n_ctx), "1" if mmap else "0", str(threads)],
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(n_ctx), {None: "app", True: "1", False: "0"}[mmap], str(threads)],
                          capture_output=True, text=True, timeout=timeout, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"measuring {path} failed: {out.stderr.strip()[-2000:]}")
@@ -68,7 +68,7 @@ def _status() -> dict[str, int]:
 
 
 def _child(argv: list[str]) -> None:
-    path, n_ctx, mmap, threads = argv[0], int(argv[1]), argv[2] == "1", int(argv[3])
+    path, n_ctx, mmap, threads = argv[0], int(argv[1]), argv[2], int(argv[3])
     import gguf  # noqa: F401 - modules the engine imports on its first load are not the model's memory
     import jinja2.sandbox  # noqa: F401
     import llama_cpp
@@ -76,13 +76,13 @@ def _child(argv: list[str]) -> None:
     from localchat.core.engine import Engine, llama_options
 
     before = _status()
-    if mmap:
+    if mmap == "app":
         engine = Engine()
         engine.load(path, n_ctx=n_ctx, n_threads=threads, memory_check=False)
         llm = engine._llm
-    else:  # the engine's parameters, the file read instead of mapped
-        llm = llama_cpp.Llama(model_path=path, verbose=False, use_mmap=False,
-                              **llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0))
+    else:  # the engine's parameters, the file mapped or read as asked
+        options = {**llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0), "use_mmap": mmap == "1"}
+        llm = llama_cpp.Llama(model_path=path, verbose=False, **options)
     n_vocab, ctx = llm.n_vocab(), llm.n_ctx()
     # ordinary tokens from the middle of the vocabulary; what they say does not matter
     span = max(1, n_vocab // 2)
