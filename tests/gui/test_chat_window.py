@@ -140,23 +140,6 @@ def test_base_model_gets_a_notice(qtbot, window, tiny_base_model, tiny_model):
     assert not window.chat_view.notice.isVisibleTo(window)
 
 
-def test_regenerate_and_edit_send_again(qtbot, window, tiny_model):
-    load(qtbot, window, tiny_model)
-    window.sampling = window.sampling.with_(max_tokens=12, temperature=1.0)
-    send_and_wait(qtbot, window, "hello")
-    first_reply = window.messages[-1].content
-    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
-        window.chat_view.bubbles[1].regenerate_button.click()
-    assert len(window.messages) == 2 and window.messages[-1].content != first_reply
-    bubble = window.chat_view.bubbles[0]
-    bubble.edit_button.click()
-    bubble.editor.setPlainText("hello again")
-    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
-        bubble.send_edit_button.click()
-    assert [m.content for m in window.messages][0] == "hello again"
-    assert len(window.messages) == 2
-
-
 def test_code_blocks_render_monospaced_with_a_working_copy_link(qtbot, window):
     bubble = window.chat_view.append_message(
         MessageItem(0, "assistant", "Run this:\n\n```python\nprint('hi')\n```\n"))
