@@ -16,7 +16,7 @@ from pathlib import Path
 from installers.contents import HERE
 from installers.icons import PNG_SIZES
 
-DESKTOP_ENTRY = HERE / "linux" / "localchat.desktop"
+DESKTOP_ENTRY = HERE / "localchat.desktop"
 MAINTAINER = "localchat maintainers <maintainers@localchat.invalid>"
 DESCRIPTION = """\
 chat with language models that run on your own computer

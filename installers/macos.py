@@ -6,7 +6,7 @@ about on first open):
 
     MACOS_SIGN_IDENTITY   "Developer ID Application: Name (TEAMID)", in an unlocked keychain.
                           The spec passes it to PyInstaller, which signs every binary and the .app
-                          with the hardened runtime and installers/macos/entitlements.plist.
+                          with the hardened runtime and installers/entitlements.plist.
     APPLE_ID, APPLE_TEAM_ID, APPLE_APP_PASSWORD
                           notarize the signed .dmg with notarytool, then staple the ticket to it.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from installers.contents import HERE
 
-ENTITLEMENTS = HERE / "macos" / "entitlements.plist"
+ENTITLEMENTS = HERE / "entitlements.plist"
 NOTARY_VARIABLES = ("APPLE_ID", "APPLE_TEAM_ID", "APPLE_APP_PASSWORD")
 
 

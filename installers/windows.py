@@ -1,4 +1,4 @@
-"""Windows: the NSIS per-user installer around the PyInstaller bundle (installers/windows/localchat.nsi)."""
+"""Windows: the NSIS per-user installer around the PyInstaller bundle (installers/localchat.nsi)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from installers.contents import HERE
 
-NSIS_SCRIPT = HERE / "windows" / "localchat.nsi"
+NSIS_SCRIPT = HERE / "localchat.nsi"
 
 
 def makensis() -> str:

@@ -4,7 +4,7 @@
 ; desktop shortcuts and an entry in Settings > Apps with an uninstaller. Built by
 ; `python installers/build.py nsis`, which passes:
 ;   makensis -DVERSION=0.1.0 -DBUNDLE=dist\localchat -DICON=build\icons\localchat.ico
-;            -DOUTFILE=dist\localchat-0.1.0-windows-x86_64-cpu-setup.exe installers\windows\localchat.nsi
+;            -DOUTFILE=dist\localchat-0.1.0-windows-x86_64-cpu-setup.exe installers\localchat.nsi
 Unicode true
 ManifestDPIAware true
 
