@@ -37,9 +37,9 @@ def version() -> str:
 
 def variant() -> str:
     """cpu, cuda, metal, vulkan…: what the installed llama.cpp was built with."""
-    from localchat.core.build_info import build_info
+    from installers.contents import llama_variant
 
-    return build_info().variant.lower()
+    return llama_variant()
 
 
 def machine() -> str:

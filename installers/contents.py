@@ -70,6 +70,20 @@ def llama_libraries(lib_dir: Path | None = None) -> list[Path]:
     return found
 
 
+_BACKEND_LIBRARY = re.compile(r"^(lib)?ggml-(cuda|metal|vulkan|hip|sycl)\.", re.I)
+
+
+def llama_variant(lib_dir: Path | None = None) -> str:
+    """cpu, cuda, metal, vulkan…: the GPU backend llama.cpp was built with, read from its
+    libraries. A fact of the build, unlike GPU offload, which a CUDA build on a machine without an
+    NVIDIA GPU (a release runner) does not have."""
+    lib_dir = lib_dir or llama_cpp_dir() / "lib"
+    for path in sorted(lib_dir.iterdir()):
+        if found := _BACKEND_LIBRARY.match(path.name):
+            return found.group(2).lower()
+    return "cpu"
+
+
 def windows_openmp_runtime() -> Path | None:
     """vcomp140.dll, the MSVC OpenMP runtime that ggml-cpu.dll links on Windows (GGML_OPENMP is on).
 
