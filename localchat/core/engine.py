@@ -121,9 +121,18 @@ def default_threads() -> int:
     return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
 
 
-def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int) -> dict:
+KV_CACHE_TYPES = ("f16", "q8_0")  # q8_0 holds a context in about half the memory
+
+
+def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int, cache_type: str = "f16") -> dict:
     """The ``llama_cpp.Llama`` arguments the engine loads a model with (bench/ measures them)."""
+    import llama_cpp
+
+    kv = {}
+    if cache_type == "q8_0":  # llama.cpp quantizes the V cache only with flash attention
+        kv = dict(type_k=llama_cpp.GGML_TYPE_Q8_0, type_v=llama_cpp.GGML_TYPE_Q8_0, flash_attn=True)
     return dict(
+        **kv,
         n_ctx=n_ctx,
         n_threads=n_threads,
         n_threads_batch=n_threads,
@@ -150,14 +159,15 @@ def _usable_gpu_layers(asked: int, n_layers: int | None) -> tuple[int, str | Non
     return (n_layers + 1 if asked < 0 else min(asked, n_layers + 1)), None
 
 
-def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0) -> None:
+def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0,
+                 cache_type: str = "f16") -> None:
     """Refuse a model that cannot fit in memory at all, before llama.cpp tries. Layers on a
     GPU need no RAM, except with unified memory (Metal), where the GPU's memory is the RAM."""
     import psutil
 
     from localchat.core.fit import estimate_memory
 
-    estimate = estimate_memory(facts, n_ctx=n_ctx, n_gpu_layers=n_gpu_layers,
+    estimate = estimate_memory(facts, n_ctx=n_ctx, n_gpu_layers=n_gpu_layers, cache_type=cache_type,
                                unified=build_info().variant == "Metal")
     vm = psutil.virtual_memory()
     if estimate.ram_bytes > vm.total:
@@ -193,11 +203,15 @@ class Engine:
         n_threads: int | None = None,
         n_gpu_layers: int = 0,
         memory_check: bool = True,
+        cache_type: str = "f16",
     ) -> ModelInfo:
         """Check ``path`` and load it with ``n_gpu_layers`` on the GPU (-1: all; the fit's plan
         says how many fit). If the GPU load fails, the model loads on the CPU and
-        ``ModelInfo.offload_note`` says why. Raises a LocalChatError with a human message on
+        ``ModelInfo.offload_note`` says why. ``cache_type`` "q8_0" fits a context in about half
+        the memory of "f16". Raises a LocalChatError with a human message on
         failure; the previous model is closed first either way."""
+        if cache_type not in KV_CACHE_TYPES:
+            raise ValueError(f"unknown KV cache type {cache_type!r}; one of {KV_CACHE_TYPES}")
         path = Path(path)
         facts = read_local(path)  # refuses what could crash llama.cpp
         n_ctx_train = facts.context_length
@@ -205,7 +219,7 @@ class Engine:
             n_ctx = min(n_ctx_train or DEFAULT_CONTEXT, DEFAULT_CONTEXT)
         n_gpu_layers, note = _usable_gpu_layers(n_gpu_layers, facts.n_layers)
         if memory_check:
-            check_memory(facts, n_ctx, path, n_gpu_layers)
+            check_memory(facts, n_ctx, path, n_gpu_layers, cache_type)
         n_threads = n_threads or default_threads()
         self.close()
 
@@ -216,7 +230,8 @@ class Engine:
         try:
             try:
                 llm = Llama(model_path=str(path), verbose=False,
-                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers))
+                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers,
+                                            cache_type=cache_type))
             except (ValueError, RuntimeError, OSError) as exc:
                 if n_gpu_layers == 0:
                     raise
@@ -227,10 +242,11 @@ class Engine:
                         "the settings or close them.")
                 n_gpu_layers = 0
                 if memory_check:
-                    check_memory(facts, n_ctx, path)
+                    check_memory(facts, n_ctx, path, cache_type=cache_type)
                 started = time.perf_counter()
                 llm = Llama(model_path=str(path), verbose=False,
-                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=0))
+                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=0,
+                                            cache_type=cache_type))
         except (ValueError, RuntimeError, OSError) as exc:
             log.warning("llama.cpp refused %s: %s", path, exc)
             raise ModelLoadError(

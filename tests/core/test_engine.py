@@ -194,3 +194,22 @@ def test_demo_model_answers_paris_and_reuses_the_cache(engine, demo_model):
     reply2, second = run(engine, history, temperature=0, max_tokens=48)
     assert "Berlin" in reply2
     assert second.evaluated_prompt_tokens <= second.prompt_tokens - first.prompt_tokens
+
+
+def test_a_q8_0_kv_cache_loads_and_generates(engine, tmp_path):
+    import llama_cpp
+
+    from localchat.core.tiny_model import ModelShape, write_tiny_gguf
+
+    # q8_0 blocks are 32 values: heads of 32 (real models have 64 to 256)
+    model = write_tiny_gguf(tmp_path / "heads32.gguf", ModelShape(n_embd=128, n_ff=256, n_head=4, n_head_kv=2))
+    engine.load(model, n_ctx=256, cache_type="q8_0")
+    assert engine._llm.context_params.type_k == llama_cpp.GGML_TYPE_Q8_0
+    assert engine._llm.context_params.type_v == llama_cpp.GGML_TYPE_Q8_0
+    reply, stats = run(engine, [Message(USER, "hello")], max_tokens=8, seed=1)
+    assert stats.completion_tokens == 8 and reply.strip()
+
+
+def test_an_unknown_kv_cache_type_is_refused(engine, tiny_model):
+    with pytest.raises(ValueError, match="KV cache type"):
+        engine.load(tiny_model, cache_type="q2_k")
