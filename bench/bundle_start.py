@@ -30,7 +30,7 @@ from pathlib import Path
 from bench.common import Report, Row, alternate, load_summary, machine_summary, markdown_table, median
 
 REPO = Path(__file__).resolve().parents[1]
-WINDOW_LINE = re.compile(r'^\s*(0x[0-9a-f]+) "[^"]*": \("localchat" "localchat"\)\s+(\d+)x(\d+)', re.M)
+WINDOW_LINE = re.compile(r'^\s*(0x[0-9a-f]+) "[^"]*": \("[^"]*" "localchat"\)\s+(\d+)x(\d+)', re.M)
 
 
 def _mapped_window(display: str) -> bool:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Sequence
 
 SAMPLING = dict(temp=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1)  # as core.chat.Sampling
@@ -61,7 +64,7 @@ def _number(x: float) -> str:
 
 
 def format_row(row: Row) -> str:
-    ratio = f"{row.ratio:.2f} ({row.ratio_of})" if row.ratio is not None else ""
+    ratio = f"{_number(row.ratio)} ({row.ratio_of})" if row.ratio is not None else ""
     target = f"target {row.target} {row.verdict}" if row.target else ""
     return " | ".join(x for x in (row.section, row.name, f"{_number(row.value)} {row.unit}", ratio, target,
                                   row.note) if x)
@@ -70,7 +73,7 @@ def format_row(row: Row) -> str:
 def markdown_table(rows: Sequence[Row]) -> str:
     lines = ["| section | measure | value | ratio | target | note |", "| --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        ratio = f"**{r.ratio:.2f}** ({r.ratio_of})" if r.ratio is not None else ""
+        ratio = f"**{_number(r.ratio)}** ({r.ratio_of})" if r.ratio is not None else ""
         target = f"{r.target} {r.verdict}" if r.target else ""
         lines.append(f"| {r.section} | {r.name} | {_number(r.value)} {r.unit} | {ratio} | {target} | {r.note} |")
     return "\n".join(lines)
@@ -88,6 +91,20 @@ def alternate(variants: dict[str, Callable[[], float]], rounds: int) -> dict[str
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_child(module: str, *args: str, env: dict | None = None, timeout: float = 3600) -> str:
+    """Run ``python -m bench.<module> --child ARGS`` in a fresh process; its last output line."""
+    env = {**os.environ, **(env or {})}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    done = subprocess.run([sys.executable, "-m", f"bench.{module}", "--child", *args], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.{module} {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
 
 
 def quiet_llama_logs() -> None:
@@ -132,12 +149,6 @@ def open_llama(path, *, n_ctx: int = 2048, n_threads: int | None = None, **optio
     kwargs = llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0)
     kwargs.update(options)
     return Llama(model_path=str(path), verbose=False, **kwargs)
-
-
-def set_threads(llm, n_threads: int) -> None:
-    import llama_cpp
-
-    llama_cpp.llama_set_n_threads(llm._ctx.ctx, n_threads, n_threads)
 
 
 def text_tokens(llm, n: int, seed: int = 0) -> list[int]:

@@ -1,5 +1,5 @@
-"""Decode speed against the memory-bandwidth limit, prompt processing, thread counts and llama.cpp
-options, all through raw ``llama_cpp.Llama`` objects opened with the engine's own options.
+"""Decode speed against the memory-bandwidth limit, prompt processing and llama.cpp options,
+all through raw ``llama_cpp.Llama`` objects opened with the engine's own options.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.bandwidth import ReadBandwidth, bytes_per_token
-from bench.common import RawRun, alternate, median, open_llama, raw_run, set_threads, text_tokens
+from bench.common import RawRun, alternate, median, open_llama, raw_run, text_tokens
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class DecodeLimit:
     bandwidth: float  # bytes/s
     bandwidth_how: str
     bytes_per_token: float
+    best_ratio: float  # the round whose decode came closest to its neighbouring bandwidth reading
 
     @property
     def limit_tps(self) -> float:
@@ -54,31 +55,9 @@ def decode_limit(model, *, rounds: int = 3, n_prompt: int = 64, n_decode: int = 
     finally:
         llm.close()
     per_token = bytes_per_token(facts, context_tokens=n_prompt + n_decode // 2)
+    best = max(tps * per_token / rate for tps, rate in zip(got["decode"], got["bandwidth"]))
     return DecodeLimit(median(got["decode"]), median([r.prompt_tps for r in runs]), median(got["bandwidth"]),
-                       reader.how, per_token)
-
-
-def thread_sweep(model, counts, *, rounds: int = 3, n_prompt: int = 64, n_decode: int = 16,
-                 log=print) -> dict[int, tuple[float, float]]:
-    """{threads: (decode tok/s, prompt tok/s)}, medians of alternated runs on one model."""
-    llm = open_llama(model, n_ctx=n_prompt + n_decode + 64)
-    runs: dict[int, list[RawRun]] = {t: [] for t in counts}
-    try:
-        raw_run(llm, text_tokens(llm, 16, seed=99), 2)
-
-        def with_threads(t: int):
-            def run() -> float:
-                set_threads(llm, t)
-                result = raw_run(llm, text_tokens(llm, n_prompt, seed=len(runs[t])), n_decode)
-                runs[t].append(result)
-                log(f"    {t} threads: decode {result.decode_tps:.2f} tok/s, prompt {result.prompt_tps:.1f} tok/s")
-                return result.decode_tps
-            return run
-
-        alternate({t: with_threads(t) for t in counts}, rounds)
-    finally:
-        llm.close()
-    return {t: (median([r.decode_tps for r in rs]), median([r.prompt_tps for r in rs])) for t, rs in runs.items()}
+                       reader.how, per_token, best)
 
 
 def compare_options(model, variants: dict[str, dict], *, rounds: int = 3, n_prompt: int = 256,

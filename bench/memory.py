@@ -10,9 +10,7 @@ alternates variants of the load options (mmap on and off) in fresh processes.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 
 
@@ -24,7 +22,7 @@ class LoadedMemory:
 
     @classmethod
     def of_child(cls, output: str) -> "LoadedMemory":
-        data = json.loads(output.strip().splitlines()[-1])
+        data = json.loads(output)
         return cls(data["rss_delta"], data["file_backed"], data["load_s"])
 
 
@@ -52,11 +50,9 @@ def _child(model: str, n_ctx: int, options: dict) -> None:
 
 def loaded_memory(model, n_ctx: int, **options) -> LoadedMemory:
     """Load ``model`` in a fresh process and measure it."""
-    command = [sys.executable, "-m", "bench.memory", "--child", str(model), str(n_ctx), json.dumps(options)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    if done.returncode != 0:
-        raise RuntimeError(f"measuring {model} failed:\n{done.stderr[-2000:]}")
-    return LoadedMemory.of_child(done.stdout)
+    from bench.common import run_child
+
+    return LoadedMemory.of_child(run_child("memory", str(model), str(n_ctx), json.dumps(options), timeout=1800))
 
 
 def predicted_bytes(model, n_ctx: int) -> int:
@@ -67,5 +63,4 @@ def predicted_bytes(model, n_ctx: int) -> int:
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
-    started = time.perf_counter()
     _child(sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4]))

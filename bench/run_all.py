@@ -26,6 +26,7 @@ class Plan:
     """What to run on which models, and how long."""
 
     big: Path  # the 7B-class model (a tiny one in --quick)
+    decode_models: tuple[Path, ...]  # the models whose decode speed is set against the bandwidth
     real: Path | None  # a real model for the stream and TTFT figures: the demo model
     fast: Path  # a tiny model that streams hundreds of tokens/s: the GUI's worst case
     quick: bool
@@ -34,6 +35,7 @@ class Plan:
     n_decode: int
     option_prompt: int
     stream_tokens: int
+    long_reply_tokens: int
 
     @classmethod
     def make(cls, quick: bool, big: Path | None, workdir: Path, log=print) -> "Plan":
@@ -42,48 +44,53 @@ class Plan:
 
         fast = write_tiny_gguf(workdir / "tiny-fast.gguf", ModelShape(n_layer=2, n_embd=128, n_ff=256))
         if quick:
-            return cls(big or fast, None, fast, True, rounds=1, n_prompt=16, n_decode=4, option_prompt=16,
-                       stream_tokens=24)
+            return cls(big or fast, (big or fast,), None, fast, True, rounds=1, n_prompt=16, n_decode=4,
+                       option_prompt=16, stream_tokens=24, long_reply_tokens=48)
         if big is None:
             from bench.make_model import make_models
 
-            log("The 7B model is written into the cache once (about 10 minutes, 12 GB of disk while it is made).")
-            big = make_models("llama2-7b", ("Q4_K_M",), log=log)[0]
-        return cls(big, install_demo_model(), fast, False, rounds=3, n_prompt=64, n_decode=16, option_prompt=256,
-                   stream_tokens=192)
+            log("The 7B models are written into the cache once (about 15 minutes, 11 GB of disk while they are made).")
+            decode_models = tuple(make_models("llama2-7b", ("Q4_0", "Q4_K_M"), log=log))
+            big = decode_models[0]  # Q4_0: the faster of the two, so its runs take less time
+        else:
+            decode_models = (big,)
+        return cls(big, decode_models, install_demo_model(), fast, False, rounds=3, n_prompt=64, n_decode=16,
+                   option_prompt=256, stream_tokens=192, long_reply_tokens=1500)
 
 
 def _decode(plan: Plan, report) -> None:
     from bench.common import Row
     from bench.decode import decode_limit
 
-    d = decode_limit(plan.big, rounds=plan.rounds, n_prompt=plan.n_prompt, n_decode=plan.n_decode,
-                     buffer_bytes=(64 << 20) if plan.quick else (1 << 30))
-    name = plan.big.stem
-    report.add(
-        Row("bandwidth", "memory read bandwidth", d.bandwidth / 1e9, "GB/s", note=d.bandwidth_how),
-        Row("decode", f"{name} decode", d.decode_tps, "tok/s", d.ratio, "× bytes/token ÷ bandwidth", "≥ 0.8",
-            f"{d.bytes_per_token / 1e9:.2f} GB read per token: the limit is {d.limit_tps:.2f} tok/s"),
-        Row("prompt", f"{name} prompt processing ({plan.n_prompt} tokens)", d.prompt_tps, "tok/s",
-            d.prompt_tps / d.decode_tps if d.decode_tps else None, "÷ decode tok/s"))
+    for model in plan.decode_models:
+        d = decode_limit(model, rounds=plan.rounds, n_prompt=plan.n_prompt, n_decode=plan.n_decode,
+                         buffer_bytes=(64 << 20) if plan.quick else (1 << 30))
+        report.add(
+            Row("bandwidth", "memory read bandwidth", d.bandwidth / 1e9, "GB/s", note=d.bandwidth_how),
+            Row("decode", f"{model.stem} decode", d.decode_tps, "tok/s", d.ratio, "× bytes/token ÷ bandwidth",
+                "≥ 0.8", f"{d.bytes_per_token / 1e9:.2f} GB read per token: the limit is {d.limit_tps:.2f} tok/s; "
+                         f"best round {d.best_ratio:.2f}"),
+            Row("prompt", f"{model.stem} prompt processing ({plan.n_prompt} tokens)", d.prompt_tps, "tok/s",
+                d.prompt_tps / d.decode_tps if d.decode_tps else None, "÷ decode tok/s"))
 
 
 def _threads(plan: Plan, report) -> None:
     import psutil
 
     from bench.common import Row
-    from bench.decode import thread_sweep
+    from bench.threads import sweep, variants_for
     from localchat.core.engine import default_threads
 
     logical = psutil.cpu_count() or 1
     counts = sorted({1, 2, default_threads(), logical} & set(range(1, logical + 1)))
-    sweep = thread_sweep(plan.big, counts, rounds=plan.rounds, n_prompt=plan.n_prompt, n_decode=plan.n_decode)
-    best_decode = max(v[0] for v in sweep.values())
-    best_prompt = max(v[1] for v in sweep.values())
-    for t, (decode, prompt) in sweep.items():
-        mark = " (the default)" if t == default_threads() else ""
-        report.add(Row("threads", f"{t} threads{mark}: decode", decode, "tok/s", decode / best_decode, "÷ best"),
-                   Row("threads", f"{t} threads{mark}: prompt", prompt, "tok/s", prompt / best_prompt, "÷ best"))
+    got = sweep(plan.big, variants_for(counts, passive=not plan.quick), rounds=plan.rounds, runs=1 if plan.quick else 2,
+                n_prompt=plan.n_prompt, n_decode=plan.n_decode)
+    best_decode = max(v[0] for v in got.values())
+    best_prompt = max(v[1] for v in got.values())
+    for name, (decode, prompt) in got.items():
+        report.add(Row("threads", f"{name}: decode", decode, "tok/s", decode / best_decode, "÷ best"),
+                   Row("threads", f"{name}: prompt", prompt, "tok/s", prompt / best_prompt, "÷ best"))
+    report.notes.append(f"default_threads() here: {default_threads()}")
 
 
 def _options(plan: Plan, report) -> None:
@@ -95,10 +102,10 @@ def _options(plan: Plan, report) -> None:
     variants = {
         "engine defaults": {},
         "flash attention on": {"flash_attn": True},
-        "flash attention off": {"flash_attn": False},
         "q8_0 KV cache": {"flash_attn": True, "type_k": llama_cpp.GGML_TYPE_Q8_0, "type_v": llama_cpp.GGML_TYPE_Q8_0},
+        "n_batch 64": {"n_batch": 64, "n_ubatch": 64},
         "n_batch 128": {"n_batch": 128, "n_ubatch": 128},
-        "n_batch 2048": {"n_batch": 2048, "n_ubatch": 512},
+        "mmap on": {"use_mmap": True},
     }
     got = compare_options(plan.big, variants, rounds=plan.rounds, n_prompt=plan.option_prompt,
                           n_decode=plan.n_decode)
@@ -114,13 +121,14 @@ def _stream(plan: Plan, report) -> None:
     from bench.common import Row
     from bench.stream import measure_stream
 
-    models = [("real", plan.real), ("fast", plan.fast)] if plan.real else [("fast", plan.fast)]
-    for label, model in models:
-        rounds = max(plan.rounds, 1 if plan.quick else 5)
-        s = measure_stream(model, rounds=rounds, tokens=plan.stream_tokens)
-        report.add(Row("stream", f"{model.stem}: app path", s.app_tps, "tok/s", s.ratio,
-                       "÷ raw llama-cpp-python loop", "≥ 0.97", f"{s.rounds} rounds of ≤{s.tokens} tokens"),
-                   Row("stream", f"{model.stem}: longest GUI stall while streaming", s.longest_stall_ms, "ms",
+    runs = [(plan.real, plan.stream_tokens)] if plan.real else []
+    runs += [(plan.fast, plan.stream_tokens), (plan.fast, plan.long_reply_tokens)]
+    for model, tokens in runs:
+        s = measure_stream(model, rounds=1 if plan.quick else 5, tokens=tokens)
+        name = f"{model.stem}, {tokens}-token replies"
+        report.add(Row("stream", f"{name}: app path", s.app_tps, "tok/s", s.ratio,
+                       "÷ raw llama-cpp-python loop", "≥ 0.97", f"median of {s.rounds} alternated rounds"),
+                   Row("stream", f"{name}: longest GUI stall", s.longest_stall_ms, "ms",
                        s.longest_stall_ms / 50, "÷ 50 ms", "≤ 1.0", f"token batches every {s.batch_seconds * 1000:.0f} ms"))
 
 
@@ -156,10 +164,11 @@ def _memory(plan: Plan, report) -> None:
 
     n_ctx = 512 if plan.quick else 4096
     predicted = predicted_bytes(plan.big, n_ctx)
-    got = alternate({"defaults": lambda: loaded_memory(plan.big, n_ctx),
-                     "mmap": lambda: loaded_memory(plan.big, n_ctx, use_mmap=True),
-                     "no mmap": lambda: loaded_memory(plan.big, n_ctx, use_mmap=False)},
-                    1 if plan.quick else 2)
+    variants = {"defaults": lambda: loaded_memory(plan.big, n_ctx)}
+    if not plan.quick:
+        variants.update({"mmap": lambda: loaded_memory(plan.big, n_ctx, use_mmap=True),
+                         "no mmap": lambda: loaded_memory(plan.big, n_ctx, use_mmap=False)})
+    got = alternate(variants, 1 if plan.quick else 2)
     for name, runs in got.items():
         rss = median([r.rss_delta for r in runs])
         file_backed = median([r.file_backed for r in runs])
@@ -200,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             RUNNERS[section](plan, report)
     end_load = load_summary()
     table = markdown_table(report.rows)
-    print(f"\n{table}\n\nmachine: {machine_summary()}\nend: {end_load}; "
+    notes = "".join(f"\n{n}" for n in report.notes)
+    print(f"\n{table}\n{notes}\nmachine: {machine_summary()}\nend: {end_load}; "
           f"{time.perf_counter() - started:.0f} s in all")
     if args.markdown:
         args.markdown.write_text(f"{table}\n\nMachine: {machine_summary()}. At the end: {end_load}.\n")

@@ -11,7 +11,6 @@ pays before its first line of its own code.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -64,13 +63,11 @@ def _child(kind: str, data_dir: str, spawned_at: float) -> None:
 
 def start(kind: str) -> Startup:
     """Start a fresh process: ``kind`` is "app" or "qt" (the bare window)."""
+    from bench.common import run_child
+
     with tempfile.TemporaryDirectory(prefix="localchat-bench-") as data_dir:
-        spawned_at = time.time()
-        done = subprocess.run([sys.executable, "-m", "bench.startup", "--child", kind, data_dir, repr(spawned_at)],
-                              capture_output=True, text=True, timeout=120)
-    if done.returncode != 0:
-        raise RuntimeError(f"starting {kind} failed:\n{done.stderr[-2000:]}")
-    data = json.loads(done.stdout.strip().splitlines()[-1])
+        line = run_child("startup", kind, data_dir, repr(time.time()), timeout=120)
+    data = json.loads(line)
     return Startup(data["shown_s"], data["idle_rss"])
 
 

@@ -24,9 +24,8 @@ def test_quick_run_prints_the_whole_table(tmp_path):
     for cells in rows:
         value = cells[2].strip().split()[0].replace(",", "")
         assert float(value) > 0, cells  # every figure was measured
-    ratios = [float(m) for m in re.findall(r"\*\*([0-9.]+)\*\*", table)]
+    ratios = [float(m.replace(",", "")) for m in re.findall(r"\*\*([-0-9.e+,]+)\*\*", table)]
     assert ratios and all(r > 0 for r in ratios)
-    assert "threads (the default)" in table
     assert table in done.stdout.replace("\r", "")  # the same table went to the terminal
     assert not (tmp_path / "cache").exists()  # --quick makes no large models
 
