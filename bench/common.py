@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+import localchat.core.engine  # noqa: F401  (before llama_cpp loads: it sets how llama.cpp's threads wait)
+
 SAMPLING = dict(temp=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1)  # as core.chat.Sampling
 
 

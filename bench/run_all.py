@@ -83,7 +83,7 @@ def _threads(plan: Plan, report) -> None:
 
     logical = psutil.cpu_count() or 1
     counts = sorted({1, 2, default_threads(), logical} & set(range(1, logical + 1)))
-    got = sweep(plan.big, variants_for(counts, passive=not plan.quick), rounds=plan.rounds, runs=1 if plan.quick else 2,
+    got = sweep(plan.big, variants_for(counts, spinning=not plan.quick), rounds=plan.rounds, runs=1 if plan.quick else 2,
                 n_prompt=plan.n_prompt, n_decode=plan.n_decode)
     best_decode = max(v[0] for v in got.values())
     best_prompt = max(v[1] for v in got.values())

@@ -4,8 +4,9 @@ llama.cpp's CPU backend (built with OpenMP here) splits every operation of a tok
 threads and meets at a barrier after each one, a few hundred times per token. A thread that
 reaches the barrier first spins, by OpenMP's default, burning a core that another program (or
 the other llama.cpp thread, or the GUI) could use. On a machine with spare cores that costs
-nothing; on a busy one a descheduled thread stalls them all. ``OMP_WAIT_POLICY`` is read when
-the OpenMP runtime starts, so each variant runs in its own process.
+nothing; on a busy one a descheduled thread stalls them all. The engine sets OMP_WAIT_POLICY to
+PASSIVE (sleep) unless the environment chooses; OpenMP reads it once, when it starts, so each
+variant runs in its own process.
 """
 
 from __future__ import annotations
@@ -25,10 +26,15 @@ class ThreadVariant:
         return self.name
 
 
-def variants_for(counts, *, passive: bool = True) -> list[ThreadVariant]:
+SPIN_THEN_SLEEP = {"GOMP_SPINCOUNT": "300000"}  # libgomp's own default, which the engine replaces
+
+
+def variants_for(counts, *, spinning: bool = True) -> list[ThreadVariant]:
+    """The engine's way (threads sleep at barriers) for each count, and OpenMP's default."""
     out = [ThreadVariant(f"{t} thread{'s' if t > 1 else ''}", t, {}) for t in counts]
-    if passive:
-        out += [ThreadVariant(f"{t} threads, passive wait", t, {"OMP_WAIT_POLICY": "PASSIVE"}) for t in counts if t > 1]
+    if spinning:
+        out += [ThreadVariant(f"{t} threads, spinning (OpenMP's default)", t, SPIN_THEN_SLEEP)
+                for t in counts if t > 1]
     return out
 
 

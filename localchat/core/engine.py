@@ -114,11 +114,23 @@ def _route_llama_logs() -> None:
 
 
 def default_threads() -> int:
-    """Physical cores: llama.cpp's decode is bandwidth-bound and hyper-threads only add
-    contention (bench/threads.py measures it)."""
+    """Physical cores: hyper-threads only add contention (bench/threads.py measures it)."""
     import psutil
 
     return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
+
+
+def _sleep_while_waiting() -> None:
+    """Make llama.cpp's idle threads sleep rather than spin (OpenMP builds; read once, when
+    llama.cpp loads, so this runs before anything imports llama_cpp). Spinning threads win when
+    every core is free, but on a busy machine a descheduled thread stalls the others at each of
+    the few hundred barriers of a token: on 2 busy cores a 7B model decoded 0.75 tok/s spinning,
+    4.7 sleeping (docs/PERFORMANCE.md). Set OMP_WAIT_POLICY=ACTIVE to choose spinning."""
+    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+
+
+_sleep_while_waiting()
 
 
 KV_CACHE_TYPES = ("f16", "q8_0")  # q8_0 holds a context in about half the memory
