@@ -1,66 +1,90 @@
-"""Run a function off the GUI thread and get its result back on it."""
+"""Run a function off the GUI thread and get its result back on it.
+
+Every Python reference that could keep a widget alive (the function's closure, the callbacks)
+is held and finally dropped on the GUI thread. A pool thread that dropped the last reference
+would destroy the widget there, leaving its timers registered on the GUI thread to fire on
+freed memory.
+"""
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread. Its signals are emitted from a pool thread and land in its own
-    slots, which Qt queues onto the GUI thread; a plain function connected to the signals would
-    run on the pool thread instead."""
+class BackgroundCall(QObject):
+    """Returned by ``run_in_background``: ``done(result)`` / ``failed(exc)`` are emitted on the GUI
+    thread after the callback ran, so tests can wait on them."""
 
     done = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, on_done, on_failed):
-        super().__init__()
-        self._on_done = on_done
-        self._on_failed = on_failed
-        self.done.connect(self._deliver_result)
-        self.failed.connect(self._deliver_error)
 
-    @Slot(object)
-    def _deliver_result(self, result) -> None:
-        _alive.discard(self)
-        self._on_done(result)
+class _Dispatcher(QObject):
+    """One per application, on the GUI thread: the pool's results arrive here."""
 
-    @Slot(object)
-    def _deliver_error(self, exc) -> None:
-        _alive.discard(self)
-        if self._on_failed is not None:
-            self._on_failed(exc)
+    finished = Signal(int, bool, object)  # key, ok, result or exception
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())
+        self.pending: dict[int, tuple[Callable, Callable, Callable | None, BackgroundCall]] = {}
+        self.keys = itertools.count()
+        self.finished.connect(self._deliver)
+
+    @Slot(int, bool, object)
+    def _deliver(self, key: int, ok: bool, value: Any) -> None:
+        entry = self.pending.pop(key, None)
+        if entry is None:
+            return
+        _fn, on_done, on_failed, call = entry
+        try:
+            if ok:
+                on_done(value)
+            elif on_failed is not None:
+                on_failed(value)
+        finally:
+            (call.done if ok else call.failed).emit(value)
+
+
+_dispatcher: _Dispatcher | None = None
+
+
+def _get_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    return _dispatcher
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, dispatcher: _Dispatcher, key: int):
         super().__init__()
-        self._fn = fn
-        self._relay = relay
+        self._dispatcher = dispatcher
+        self._key = key
 
     def run(self) -> None:
+        fn = self._dispatcher.pending[self._key][0]
         try:
-            result = self._fn()
+            value, ok = fn(), True
         except Exception as exc:  # reported to the caller on the GUI thread
             log.exception("background task failed")
-            self._relay.failed.emit(exc)
-        else:
-            self._relay.done.emit(result)
-
-
-_alive: set[_Relay] = set()
+            value, ok = exc.with_traceback(None), False  # no frames (and their locals) ride along
+        del fn  # the registry still holds it: this is never the last reference
+        self._dispatcher.finished.emit(self._key, ok, value)
 
 
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
-                      on_failed: Callable[[Exception], None] | None = None) -> QObject:
+                      on_failed: Callable[[Exception], None] | None = None) -> BackgroundCall:
     """Call ``fn()`` in the global thread pool; ``on_done(result)`` or ``on_failed(exc)`` runs on
-    the GUI thread. Returns the relay whose ``done``/``failed`` signals tests can wait on."""
-    relay = _Relay(on_done, on_failed)
-    _alive.add(relay)  # keep it alive until a result arrives
-    QThreadPool.globalInstance().start(_Task(fn, relay))
-    return relay
+    the GUI thread. Call this from the GUI thread."""
+    dispatcher = _get_dispatcher()
+    key = next(dispatcher.keys)
+    call = BackgroundCall()
+    dispatcher.pending[key] = (fn, on_done, on_failed, call)
+    QThreadPool.globalInstance().start(_Task(dispatcher, key))
+    return call

@@ -63,7 +63,7 @@ class RecommendationDialog(QDialog):
     # -- filling it --------------------------------------------------------------------------------
     def start(self, catalog: Catalog):
         """Detect this machine off the GUI thread, then rank ``catalog`` for it. Returns the
-        background relay (tests wait on its ``done``)."""
+        background call (tests wait on its ``done``)."""
         def judge():
             from localchat.core.hardware import detect_hardware
 
