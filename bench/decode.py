@@ -60,27 +60,36 @@ def decode_limit(model, *, rounds: int = 3, n_prompt: int = 64, n_decode: int = 
                        reader.how, per_token, best)
 
 
+@dataclass(frozen=True)
+class OptionResult:
+    decode_tps: float
+    prompt_tps: float
+    base_decode_tps: float  # the baseline's runs alternated with this variant's
+    base_prompt_tps: float
+
+
 def compare_options(model, variants: dict[str, dict], *, rounds: int = 3, n_prompt: int = 256,
-                    n_decode: int = 16, log=print) -> dict[str, tuple[float, float]]:
-    """{variant: (decode tok/s, prompt tok/s)} for llama.cpp options on top of the engine's.
-    The first variant is the baseline; the others are each loaded beside it in turn and run
-    alternately with it, so at most two copies of the model are in memory."""
+                    n_decode: int = 16, log=print) -> dict[str, OptionResult]:
+    """Each variant's llama.cpp options (on top of the engine's) against the first variant, the
+    baseline, which stays loaded while the others are loaded beside it one at a time and run
+    alternately with it: at most two copies of the model in memory, each ratio from one pairing."""
     names = list(variants)
     base_name = names[0]
-    results: dict[str, list[RawRun]] = {n: [] for n in names}
     n_ctx = n_prompt + n_decode + 64
+    out: dict[str, OptionResult] = {}
     base = open_llama(model, n_ctx=n_ctx, **variants[base_name])
     try:
         raw_run(base, text_tokens(base, 16, seed=99), 2)
         for name in names[1:]:
             other = open_llama(model, n_ctx=n_ctx, **variants[name])
+            runs: dict[str, list[RawRun]] = {base_name: [], name: []}
             try:
                 raw_run(other, text_tokens(other, 16, seed=99), 2)
 
                 def runner(label: str, llm):
                     def run() -> float:
-                        result = raw_run(llm, text_tokens(llm, n_prompt, seed=len(results[label])), n_decode)
-                        results[label].append(result)
+                        result = raw_run(llm, text_tokens(llm, n_prompt, seed=len(runs[label])), n_decode)
+                        runs[label].append(result)
                         log(f"    {label}: decode {result.decode_tps:.2f} tok/s, prompt {result.prompt_tps:.1f} tok/s")
                         return result.decode_tps
                     return run
@@ -88,6 +97,9 @@ def compare_options(model, variants: dict[str, dict], *, rounds: int = 3, n_prom
                 alternate({base_name: runner(base_name, base), name: runner(name, other)}, rounds)
             finally:
                 other.close()
+            mine, theirs = runs[name], runs[base_name]
+            out[name] = OptionResult(median([r.decode_tps for r in mine]), median([r.prompt_tps for r in mine]),
+                                     median([r.decode_tps for r in theirs]), median([r.prompt_tps for r in theirs]))
     finally:
         base.close()
-    return {n: (median([r.decode_tps for r in rs]), median([r.prompt_tps for r in rs])) for n, rs in results.items()}
+    return out

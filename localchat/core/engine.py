@@ -149,6 +149,11 @@ def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int, cache_type: 
         n_threads=n_threads,
         n_threads_batch=n_threads,
         n_gpu_layers=n_gpu_layers,
+        # The prompt is evaluated a batch at a time and Stop lands between batches. On the CPU,
+        # 128 tokens a batch evaluate as fast as 512 (0.95, within the noise) and Stop lands 4×
+        # sooner: ~6 s instead of ~25 s for a 7B on 2 cores. GPUs want the larger batches.
+        n_batch=512 if n_gpu_layers else 128,
+        n_ubatch=512 if n_gpu_layers else 128,
         swa_full=True,  # lets a new turn reuse the cache of sliding-window models
         # Read the file rather than map it, except on Metal, which maps it straight into GPU
         # memory. On x86/ARM CPUs llama.cpp repacks Q4_0/Q4_K/IQ4_NL weights into its own buffer
