@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from localchat.core.tiny_model import CHATML_TEMPLATE, ModelShape
+from localchat.core.tiny_model import CHATML_TEMPLATE, ModelShape, add_shape_metadata
 
 CACHE_ENV = "LOCALCHAT_BENCH_CACHE"
 LLAMA_VOCAB_SIZE = 32000
@@ -148,17 +148,7 @@ def write_source(path: Path, shape: ModelShape, vocab: Vocabulary, *, name: str,
     rng = np.random.default_rng(seed)
     tmp = path.with_name(path.name + ".part")
     writer = GGUFWriter(str(tmp), "llama")
-    writer.add_name(name)
-    writer.add_context_length(shape.n_ctx_train)
-    writer.add_embedding_length(shape.n_embd)
-    writer.add_block_count(shape.n_layer)
-    writer.add_feed_forward_length(shape.n_ff)
-    writer.add_head_count(shape.n_head)
-    writer.add_head_count_kv(shape.n_head_kv)
-    writer.add_rope_dimension_count(shape.n_embd // shape.n_head)
-    writer.add_rope_freq_base(rope_base)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_file_type(LlamaFileType.MOSTLY_Q8_0)
+    add_shape_metadata(writer, shape, name=name, file_type=LlamaFileType.MOSTLY_Q8_0, rope_base=rope_base)
     writer.add_tokenizer_model("llama")
     writer.add_token_list(vocab.tokens)
     writer.add_token_scores(vocab.scores)

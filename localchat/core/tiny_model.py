@@ -74,6 +74,23 @@ def _vocab() -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, [int(t) for t in types]
 
 
+def add_shape_metadata(writer, shape: ModelShape, *, name: str, file_type: int,
+                       rope_base: float | None = None) -> None:
+    """The hyperparameters of a llama-architecture model of ``shape`` into a ``GGUFWriter``."""
+    writer.add_name(name)
+    writer.add_context_length(shape.n_ctx_train)
+    writer.add_embedding_length(shape.n_embd)
+    writer.add_block_count(shape.n_layer)
+    writer.add_feed_forward_length(shape.n_ff)
+    writer.add_head_count(shape.n_head)
+    writer.add_head_count_kv(shape.n_head_kv)
+    writer.add_rope_dimension_count(shape.n_embd // shape.n_head)
+    if rope_base is not None:
+        writer.add_rope_freq_base(rope_base)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_file_type(file_type)
+
+
 def write_tiny_gguf(
     path: str | os.PathLike,
     shape: ModelShape = ModelShape(),
@@ -94,16 +111,7 @@ def write_tiny_gguf(
     head_dim = shape.n_embd // shape.n_head
 
     writer = GGUFWriter(str(path), "llama")
-    writer.add_name(name)
-    writer.add_context_length(shape.n_ctx_train)
-    writer.add_embedding_length(shape.n_embd)
-    writer.add_block_count(shape.n_layer)
-    writer.add_feed_forward_length(shape.n_ff)
-    writer.add_head_count(shape.n_head)
-    writer.add_head_count_kv(shape.n_head_kv)
-    writer.add_rope_dimension_count(head_dim)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_file_type(0)  # all F32
+    add_shape_metadata(writer, shape, name=name, file_type=0)  # all F32
     writer.add_tokenizer_model("llama")
     writer.add_token_list(tokens)
     writer.add_token_scores(scores)
