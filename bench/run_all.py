@@ -1,6 +1,6 @@
 """The whole benchmark suite: one table, every figure a ratio measured in the same run.
 
-    python -m bench                 # the 7B model (written into the cache once) and the demo model
+    python -m bench                 # the 7B models (written into the cache once) and the demo model
     python -m bench --quick         # a tiny model and short runs: checks that the suite works
     python -m bench --only stream,ttft --markdown table.md
 
@@ -16,6 +16,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 SECTIONS = ("decode", "threads", "options", "stream", "ttft", "startup", "memory")
 GIB = 1024 ** 3
@@ -217,4 +220,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # as bench/__main__.py: no final garbage collection after the work is done
