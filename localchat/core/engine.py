@@ -141,6 +141,8 @@ def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int, cache_type: 
     """The ``llama_cpp.Llama`` arguments the engine loads a model with (bench/ measures them)."""
     import llama_cpp
 
+    from localchat.core.fit import engine_ubatch
+
     kv = {}
     if cache_type == "q8_0":  # llama.cpp quantizes the V cache only with flash attention
         kv = dict(type_k=llama_cpp.GGML_TYPE_Q8_0, type_v=llama_cpp.GGML_TYPE_Q8_0, flash_attn=True)
@@ -153,8 +155,8 @@ def llama_options(*, n_ctx: int, n_threads: int, n_gpu_layers: int, cache_type: 
         # The prompt is evaluated a batch at a time and Stop lands between batches. On the CPU,
         # 128 tokens a batch evaluate as fast as 512 (0.95, within the noise) and Stop lands 4×
         # sooner: ~6 s instead of ~25 s for a 7B on 2 cores. GPUs want the larger batches.
-        n_batch=512 if n_gpu_layers else 128,
-        n_ubatch=512 if n_gpu_layers else 128,
+        n_batch=engine_ubatch(n_gpu_layers),
+        n_ubatch=engine_ubatch(n_gpu_layers),
         swa_full=True,  # lets a new turn reuse the cache of sliding-window models
         # Read the file rather than map it, except on Metal, which maps it straight into GPU
         # memory. On x86/ARM CPUs llama.cpp repacks Q4_0/Q4_K/IQ4_NL weights into its own buffer

@@ -31,7 +31,13 @@ if TYPE_CHECKING:
 GIB = 1024 ** 3
 MIB = 1024 ** 2
 KV_BYTES = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "f32": 4.0}
-UBATCH = 512  # llama-cpp-python's n_ubatch
+UBATCH = 512  # llama-cpp-python's n_ubatch, and the engine's with GPU layers
+CPU_UBATCH = 128  # the engine's batch on the CPU alone (see engine.llama_options)
+
+
+def engine_ubatch(n_gpu_layers: int) -> int:
+    """The micro-batch the engine loads a model with: it sizes the compute buffer."""
+    return UBATCH if n_gpu_layers else CPU_UBATCH
 CONTEXT_STEP = 256  # llama.cpp pads the context to a multiple of this
 MIN_CONTEXT = 512
 RUNTIME_OVERHEAD = 5 * MIB  # llama.cpp's own allocations, the Python process excluded
@@ -225,18 +231,19 @@ class MemoryEstimate:
         return self.overhead_cpu + self.overhead_gpu
 
 
-def _compute_bytes(m: ModelFacts, n_ctx: int, *, on_gpu: bool, with_output: bool) -> int:
+def _compute_bytes(m: ModelFacts, n_ctx: int, *, on_gpu: bool, with_output: bool,
+                   ubatch: int = UBATCH) -> int:
     """The compute buffer at a full context. On a GPU, llama.cpp reserves the worst case; on
     the CPU only the pages a one-output decode touches count, plus the thread work buffer (an
     f16 copy of the attention scores)."""
-    cells = pad_context(n_ctx) if m.has_kv_cache else UBATCH
+    cells = pad_context(n_ctx) if m.has_kv_cache else ubatch
     masks = 2 if m.window_layers and len(m.window_layers) < m.n_layers else 1
     per_cell = (4 if on_gpu else 6) * m.n_head + 4 * masks
     q_dim = m.n_head * m.key_length
     kv_dim = m.n_head_kv * m.key_length
-    attention = UBATCH * cells * per_cell + 4 * UBATCH * (3 * m.n_embd + 2 * q_dim + 2 * kv_dim)
-    feed_forward = 4 * UBATCH * (2 * m.n_ff + 6 * m.n_embd)
-    logits = 4 * (UBATCH if on_gpu else 1) * (m.n_vocab + 2 * m.n_embd) if with_output else 0
+    attention = ubatch * cells * per_cell + 4 * ubatch * (3 * m.n_embd + 2 * q_dim + 2 * kv_dim)
+    feed_forward = 4 * ubatch * (2 * m.n_ff + 6 * m.n_embd)
+    logits = 4 * (ubatch if on_gpu else 1) * (m.n_vocab + 2 * m.n_embd) if with_output else 0
     return max(attention, feed_forward, logits)
 
 
@@ -255,13 +262,14 @@ def estimate_memory(facts: GGUFFacts | ModelFacts, *, n_ctx: int, n_gpu_layers: 
         weights_cpu += m.output_bytes
     weights_gpu = sum(m.layer_bytes[first_gpu:]) + (m.output_bytes if output_on_gpu else 0)
     overhead_cpu = RUNTIME_OVERHEAD + VOCAB_OVERHEAD * m.n_vocab + 4 * m.n_vocab  # + logits out
+    ub = engine_ubatch(k)
     if k == 0:
-        compute_cpu = _compute_bytes(m, n_ctx, on_gpu=False, with_output=True)
+        compute_cpu = _compute_bytes(m, n_ctx, on_gpu=False, with_output=True, ubatch=ub)
         compute_gpu = 0
     else:
-        compute_gpu = _compute_bytes(m, n_ctx, on_gpu=True, with_output=output_on_gpu)
-        compute_cpu = (_compute_bytes(m, n_ctx, on_gpu=False, with_output=not output_on_gpu)
-                       if cpu_layers else 4 * UBATCH * 2 * m.n_embd)  # only the input batch
+        compute_gpu = _compute_bytes(m, n_ctx, on_gpu=True, with_output=output_on_gpu, ubatch=ub)
+        compute_cpu = (_compute_bytes(m, n_ctx, on_gpu=False, with_output=not output_on_gpu, ubatch=ub)
+                       if cpu_layers else 4 * ub * 2 * m.n_embd)  # only the input batch
     return MemoryEstimate(
         n_ctx=pad_context(n_ctx), n_gpu_layers=k,
         weights_cpu=weights_cpu,

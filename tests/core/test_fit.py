@@ -122,7 +122,7 @@ def machine(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("total, free, smallest, largest", [
-    (4, 2.8, 1, 2),  # under 8 GB: a 1-2B model
+    (4, 2.8, 1, 3.1),  # under 8 GB: a 1-3B model
     (8, 6.0, 7, 8.1),  # ~8 GB: a 7B/8B at 4-bit
     (16, 12.5, 13, 15),  # ~16 GB: a 13B/14B at 4-bit
     (32, 27.0, 13, 15),  # the largest in the catalog, with room to spare
@@ -261,8 +261,17 @@ def test_planned_layers_are_the_most_that_fit(layers, vram_mb, kv_heads, weights
 
 
 @settings(max_examples=40, deadline=None)
-@given(k=st.integers(0, 33), n_ctx=st.integers(256, 32768))
+@given(k=st.integers(1, 33), n_ctx=st.integers(256, 32768))
 def test_ram_never_grows_as_layers_move_to_the_gpu(k, n_ctx):
+    # From the first GPU layer on; the first one also switches the engine to 512-token batches,
+    # whose larger CPU compute buffer test_first_gpu_layer_uses_the_larger_batch pins down.
     here = estimate_memory(MISTRAL_7B, n_ctx=n_ctx, n_gpu_layers=k)
     more = estimate_memory(MISTRAL_7B, n_ctx=n_ctx, n_gpu_layers=k + 1)
     assert more.ram_bytes <= here.ram_bytes
+
+
+def test_first_gpu_layer_uses_the_larger_batch():
+    cpu = estimate_memory(MISTRAL_7B, n_ctx=4096, n_gpu_layers=0)
+    one = estimate_memory(MISTRAL_7B, n_ctx=4096, n_gpu_layers=1)
+    assert one.compute_cpu > cpu.compute_cpu  # 512-token batches instead of 128
+    assert one.weights_cpu < cpu.weights_cpu
