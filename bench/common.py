@@ -109,6 +109,15 @@ def run_child(module: str, *args: str, env: dict | None = None, timeout: float =
     return done.stdout.strip().splitlines()[-1]
 
 
+def leave(code: int) -> None:
+    """End a benchmark process once its results are out, without the interpreter's final garbage
+    collection: with windows and llama.cpp models made and freed in one process it has crashed
+    in a C extension (a refcount error, PySide6 6.12) after the work was done."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def quiet_llama_logs() -> None:
     """llama.cpp's own log lines go to the app's log file; a benchmark has none, and they would
     bury its table."""

@@ -220,7 +220,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)  # as bench/__main__.py: no final garbage collection after the work is done
+    from bench.common import leave
+
+    leave(main())
