@@ -37,15 +37,10 @@ class Settings:
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 
-    def gpu_layers_for(self, planned: int, n_layers: int | None) -> int:
-        """The n_gpu_layers to pass to llama.cpp: ``planned`` comes from the memory-fit plan."""
-        if self.gpu_mode == "cpu":
-            return 0
-        if self.gpu_mode == "all":
-            return -1
-        if self.gpu_mode == "layers":
-            return max(0, self.gpu_layers if n_layers is None else min(self.gpu_layers, n_layers))
-        return planned
+    def requested_gpu_layers(self) -> int | None:
+        """What to ask the engine for: None for "auto" (the memory-fit plan decides where the model
+        loads), else n_gpu_layers as llama.cpp takes it (-1: all; the engine caps larger counts)."""
+        return {"auto": None, "cpu": 0, "all": -1}.get(self.gpu_mode, max(0, self.gpu_layers))
 
 
 def load_settings(path: Path) -> Settings:

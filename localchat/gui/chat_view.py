@@ -3,7 +3,7 @@ arrive, and auto-scroll that stops as soon as the person scrolls up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPalette
@@ -118,7 +118,7 @@ class MessageBubble(QFrame):
         self.next_button.setEnabled(item.sibling_index < item.sibling_count - 1)
 
     def set_text(self, text: str) -> None:
-        self.item = MessageItem(**{**self.item.__dict__, "text": text})
+        self.item = replace(self.item, text=text)
         code_bg = "#2b2b2b" if _is_dark() else "#f0f0f0"
         rendered = RenderedMarkdown(text, code_bg=code_bg)
         self._code_blocks = rendered.code_blocks

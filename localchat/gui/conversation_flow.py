@@ -153,7 +153,6 @@ class ConversationFlow:
     def _start_reply(self, writer: ReplyWriter) -> None:
         self._writer = writer
         self.generating = True
-        self._reply_text = ""
         self.show_error(None)
         self._show_branch()
         self.chat_view.set_actions_enabled(False)

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow, ConversationFlow):
         self.conversation: Conversation | None = None
         self._writer: ReplyWriter | None = None
         self._page_count = PAGE
-        self._reply_text = ""
+        self._loading = False  # a load request is with the worker
         self._save_timer = QTimer(self, interval=1000)  # a stalled stream still gets saved
         self._save_timer.timeout.connect(self._save_partial_reply)
         self.store, store_problem = self._open_store(paths)
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow, ConversationFlow):
     @Slot(object)
     def _on_model_installed(self, path) -> None:
         self.refresh_models()
-        if self.model_info is None and not self.worker_busy_loading and not self.generating:
+        if self.model_info is None and not self._loading and not self.generating:
             self.load_model(path)
 
     @staticmethod
@@ -337,14 +337,12 @@ class MainWindow(QMainWindow, ConversationFlow):
         outside = [p for p in self._known_models if p not in paths and p.parent != self.models_dir]
         self._known_models = list(paths) + outside
         self._fill_picker()
-        if self.model_info is None and not self.worker_busy_loading:
+        if self.model_info is None and not self._loading:
             last = self.settings.last_model
             if last and Path(last).exists():
                 self.load_model(last)
             elif paths:
                 self.load_model(paths[0])
-
-    worker_busy_loading = False
 
     def _fill_picker(self) -> None:
         self.model_picker.blockSignals(True)
@@ -378,11 +376,10 @@ class MainWindow(QMainWindow, ConversationFlow):
             self._known_models.append(path)
             self._fill_picker()
         s = self.settings
-        n_gpu_layers = None if s.gpu_mode == "auto" else s.gpu_layers_for(planned=0, n_layers=None)
-        self.worker_busy_loading = True
+        self._loading = True
         self.worker.load_requested.emit(LoadRequest(
             str(path), n_ctx=s.context_length or None, n_threads=s.n_threads or None,
-            n_gpu_layers=n_gpu_layers))
+            n_gpu_layers=s.requested_gpu_layers()))
 
     @Slot(str)
     def _on_model_loading(self, path: str) -> None:
@@ -392,7 +389,7 @@ class MainWindow(QMainWindow, ConversationFlow):
 
     @Slot(object)
     def _on_model_loaded(self, info: ModelInfo) -> None:
-        self.worker_busy_loading = False
+        self._loading = False
         self.model_info = info
         self.load_progress.hide()
         self.show_error(None)
@@ -416,7 +413,7 @@ class MainWindow(QMainWindow, ConversationFlow):
 
     @Slot(str, str)
     def _on_model_failed(self, path: str, message: str) -> None:
-        self.worker_busy_loading = False
+        self._loading = False
         self.model_info = None
         self.load_progress.hide()
         self.model_status.setText("No model loaded")
@@ -433,16 +430,17 @@ class MainWindow(QMainWindow, ConversationFlow):
     # -- the worker's replies (queued onto the GUI thread because MainWindow is the receiver) --
     @Slot(str)
     def _on_token_received(self, text: str) -> None:
-        self._reply_text += text
-        if self._writer is not None:
-            try:
-                self._writer.append(text)
-            except LocalChatError as exc:
-                self.show_error(str(exc))
+        writer = self._writer
+        if writer is None:
+            return
+        try:
+            writer.append(text)  # keeps the text, and saves it at most once a second
+        except LocalChatError as exc:
+            self.show_error(str(exc))
         bubble = self.chat_view.last_bubble()
         if bubble is not None:
-            bubble.set_text(self._reply_text)
-        self.reply_updated.emit(self._reply_text)
+            bubble.set_text(writer.text)
+        self.reply_updated.emit(writer.text)
 
     @Slot(object)
     def _on_finished(self, stats: GenerationStats) -> None:

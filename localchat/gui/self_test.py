@@ -63,7 +63,8 @@ def run_self_test(_paths=None) -> int:
         window.load_model(model)
         QTimer.singleShot(TIMEOUT_MS, loop.quit)
         loop.exec()
-        stats, text = watcher.stats, window._reply_text
+        stats = watcher.stats
+        text = window.messages[-1].content if window.messages else ""
         window.close()
         app.processEvents()
     if stats is not None and not stats.error and stats.completion_tokens > 0 and text:
