@@ -187,12 +187,22 @@ def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0
         )
 
 
+@dataclass(frozen=True)
+class _LastTurn:
+    """The last reply as the next prompt will render it (``text``: the prompt and the reply as
+    shown) and as the model read it (``tokens``: the prompt's tokens and the generated ones)."""
+
+    text: str
+    tokens: tuple[int, ...]
+
+
 class Engine:
     def __init__(self) -> None:
         self._llm = None
         self._format: PromptFormat | None = None
         self._info: ModelInfo | None = None
         self._cancel = threading.Event()
+        self._last_turn: _LastTurn | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -293,6 +303,7 @@ class Engine:
     def close(self) -> None:
         """Free the model; safe to call twice."""
         llm, self._llm, self._info, self._format = self._llm, None, None, None
+        self._last_turn = None
         if llm is not None:
             llm.close()
 
@@ -315,6 +326,25 @@ class Engine:
         # A template that writes the BOS token itself must not get a second one.
         add_bos = not (fmt.bos_token and prompt.startswith(fmt.bos_token))
         return llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def _prompt_tokens(self, prompt: str) -> list[int]:
+        """The tokens of ``prompt``, keeping the last reply's tokens as they were generated.
+
+        A reply read back as text does not always tokenize to the tokens that were generated
+        (" Paris" may come back as " Par" "is"), and from the first token that differs the
+        KV cache is of no use: the whole reply would be evaluated again. When the prompt is the
+        last prompt and reply followed by new text, the new text alone is tokenized and put
+        after the tokens the model already read, as long as it tokenizes alone as it does at the
+        end of the whole prompt (it does when it starts with a template's control token)."""
+        llm, _ = self._require()
+        tokens = self._tokenize(prompt)
+        last = self._last_turn
+        if last is None or not prompt.startswith(last.text):
+            return tokens
+        rest = llm.tokenize(prompt[len(last.text):].encode("utf-8"), add_bos=False, special=True)
+        if not rest or tokens[len(tokens) - len(rest):] != rest:
+            return tokens
+        return [*last.tokens, *rest]
 
     def _eval_prompt(self, tokens: list[int]) -> tuple[int, bool]:
         """Evaluate only the part of ``tokens`` not already in the KV cache, a batch at a time so
@@ -349,7 +379,9 @@ class Engine:
         n_ctx = llm.n_ctx()
         reserve = min(sampling.max_tokens, n_ctx // 4)
         budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
-        tokens = self._tokenize(fmt.render(budget.messages))
+        prompt = fmt.render(budget.messages)
+        tokens = self._prompt_tokens(prompt)
+        self._last_turn = None
         if len(tokens) + 8 > n_ctx:
             yield GenerationStats(
                 "error", prompt_tokens=len(tokens), dropped_messages=budget.dropped,
@@ -366,6 +398,9 @@ class Engine:
         stop_reason, error = "length", None
         stopper = _StopFilter(fmt.stop_strings)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated: list[int] = []
+        pieces: list[bytes] = []  # the generated tokens' text
+        shown: list[str] = []  # the reply as the person sees it
         try:
             evaluated, cancelled = self._eval_prompt(tokens)
             if cancelled:
@@ -374,8 +409,6 @@ class Engine:
                 import llama_cpp
 
                 vocab = llm._model.vocab
-                generated: list[int] = []
-                shown = False
                 for token in llm.generate(
                     tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
                     min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty, reset=True,
@@ -390,12 +423,13 @@ class Engine:
                         break
                     piece = llm.detokenize([token], prev_tokens=tokens + generated)
                     generated.append(token)
+                    pieces.append(piece)
                     completion += 1
                     text, hit = stopper.feed(decoder.decode(piece))
                     if not shown:
                         text = text.lstrip()  # "Assistant:" is followed by a space; not shown
-                    shown = shown or bool(text)
                     if text:
+                        shown.append(text)
                         yield TokenEvent(text)
                     if hit:
                         stop_reason = "eos"
@@ -408,7 +442,13 @@ class Engine:
         if stop_reason != "eos":
             tail = stopper.flush(decoder.decode(b"", final=True))
             if tail:
+                shown.append(tail)
                 yield TokenEvent(tail)
+        reply = "".join(shown)
+        # Only a reply shown as it was generated (no stop string cut off) is the text the next
+        # prompt holds for these tokens.
+        if error is None and reply and reply == b"".join(pieces).decode("utf-8", "replace").lstrip():
+            self._last_turn = _LastTurn(prompt + reply, (*tokens, *generated))
         ended = time.perf_counter()
         decode_s = ended - first_at if first_at else 0.0
         yield GenerationStats(

@@ -126,12 +126,30 @@ def test_kv_cache_is_reused_across_turns(engine, tiny_model):
     history = [Message(SYSTEM, "You are terse."), Message(USER, "tell me about the water and the world")]
     reply, first = run(engine, history, max_tokens=40, seed=1)
     assert first.evaluated_prompt_tokens == first.prompt_tokens
+    # Random text read back does not tokenize to the tokens that were generated (a real model's
+    # replies mostly do), so a cache matched token by token would evaluate the reply again.
+    as_text = (engine.count_tokens(history + [Message(ASSISTANT, reply)])
+               - engine.count_tokens(history + [Message(ASSISTANT, "")]))
+    assert as_text != first.completion_tokens
     history += [Message(ASSISTANT, reply), Message(USER, "and what about people")]
     _, second = run(engine, history, max_tokens=10, seed=1)
-    new_tokens = second.prompt_tokens - first.prompt_tokens
-    # only the new turn (the reply as text plus the new question) is evaluated, not the history
-    assert second.evaluated_prompt_tokens <= new_tokens
-    assert second.evaluated_prompt_tokens < second.prompt_tokens
+    # Only the new turn is evaluated: the end of the reply's message and the new question, and the
+    # reply's last token, which was sampled but never fed back. Not the history, not the reply.
+    new_turn = second.prompt_tokens - first.prompt_tokens - first.completion_tokens
+    assert 0 < second.evaluated_prompt_tokens <= new_turn + 1
+
+
+def test_a_conversation_that_does_not_continue_the_last_reply_is_tokenized_afresh(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=2048)
+    question = [Message(USER, "tell me about the water and the world")]
+    reply, first = run(engine, question, max_tokens=40, seed=1)
+    # the reply as stored differs from the one generated (edited, or another branch's)
+    history = question + [Message(ASSISTANT, reply[:-3] + "xyz"), Message(USER, "and what about people")]
+    _, second = run(engine, history, max_tokens=4, seed=1)
+    assert second.prompt_tokens == engine.count_tokens(history)
+    regenerated, third = run(engine, question, max_tokens=40, seed=1)
+    assert regenerated == reply
+    assert third.prompt_tokens == first.prompt_tokens
 
 
 def test_oldest_turns_are_dropped_when_the_window_is_full(engine, tiny_model):
