@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
 from localchat.gui.markdown import RenderedMarkdown
 
 FOLLOW_SLACK_PX = 24  # this close to the bottom counts as "at the bottom"
+# While a reply streams, its finished paragraphs are shown in blocks of about this many characters
+# that are laid out once; only the rest is rendered again as tokens arrive.
+STREAM_BLOCK_CHARS = 1500
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,69 @@ class MessageItem:
     sibling_count: int = 1
 
 
+class MarkdownLabel(QLabel):
+    """Markdown shown as rich text, with Copy links on its code blocks.
+
+    QLabel lays its whole text out again each time a layout asks its height, so a long message
+    costs time on every layout pass of the conversation; the height is kept per width instead,
+    until the text or the font changes."""
+
+    code_copied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.code_blocks: list[str] = []
+        self._heights: dict[int, int] = {}
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.setOpenExternalLinks(False)
+        self.linkActivated.connect(self._on_link)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def show_markdown(self, text: str) -> None:
+        code_bg = "#2b2b2b" if _is_dark() else "#f0f0f0"
+        rendered = RenderedMarkdown(text, code_bg=code_bg)
+        self.code_blocks = rendered.code_blocks
+        self._heights.clear()
+        self.setText(rendered.html or "&nbsp;")
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
+        super().changeEvent(event)
+
+    @Slot(str)
+    def _on_link(self, href: str) -> None:
+        if href.startswith("copy:"):
+            index = int(href.split(":", 1)[1])
+            if 0 <= index < len(self.code_blocks):
+                self.code_copied.emit(self.code_blocks[index])
+
+
+def streaming_split(text: str, start: int, min_chars: int = STREAM_BLOCK_CHARS) -> int:
+    """Where the finished part of a growing reply may end: at the last paragraph break after
+    ``start`` that leaves at least ``min_chars`` before it, outside code blocks and not before an
+    indented line (which may continue a list item). ``start`` if there is none yet."""
+    fences = sum(1 for line in text[:start].splitlines() if line.lstrip().startswith("```"))
+    best, at = start, start
+    while True:
+        brk = text.find("\n\n", at)
+        if brk < 0:
+            return best
+        fences += sum(1 for line in text[at:brk].splitlines() if line.lstrip().startswith("```"))
+        at = brk + 2
+        after = text[at:at + 1]
+        if fences % 2 == 0 and after and not after.isspace() and at - start >= min_chars:
+            best = at
+
+
 class MessageBubble(QFrame):
     copy_requested = Signal(str)
     edit_submitted = Signal(object, str)  # key, new text
@@ -38,7 +104,6 @@ class MessageBubble(QFrame):
     def __init__(self, item: MessageItem, parent: QWidget | None = None):
         super().__init__(parent)
         self.item = item
-        self._code_blocks: list[str] = []
         self.setObjectName(f"bubble-{item.role}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
@@ -74,13 +139,11 @@ class MessageBubble(QFrame):
             header.addWidget(self.regenerate_button)
         layout.addLayout(header)
 
-        self.body = QLabel()
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.body.setOpenExternalLinks(False)
-        self.body.linkActivated.connect(self._on_link)
-        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # While a reply streams, its finished blocks sit above the body, which shows the rest.
+        self._finished_blocks: list[MarkdownLabel] = []
+        self._finished_chars = 0
+        self.body = MarkdownLabel()
+        self.body.code_copied.connect(self._copy)
         layout.addWidget(self.body)
 
         self.editor = QPlainTextEdit()
@@ -118,11 +181,31 @@ class MessageBubble(QFrame):
         self.next_button.setEnabled(item.sibling_index < item.sibling_count - 1)
 
     def set_text(self, text: str) -> None:
+        """Show ``text`` whole, in one label (its text can be selected across paragraphs)."""
         self.item = replace(self.item, text=text)
-        code_bg = "#2b2b2b" if _is_dark() else "#f0f0f0"
-        rendered = RenderedMarkdown(text, code_bg=code_bg)
-        self._code_blocks = rendered.code_blocks
-        self.body.setText(rendered.html or "&nbsp;")
+        for label in self._finished_blocks:
+            label.hide()
+            self.layout().removeWidget(label)
+            label.deleteLater()
+        self._finished_blocks, self._finished_chars = [], 0
+        self.body.show_markdown(text)
+
+    def stream_text(self, text: str) -> None:
+        """Show a reply that grows: the part that is rendered again on each call stays short,
+        so a long reply costs no more per token than a short one. ``set_text`` joins it up."""
+        if not text.startswith(self.item.text[:self._finished_chars]):
+            self.set_text(text)
+            return
+        self.item = replace(self.item, text=text)
+        split = streaming_split(text, self._finished_chars)
+        if split > self._finished_chars:
+            block = MarkdownLabel(self)
+            block.code_copied.connect(self._copy)
+            block.show_markdown(text[self._finished_chars:split])
+            self.layout().insertWidget(self.layout().indexOf(self.body), block)
+            self._finished_blocks.append(block)
+            self._finished_chars = split
+        self.body.show_markdown(text[self._finished_chars:])
 
     def set_stats(self, stats: str) -> None:
         self.stats_label.setText(stats)
@@ -140,13 +223,6 @@ class MessageBubble(QFrame):
     def _copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self.copy_requested.emit(text)
-
-    @Slot(str)
-    def _on_link(self, href: str) -> None:
-        if href.startswith("copy:"):
-            index = int(href.split(":", 1)[1])
-            if 0 <= index < len(self._code_blocks):
-                self._copy(self._code_blocks[index])
 
     def _start_edit(self) -> None:
         self.editor.setPlainText(self.item.text)

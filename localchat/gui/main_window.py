@@ -439,7 +439,7 @@ class MainWindow(QMainWindow, ConversationFlow):
             self.show_error(str(exc))
         bubble = self.chat_view.last_bubble()
         if bubble is not None:
-            bubble.set_text(writer.text)
+            bubble.stream_text(writer.text)
         self.reply_updated.emit(writer.text)
 
     @Slot(object)
