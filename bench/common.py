@@ -111,8 +111,8 @@ def run_child(module: str, *args: str, env: dict | None = None, timeout: float =
 
 def leave(code: int) -> None:
     """End a benchmark process once its results are out, without the interpreter's final garbage
-    collection: with windows and llama.cpp models made and freed in one process it has crashed
-    in a C extension (a refcount error, PySide6 6.12) after the work was done."""
+    collection, which has nothing left to measure (and under PySide6 6.12.0 on Python 3.11,
+    which pyproject.toml now excludes, crashed on a None whose references Qt calls had used up)."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

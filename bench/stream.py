@@ -229,8 +229,8 @@ def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 1
 
 
 def _destroy(window) -> None:
-    """Delete the closed window now, while Python is whole: Qt objects left for the interpreter's
-    final garbage collection have crashed it (PySide6 6.12)."""
+    """Delete the closed window now, while Python is whole, rather than in the interpreter's
+    final garbage collection."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
     window.deleteLater()
