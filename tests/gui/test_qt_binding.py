@@ -8,7 +8,7 @@ import sys
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
-CALLS = 5000
+CALLS = 1000
 
 
 class _Emitter(QObject):
