@@ -79,20 +79,27 @@ class MarkdownLabel(QLabel):
 
 
 def streaming_split(text: str, start: int, min_chars: int = STREAM_BLOCK_CHARS) -> int:
-    """Where the finished part of a growing reply may end: at the last paragraph break after
-    ``start`` that leaves at least ``min_chars`` before it, outside code blocks and not before an
-    indented line (which may continue a list item). ``start`` if there is none yet."""
-    fences = sum(1 for line in text[:start].splitlines() if line.lstrip().startswith("```"))
-    best, at = start, start
-    while True:
-        brk = text.find("\n\n", at)
-        if brk < 0:
-            return best
-        fences += sum(1 for line in text[at:brk].splitlines() if line.lstrip().startswith("```"))
-        at = brk + 2
+    """Where the finished part of a growing reply may end, at least ``min_chars`` after ``start``
+    (itself such a place): at the last paragraph break, or, once a paragraph runs past twice that
+    length, at its last line break. Never inside a code block, nor before an indented line (it
+    may continue a list item). ``start`` if there is no such place yet."""
+    paragraph = line = start
+    in_code = False  # ``start`` is never inside a code block
+    at = start
+    while (brk := text.find("\n", at)) >= 0:
+        if text[at:brk].lstrip().startswith("```"):
+            in_code = not in_code
+        at = brk + 1
         after = text[at:at + 1]
-        if fences % 2 == 0 and after and not after.isspace() and at - start >= min_chars:
-            best = at
+        if in_code or not after or after.isspace() or at - start < min_chars:
+            continue
+        if text[brk - 1:brk] == "\n":
+            paragraph = at
+        else:
+            line = at
+    if paragraph > start or len(text) - start < 2 * min_chars:
+        return paragraph
+    return line
 
 
 class MessageBubble(QFrame):

@@ -94,3 +94,10 @@ def test_a_label_lays_out_again_when_its_text_changes(qtbot):
     label.show_markdown(PARAGRAPH * 4)
     assert label.heightForWidth(300) > 3 * one_line
     assert label.heightForWidth(300) == label.heightForWidth(300)
+
+
+def test_a_paragraph_that_runs_on_is_cut_at_a_line_break():
+    text = ("a line of a very long paragraph\n" * 10) + "the end"
+    cut = streaming_split(text, 0, min_chars=100)
+    assert text[cut - 1] == "\n" and cut >= 100
+    assert streaming_split(text, 0, min_chars=200) == 0  # not yet twice as long as a block
