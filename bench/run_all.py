@@ -122,6 +122,7 @@ def _options(plan: Plan, report) -> None:
 def _stream(plan: Plan, report) -> None:
     from bench.common import Row
     from bench.stream import measure_stream
+    from bench.view import measure_view
 
     runs = [(plan.real, plan.stream_tokens)] if plan.real else []
     runs += [(plan.fast, plan.stream_tokens), (plan.fast, plan.long_reply_tokens)]
@@ -132,6 +133,11 @@ def _stream(plan: Plan, report) -> None:
                        "÷ raw llama-cpp-python loop", "≥ 0.97", f"median of {s.rounds} alternated rounds"),
                    Row("stream", f"{name}: longest GUI stall", s.longest_stall_ms, "ms",
                        s.longest_stall_ms / 50, "÷ 50 ms", "≤ 1.0", f"token batches every {s.batch_seconds * 1000:.0f} ms"))
+    v = measure_view(3000 if plan.quick else 16_000, rounds=1 if plan.quick else 3)
+    report.add(Row("stream", f"chat view, a {v.chars:,}-character Markdown reply: longest batch", v.blocks_longest_ms,
+                   "ms", v.ratio, "÷ the reply rendered whole per batch", "",
+                   f"{v.whole_longest_ms:.0f} ms rendered whole; over its last tenth {v.blocks_last_ms:.1f} against "
+                   f"{v.whole_last_ms:.1f} ms"))
 
 
 def _ttft(plan: Plan, report) -> None:
