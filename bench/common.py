@@ -118,6 +118,16 @@ def leave(code: int) -> None:
     os._exit(code)
 
 
+def destroy_window(window) -> None:
+    """Delete a closed window now, while Python is whole, rather than in the interpreter's final
+    garbage collection."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def quiet_llama_logs() -> None:
     """llama.cpp's own log lines go to the app's log file; a benchmark has none, and they would
     bury its table."""

@@ -28,7 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import SAMPLING, median, open_llama, quiet_llama_logs  # noqa: E402
+from bench.common import SAMPLING, destroy_window, median, open_llama, quiet_llama_logs  # noqa: E402
 
 QUESTIONS = ("Tell me a long story about a lighthouse keeper", "Describe the history of the bicycle",
              "Explain how a steam engine works", "Write about a walk through an old forest",
@@ -222,19 +222,10 @@ def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 1
     finally:
         batch = window.inference.worker._batch_seconds
         window.close()
-        _destroy(window)
+        destroy_window(window)
         data.cleanup()
     return StreamResult(median(app_values), median(raw_values), stalls.longest * 1000, len(app_values), tokens,
                         batch)
-
-
-def _destroy(window) -> None:
-    """Delete the closed window now, while Python is whole, rather than in the interpreter's
-    final garbage collection."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import alternate, median  # noqa: E402
+from bench.common import alternate, destroy_window, median  # noqa: E402
 
 STEP_CHARS = 24  # about 6 tokens: one 30 ms batch at 200 tok/s
 
@@ -54,14 +54,10 @@ def long_reply(chars: int) -> str:
     return "\n\n".join(parts)[:chars]
 
 
-def _show(method: str, text: str) -> list[float]:
-    """Step times (seconds) of one reply shown with ``method``, in a fresh window."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-    from PySide6.QtWidgets import QApplication
-
+def _show(app, method: str, text: str) -> list[float]:
+    """Step times (seconds) of one reply shown with ``method``, in a fresh view."""
     from localchat.gui.chat_view import ChatView, MessageItem
 
-    app = QApplication.instance() or QApplication([])
     view = ChatView()
     view.resize(800, 600)
     view.show()
@@ -74,17 +70,18 @@ def _show(method: str, text: str) -> list[float]:
         show(text[:end])
         app.processEvents()
         steps.append(time.perf_counter() - started)
-    view.close()
-    view.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    destroy_window(view)
     return steps
 
 
 def measure_view(chars: int = 16_000, rounds: int = 3) -> ViewResult:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from localchat.gui.app import make_application
+
+    app = make_application([])
     text = long_reply(chars)
-    got = alternate({"stream_text": lambda: _show("stream_text", text),
-                     "set_text": lambda: _show("set_text", text)}, rounds)
+    got = alternate({"stream_text": lambda: _show(app, "stream_text", text),
+                     "set_text": lambda: _show(app, "set_text", text)}, rounds)
     tail = max(1, len(got["set_text"][0]) // 10)
 
     def longest(runs):
