@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-import localchat.core.engine  # noqa: F401  (before llama_cpp loads: it sets how llama.cpp's threads wait)
+import localchat.core  # noqa: F401  (before llama_cpp loads: it sets how llama.cpp's threads wait)
 
-SAMPLING = dict(temp=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1)  # as core.chat.Sampling
+SAMPLING = dict(temp=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1)  # as core.chat.messages.Sampling
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def open_llama(path, *, n_ctx: int = 2048, n_threads: int | None = None, **optio
     """A raw ``llama_cpp.Llama`` with the engine's llama.cpp options, ``options`` overriding them."""
     from llama_cpp import Llama
 
-    from localchat.core.engine import default_threads, llama_options
+    from localchat.core.inference.engine import default_threads, llama_options
 
     threads = n_threads or default_threads()
     kwargs = llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0)

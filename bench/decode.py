@@ -31,7 +31,7 @@ class DecodeLimit:
 def decode_limit(model, *, rounds: int = 3, n_prompt: int = 64, n_decode: int = 16,
                  buffer_bytes: int = 1 << 30, log=print) -> DecodeLimit:
     """Decode tokens/s × bytes per token ÷ read bandwidth, the two measured alternately."""
-    from localchat.core.gguf_info import read_local
+    from localchat.core.models.gguf import read_local
 
     facts = read_local(model)
     llm = open_llama(model, n_ctx=n_prompt + n_decode + 64)

@@ -24,8 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from localchat.core.downloads import DownloadQueue, DownloadQueued, DownloadVerifying, JobState  # noqa: E402
-from localchat.core.hub import RemoteFile  # noqa: E402
+from localchat.core.downloads.events import DownloadQueued, DownloadVerifying, JobState
+from localchat.core.downloads.hub import RemoteFile  # noqa: E402
+from localchat.core.downloads.queue import DownloadQueue
 from tests.hub_server import HubServer  # noqa: E402
 
 REPO, FILE = "bench/Big-GGUF", "big-Q4_K_M.gguf"

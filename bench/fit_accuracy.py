@@ -3,7 +3,7 @@
 For each model at hand (the tiny test model, the demo model, the real-shape models
 ``bench.make_model`` leaves in its cache, and any ``--model FILE``), at each context size, a
 child process loads it, fills the whole context with a prompt and reports its peak RSS
-(``localchat.core.fit_measure``). Two loads per row:
+(``localchat.core.testing.fit_measure``). Two loads per row:
 
 - *app*: through ``Engine.load``, as the app loads it (on a CPU build the file is read into
   memory). This is what ``fit.estimate_memory`` predicts; the target is within 10%.
@@ -28,8 +28,8 @@ LARGE = 2 * 1024 ** 3  # files above this are measured at --large-ctx only (fill
 
 def models_at_hand(extra: list[str]) -> list[Path]:
     from bench.make_model import cache_dir
-    from localchat.core.demo import install_demo_model
-    from localchat.core.tiny_model import write_tiny_gguf
+    from localchat.core.models.demo import install_demo_model
+    from localchat.core.testing.tiny_model import write_tiny_gguf
 
     found = [write_tiny_gguf(Path(tempfile.mkdtemp()) / "tiny.gguf")]
     demo = install_demo_model()
@@ -48,9 +48,9 @@ def main() -> None:
     parser.add_argument("--no-mapped", action="store_true", help="skip the load with the file mapped")
     args = parser.parse_args()
 
-    from localchat.core.fit import MIB, estimate_memory
-    from localchat.core.fit_measure import measure_peak_memory
-    from localchat.core.gguf_info import read_local
+    from localchat.core.models.fit import MIB, estimate_memory
+    from localchat.core.models.gguf import read_local
+    from localchat.core.testing.fit_measure import measure_peak_memory
 
     print(f"fit accuracy: {machine_summary()}; {load_summary()}")
     header = ("model", "n_ctx", "predicted MiB", "app MiB", "error", "mapped RSS MiB", "error")

@@ -21,10 +21,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from localchat.core.chat import Sampling
-from localchat.core.date_groups import group_by_date
-from localchat.core.store import Store
-from localchat.core.store_records import sampling_to_json
+from localchat.core.chat.messages import Sampling
+from localchat.core.history.date_groups import group_by_date
+from localchat.core.history.records import sampling_to_json
+from localchat.core.history.store import Store
 
 TARGET_MS = 200.0
 CONVERSATIONS = 1_000

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from localchat.core.tiny_model import CHATML_TEMPLATE, ModelShape, add_shape_metadata
+from localchat.core.testing.tiny_model import CHATML_TEMPLATE, ModelShape, add_shape_metadata
 
 CACHE_ENV = "LOCALCHAT_BENCH_CACHE"
 LLAMA_VOCAB_SIZE = 32000
@@ -73,7 +73,7 @@ def real_vocabulary(source: str | os.PathLike | None = None, size: int = LLAMA_V
     from gguf import TokenType
 
     if source is None:
-        from localchat.core.demo import install_demo_model
+        from localchat.core.models.demo import install_demo_model
 
         source = install_demo_model()
         if source is None:

@@ -3,7 +3,7 @@
 A child process imports the engine, notes its RSS, loads the model through ``Engine.load`` (the
 app's own path and options), generates a few tokens so every buffer llama.cpp uses has been
 touched, and notes its RSS again: the difference is what the model costs the app. The parent
-compares it with ``localchat.core.fit.estimate_memory`` for the same file and context, and
+compares it with ``localchat.core.models.fit.estimate_memory`` for the same file and context, and
 alternates variants of the load options (mmap on and off) in fresh processes.
 """
 
@@ -29,8 +29,8 @@ class LoadedMemory:
 def _child(model: str, n_ctx: int, options: dict) -> None:
     import psutil
 
-    from localchat.core import engine as engine_module
-    from localchat.core.chat import USER, Message, Sampling
+    from localchat.core.chat.messages import USER, Message, Sampling
+    from localchat.core.inference import engine as engine_module
 
     if options:  # the variant under test, on top of the engine's own options
         defaults = engine_module.llama_options
@@ -56,8 +56,8 @@ def loaded_memory(model, n_ctx: int, **options) -> LoadedMemory:
 
 
 def predicted_bytes(model, n_ctx: int) -> int:
-    from localchat.core.fit import estimate_memory
-    from localchat.core.gguf_info import read_local
+    from localchat.core.models.fit import estimate_memory
+    from localchat.core.models.gguf import read_local
 
     return estimate_memory(read_local(model), n_ctx=n_ctx).total_bytes
 

@@ -42,8 +42,8 @@ class Plan:
 
     @classmethod
     def make(cls, quick: bool, big: Path | None, workdir: Path, log=print) -> "Plan":
-        from localchat.core.demo import install_demo_model
-        from localchat.core.tiny_model import ModelShape, write_tiny_gguf
+        from localchat.core.models.demo import install_demo_model
+        from localchat.core.testing.tiny_model import ModelShape, write_tiny_gguf
 
         fast = write_tiny_gguf(workdir / "tiny-fast.gguf", ModelShape(n_layer=2, n_embd=128, n_ff=256))
         if quick:
@@ -82,7 +82,7 @@ def _threads(plan: Plan, report) -> None:
 
     from bench.common import Row
     from bench.threads import sweep, variants_for
-    from localchat.core.engine import default_threads
+    from localchat.core.inference.engine import default_threads
 
     logical = psutil.cpu_count() or 1
     counts = sorted({1, 2, default_threads(), logical} & set(range(1, logical + 1)))

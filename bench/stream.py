@@ -141,8 +141,9 @@ class _StallWatch:
 def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 192,
                    batch_seconds: float | None = None, log=print) -> StreamResult:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from localchat.core.chat import USER, Message, PromptFormat, Sampling
-    from localchat.core.gguf_info import read_local
+    from localchat.core.chat.messages import USER, Message, Sampling
+    from localchat.core.chat.prompt import PromptFormat
+    from localchat.core.models.gguf import read_local
     from localchat.core.paths import DataPaths
     from localchat.gui.app import make_application
     from localchat.gui.inference_worker import BATCH_SECONDS
@@ -238,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet_llama_logs()
     model = args.model
     if model is None:
-        from localchat.core.demo import install_demo_model
+        from localchat.core.models.demo import install_demo_model
 
         model = install_demo_model()
         if model is None:

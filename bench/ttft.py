@@ -32,7 +32,7 @@ class TurnTimes:
 
 def _same_length_messages(engine, n: int) -> list[str]:
     """``n`` different user messages that tokenize to the same length."""
-    from localchat.core.chat import USER, Message
+    from localchat.core.chat.messages import USER, Message
 
     def length(text: str) -> int:
         return engine.count_tokens([Message(USER, text)])
@@ -45,8 +45,9 @@ def _same_length_messages(engine, n: int) -> list[str]:
 
 def turn_times(model, *, turns: int = 8, reply_tokens: int = 12, rounds: int = 2, n_ctx: int = 2048,
                log=print) -> TurnTimes:
-    from localchat.core.chat import ASSISTANT, USER, Message, Sampling
-    from localchat.core.engine import Engine, GenerationStats, TokenEvent
+    from localchat.core.chat.messages import ASSISTANT, USER, Message, Sampling
+    from localchat.core.chat.stats import GenerationStats, TokenEvent
+    from localchat.core.inference.engine import Engine
 
     engine = Engine()
     first, last, cold, evaluated = [], [], [], []

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
-from localchat.core.demo import install_demo_model  # noqa: E402
+from localchat.core.models.demo import install_demo_model  # noqa: E402
 from localchat.core.paths import DataPaths  # noqa: E402
 from localchat.gui.app import make_application  # noqa: E402
 from localchat.gui.main_window import MainWindow  # noqa: E402

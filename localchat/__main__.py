@@ -1,5 +1,5 @@
 import sys
 
-from localchat.cli import main
+from localchat.cli.main import main
 
 sys.exit(main())

@@ -6,9 +6,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from localchat.core.demo import install_demo_model  # noqa: E402
+from localchat.core.models.demo import install_demo_model  # noqa: E402
 from localchat.core.paths import ENV_DATA_DIR, DataPaths  # noqa: E402
-from localchat.core.tiny_model import write_tiny_gguf  # noqa: E402
+from localchat.core.testing.tiny_model import write_tiny_gguf  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,10 @@ import logging
 
 from PySide6.QtCore import Slot
 
-from localchat.core.chat import Message, Sampling
+from localchat.core.chat.messages import Message, Sampling
 from localchat.core.errors import LocalChatError
-from localchat.core.store_records import BranchPage, StoredMessage
-from localchat.core.store_reply import ReplyWriter
+from localchat.core.history.records import BranchPage, StoredMessage
+from localchat.core.history.reply import ReplyWriter
 from localchat.gui.chat_view import MessageItem
 
 log = logging.getLogger(__name__)

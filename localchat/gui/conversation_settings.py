@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDoubleSpinBox, QFormLayout, QPlainTextEdit, QPushButton, QSpinBox, QWidget,
-)
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QPlainTextEdit, QPushButton, QSpinBox, QWidget
 
-from localchat.core.chat import Sampling
+from localchat.core.chat.messages import Sampling
 
 
 class ConversationSettings(QWidget):

@@ -10,18 +10,18 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from localchat.core.downloads import (
+from localchat.core.downloads.events import (
     DownloadEvent,
     DownloadFailed,
     DownloadFinished,
-    DownloadQueue,
     DownloadSummary,
     JobSnapshot,
     JobState,
     human_size,
     progress_text,
 )
-from localchat.core.hub import RemoteFile
+from localchat.core.downloads.hub import RemoteFile
+from localchat.core.downloads.queue import DownloadQueue
 
 
 class DownloadCenter(QObject):

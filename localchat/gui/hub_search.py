@@ -6,13 +6,23 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from localchat.core.downloads import human_size
-from localchat.core.fit import Badge, FitLevel
-from localchat.core.hub import HubGGUFFile, HubModel, list_gguf_files, search_models
+from localchat.core.downloads.events import human_size
+from localchat.core.downloads.hub import HubGGUFFile, HubModel, list_gguf_files, search_models
+from localchat.core.models.fit import Badge, FitLevel
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 

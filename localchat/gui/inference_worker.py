@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from localchat.core.chat import Sampling
-from localchat.core.engine import Engine, GenerationStats
+from localchat.core.chat.messages import Sampling
+from localchat.core.chat.stats import GenerationStats
 from localchat.core.errors import LocalChatError
+from localchat.core.inference.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def planned_gpu_layers(path: str, n_ctx: int | None) -> int:
     """The "Auto" GPU setting: the memory-fit plan for this file on this machine now. A CPU-only
     build of llama.cpp offloads nothing, so it skips the GPU probes."""
     from localchat.core.build_info import build_info
-    from localchat.core.fit import plan_for_file
+    from localchat.core.models.fit import plan_for_file
 
     if not build_info().gpu_offload:
         return 0

@@ -8,22 +8,34 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
-    QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
-from localchat.core.chat import Sampling
-from localchat.core.demo import install_demo_model
-from localchat.core.engine import GenerationStats, ModelInfo
-from localchat.core.catalog import Catalog, load_catalog
-from localchat.core.downloads import DownloadQueue, RemoteFile
+from localchat.core.chat.messages import Sampling
+from localchat.core.chat.stats import GenerationStats
+from localchat.core.downloads.hub import RemoteFile
+from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError
-from localchat.core.installed import ModelInventory
+from localchat.core.history.records import Conversation
+from localchat.core.history.reply import ReplyWriter
+from localchat.core.history.store import Store
+from localchat.core.inference.engine import ModelInfo
+from localchat.core.models.catalog import Catalog, load_catalog
+from localchat.core.models.demo import install_demo_model
+from localchat.core.models.inventory import ModelInventory
 from localchat.core.paths import DataPaths
 from localchat.core.settings import Settings, load_settings, save_settings
-from localchat.core.store import Store
-from localchat.core.store_records import Conversation
-from localchat.core.store_reply import ReplyWriter
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
 from localchat.gui.chat_view import ChatView
@@ -31,8 +43,8 @@ from localchat.gui.composer import Composer
 from localchat.gui.conversation_flow import PAGE, ConversationFlow
 from localchat.gui.conversation_settings import ConversationSettings
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
-from localchat.gui.model_manager import ModelManager
 from localchat.gui.inference_worker import InferenceThread, LoadRequest
+from localchat.gui.model_manager import ModelManager
 from localchat.gui.sidebar import ConversationSidebar
 
 log = logging.getLogger(__name__)
@@ -211,7 +223,7 @@ class MainWindow(QMainWindow, ConversationFlow):
 
     def open_settings(self) -> None:
         from localchat.core.build_info import build_info
-        from localchat.core.engine import default_threads
+        from localchat.core.inference.engine import default_threads
         from localchat.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, str(self.paths.models), default_threads(),

@@ -14,16 +14,27 @@ from typing import Callable
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from localchat.core.catalog import KINDS, Catalog, best_model, rank_models
-from localchat.core.downloads import JobState, human_size
-from localchat.core.fit import Badge, FitLevel
+from localchat.core.downloads.events import JobState, human_size
+from localchat.core.downloads.hub import HubGGUFFile, RemoteFile, fit_of_hub_file
 from localchat.core.hardware import Hardware, detect_hardware
-from localchat.core.hub import HubGGUFFile, RemoteFile, fit_of_hub_file
-from localchat.core.installed import InstalledModel
+from localchat.core.models.catalog import KINDS, Catalog
+from localchat.core.models.fit import Badge, FitLevel
+from localchat.core.models.inventory import InstalledModel
+from localchat.core.models.recommend import best_model, rank_models
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 from localchat.gui.hub_search import HubSearchTab, NumberItem, badge_item, read_only_table

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from localchat.core.catalog import Catalog, Recommendation, best_model, rank_models
-from localchat.core.fit import FitLevel, memory_text
+from localchat.core.models.catalog import Catalog
+from localchat.core.models.fit import FitLevel, memory_text
+from localchat.core.models.recommend import Recommendation, best_model, rank_models
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
 

@@ -44,7 +44,7 @@ class _Watcher(QObject):
 def run_self_test(_paths=None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from localchat.core.paths import DataPaths
-    from localchat.core.tiny_model import write_tiny_gguf
+    from localchat.core.testing.tiny_model import write_tiny_gguf
     from localchat.gui.app import make_application
     from localchat.gui.main_window import MainWindow
 

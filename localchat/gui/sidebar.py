@@ -24,15 +24,28 @@ from typing import Callable
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QMenu, QPushButton, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from localchat.core.date_groups import group_by_date
 from localchat.core.errors import LocalChatError
-from localchat.core.export import import_file, suggested_filename, write_export
-from localchat.core.store import Store
-from localchat.core.store_records import Conversation, SearchHit, StoreChange
+from localchat.core.history.date_groups import group_by_date
+from localchat.core.history.export import import_file, suggested_filename, write_export
+from localchat.core.history.records import Conversation, SearchHit, StoreChange
+from localchat.core.history.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ import pytest
 from gguf import GGMLQuantizationType as Q
 
 from bench.make_model import SHAPES, make_models, model_path, real_vocabulary, write_source
-from localchat.core.gguf_info import read_local
-from localchat.core.tiny_model import ModelShape
+from localchat.core.models.gguf import read_local
+from localchat.core.testing.tiny_model import ModelShape
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from localchat.core.engine import GenerationStats
+from localchat.core.chat.stats import GenerationStats
 from localchat.gui.chat_view import MessageItem
 from localchat.gui.main_window import MainWindow
 

@@ -10,17 +10,18 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
-from tests.hub_server import TOKEN, HubServer, sha256_of
 
-from localchat.core.catalog import Catalog, parse_catalog
-from localchat.core.downloads import DownloadProgress, DownloadQueue, JobState, RetryPolicy
-from localchat.core.fit import fit_model
-from localchat.core.gguf_info import read_local
+from localchat.core.downloads.events import DownloadProgress, JobState, RetryPolicy
+from localchat.core.downloads.hub import RemoteFile
+from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.hardware import Hardware
-from localchat.core.hub import RemoteFile
-from localchat.core.tiny_model import ModelShape, write_tiny_gguf
+from localchat.core.models.catalog import Catalog, parse_catalog
+from localchat.core.models.fit import fit_model
+from localchat.core.models.gguf import read_local
+from localchat.core.testing.tiny_model import ModelShape, write_tiny_gguf
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
 from localchat.gui.model_manager import ModelManager
+from tests.hub_server import TOKEN, HubServer, sha256_of
 
 REPO, FILE = "acme/Tiny-Chat-GGUF", "tiny-chat-Q4_K_M.gguf"
 T = 30_000  # ms: a bound for waits, never a delay

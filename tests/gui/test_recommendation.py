@@ -1,8 +1,9 @@
 """The first-start recommendation dialog: the best model for this machine on top, the models
 that fit below it, and a click that names the one to download."""
 
-from localchat.core.catalog import load_catalog, rank_models
-from localchat.core.fit import GIB, FitLevel, MemoryBudget
+from localchat.core.models.catalog import load_catalog
+from localchat.core.models.fit import GIB, FitLevel, MemoryBudget
+from localchat.core.models.recommend import rank_models
 from localchat.gui.recommendation import SHOWN, RecommendationDialog
 
 CATALOG = load_catalog()

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
-from localchat.core.store import Store
+from localchat.core.history.store import Store
 from localchat.gui.sidebar import ConversationSidebar
 
 NOW = datetime(2025, 6, 18, 15, 0)
@@ -215,7 +215,7 @@ def test_export_writes_the_chosen_file(qtbot, store, clock, make_sidebar, tmp_pa
 
 def test_import_adds_and_opens_the_conversation_or_says_why_not(qtbot, store, clock, make_sidebar,
                                                                 tmp_path, monkeypatch):
-    from localchat.core.export import export_conversation
+    from localchat.core.history.export import export_conversation
 
     cid = chat(store, clock, "Original", NOW, "Hello")
     exported = tmp_path / "original.json"

@@ -1,7 +1,7 @@
 """The main window with the model side: first-start recommendation, Model Manager, a model
 downloaded from a (local) Hub loaded into the chat."""
 
-from localchat.core.downloads import RemoteFile
+from localchat.core.downloads.hub import RemoteFile
 from localchat.gui.main_window import MainWindow
 from tests.hub_server import HubServer, sha256_of
 

@@ -1,0 +1,1 @@
+"""The ``localchat`` command line: the window by default, headless subcommands beside it."""

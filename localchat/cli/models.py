@@ -1,0 +1,137 @@
+"""``localchat models``: the model catalog and what suits this machine, in a terminal.
+
+One function per action, ``_add_<action>(actions)``, adds its parser and sets ``func`` on it;
+``register`` adds the ``models`` group and calls every function in ``ACTIONS``. A new action
+(``download``, ``verify``, ``rm``) is one more such function added to that tuple.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from localchat.core.models.catalog import Catalog, CatalogEntry, load_catalog
+from localchat.core.models.fit import GIB, FitLevel, memory_text
+from localchat.core.models.recommend import Recommendation, best_model, rank_models
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("models", help="the model catalog, and which models suit this machine")
+    actions = p.add_subparsers(dest="models_action", metavar="ACTION", required=True)
+    for add in ACTIONS:
+        add(actions)
+
+
+def _catalog_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--catalog", metavar="FILE", help="read this catalog instead of the one shipped")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts instead of a table")
+
+
+def catalog_of(args: argparse.Namespace) -> Catalog:
+    """The catalog the command works on; its problems are reported on stderr, not fatal."""
+    catalog = load_catalog(args.catalog)
+    for problem in catalog.problems:
+        print(f"localchat: warning: {problem.message}", file=sys.stderr)
+    return catalog
+
+
+# -- list ----------------------------------------------------------------------------------------------
+def _add_list(actions: argparse._SubParsersAction) -> None:
+    p = actions.add_parser("list", help="list the models of the catalog")
+    p.add_argument("--kind", choices=("chat", "embedding"), help="only models of this kind")
+    _catalog_option(p)
+    p.set_defaults(func=run_list)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    entries = [e for e in catalog_of(args) if args.kind in (None, e.kind)]
+    if args.json:
+        print(json.dumps([_entry_json(e) for e in entries], indent=2))
+        return 0
+    rows = [(e.id, e.display_name, f"{e.params_b:g}B", _size(e), f"{e.default_context:,}", e.kind, e.license)
+            for e in entries]
+    _table(("id", "model", "params", "file", "context", "kind", "license"), rows)
+    return 0
+
+
+def _size(entry: CatalogEntry) -> str:
+    return memory_text(entry.size_bytes) if entry.size_is_exact else "~" + memory_text(entry.size_bytes)
+
+
+def _entry_json(e: CatalogEntry) -> dict:
+    return {"id": e.id, "name": e.name, "quant": e.quant, "kind": e.kind, "params_b": e.params_b,
+            "license": e.license, "repo_id": e.file.repo_id, "filename": e.file.filename,
+            "size_bytes": e.size_bytes, "size_exact": e.size_is_exact, "context": e.default_context}
+
+
+# -- recommend -----------------------------------------------------------------------------------------
+def _add_recommend(actions: argparse._SubParsersAction) -> None:
+    p = actions.add_parser("recommend", help="rank the catalog's models for this machine",
+                           description="Judge every model of the catalog against this machine's "
+                           "memory: where it would run, what it needs, how much context fits. "
+                           "--ram/--free/--vram ask 'what if' for another machine.")
+    p.add_argument("--kind", choices=("chat", "embedding"), default="chat")
+    p.add_argument("--ctx", type=int, metavar="TOKENS", help="judge every model at this context "
+                   "(default: each model's own default)")
+    p.add_argument("--ram", type=float, metavar="GB", help="assume this much RAM in all (GB)")
+    p.add_argument("--free", type=float, metavar="GB", help="assume this much RAM free (GB)")
+    p.add_argument("--vram", type=float, metavar="GB", help="assume a GPU with this much free memory (0: none)")
+    p.add_argument("--all", action="store_true", help="also list the models that are too big")
+    _catalog_option(p)
+    p.set_defaults(func=run_recommend)
+
+
+def run_recommend(args: argparse.Namespace) -> int:
+    from localchat.core.hardware import detect_hardware
+
+    catalog = catalog_of(args)
+    hw = detect_hardware()
+    if args.ram is not None or args.free is not None or args.vram is not None:
+        hw = hw.with_memory(ram=_bytes(args.ram), available=_bytes(args.free), vram=_bytes(args.vram))
+    ranked = rank_models(catalog, hw, kind=args.kind, n_ctx=args.ctx)
+    best = best_model(ranked)
+    if args.json:
+        print(json.dumps({"machine": hw.summary(), "recommended": best.entry.id if best else None,
+                          "models": [_recommendation_json(r) for r in ranked]}, indent=2))
+        return 0
+    print(f"This machine: {hw.summary()}")
+    shown = ranked if args.all else [r for r in ranked if r.verdict.level is not FitLevel.TOO_BIG]
+    rows = [("*" if r is best else "", r.entry.display_name, memory_text(r.verdict.needs_bytes),
+             r.verdict.runs_on, f"{r.verdict.n_ctx:,}", f"{r.verdict.max_context:,}" if r.verdict.max_context else "-",
+             r.badge.text) for r in shown]
+    print()
+    _table(("", "model", "needs", "runs on", "context", "max context", "fit"), rows)
+    if len(shown) < len(ranked):
+        print(f"\n{len(ranked) - len(shown)} more are too big for this machine (--all lists them).")
+    print()
+    if best is None:
+        print("No model of the catalog fits this machine's memory.")
+        return 1
+    print(f"Recommended: {best.headline}.")
+    print(best.verdict.reason)
+    return 0
+
+
+def _bytes(gb: float | None) -> int | None:
+    return None if gb is None else int(gb * GIB)
+
+
+def _recommendation_json(r: Recommendation) -> dict:
+    v, est = r.verdict, r.verdict.estimate
+    return {"id": r.entry.id, "name": r.entry.display_name, "fit": v.level.value,
+            "placement": v.placement.value, "n_gpu_layers": v.n_gpu_layers, "context": v.n_ctx,
+            "max_context": v.max_context, "ram_bytes": est.ram_bytes, "vram_bytes": est.vram_bytes,
+            "needs_bytes": v.needs_bytes, "reason": v.reason}
+
+
+# -- output --------------------------------------------------------------------------------------------
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
+    for row in (header, *rows):
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip())
+
+
+from localchat.cli.downloads import ACTIONS as _DOWNLOAD_ACTIONS  # noqa: E402 - download, verify, rm
+
+ACTIONS = (_add_list, _add_recommend, *_DOWNLOAD_ACTIONS)

@@ -1,0 +1,1 @@
+"""The rules of a conversation: messages, sampling, prompts, context budgets, sessions."""

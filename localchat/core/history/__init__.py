@@ -1,0 +1,1 @@
+"""The conversation history: a SQLite store of message trees, the reply writer, export."""

@@ -1,0 +1,1 @@
+"""Model files: GGUF headers, memory fit, the catalog, recommendations, the installed models."""

@@ -1,0 +1,120 @@
+"""``localchat models download | verify | rm`` in a real process, against the local Hub via HF_ENDPOINT."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from localchat.core.models.inventory import ModelInventory
+from tests.hub_server import TOKEN, HubServer, sha256_of
+
+REPO, FILE = "acme/Tiny-Chat-GGUF", "tiny-chat-Q4_K_M.gguf"
+WAIT = 60
+
+
+@pytest.fixture
+def hub(tiny_model):
+    with HubServer() as server:
+        server.add_file(REPO, FILE, tiny_model)
+        yield server
+
+
+@pytest.fixture
+def env(hub, tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LOCALCHAT_"))}
+    return {**clean, "HF_ENDPOINT": hub.endpoint, "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+            "LOCALCHAT_DATA_DIR": str(tmp_path / "data")}
+
+
+def localchat(env, *args, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "localchat", "models", *args], env=env, text=True,
+                          capture_output=True, timeout=WAIT, **options)
+
+
+def test_download_a_repo_file_with_progress_then_verify_and_remove(env, hub, tmp_path):
+    done = localchat(env, "download", f"{REPO}/{FILE}")
+    assert done.returncode == 0, done.stderr
+    installed = tmp_path / "data" / "models" / FILE
+    assert done.stdout.strip() == str(installed)
+    assert "100%" in done.stderr and "installed" in done.stderr
+    assert sha256_of(installed) == hub.repos[REPO].files[FILE].sha256
+
+    checked = localchat(env, "verify")
+    assert checked.returncode == 0 and "ok" in checked.stdout and "matches" in checked.stdout
+
+    data = bytearray(installed.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    installed.write_bytes(bytes(data))
+    damaged = localchat(env, "verify", FILE)
+    assert damaged.returncode == 1 and "DAMAGED" in damaged.stdout
+
+    refused = localchat(env, "rm", FILE, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 1 and "--yes" in refused.stderr and installed.exists()
+    removed = localchat(env, "rm", FILE, "--yes")
+    assert removed.returncode == 0 and not installed.exists()
+    assert localchat(env, "rm", FILE, "--yes").returncode == 1
+
+
+def test_download_a_catalog_model_by_id(env, hub, tmp_path):
+    served = hub.repos[REPO].files[FILE]
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"schema": 1, "models": [{
+        "id": "tiny-chat", "name": "Tiny Chat", "quant": "Q4_K_M", "kind": "chat", "params_b": 0.01,
+        "license": "mit", "description": "A test model.", "homepage": f"https://huggingface.co/{REPO}",
+        "file": {"repo_id": REPO, "filename": FILE, "size_bytes": served.size, "sha256": served.sha256},
+        "architecture": {"family": "llama", "layers": 2, "embedding": 64, "feed_forward": 128, "heads": 4,
+                         "kv_heads": 2, "head_dim": 16, "vocab": 400, "context": 2048},
+        "defaults": {"context": 512, "temperature": 0.7}}]}))
+
+    done = localchat(env, "download", "tiny-chat", "--catalog", str(catalog))
+    assert done.returncode == 0, done.stderr
+    inventory = ModelInventory(tmp_path / "data" / "models")
+    assert inventory.find("tiny-chat").record.model_id == "tiny-chat"
+    assert localchat(env, "rm", "tiny-chat", "--yes").returncode == 0
+
+    unknown = localchat(env, "download", "no-such-model", "--catalog", str(catalog))
+    assert unknown.returncode == 1 and "models list" in unknown.stderr
+
+
+def test_missing_file_and_gated_repo_say_what_to_do(env, hub):
+    missing = localchat(env, "download", f"{REPO}/nope.gguf")
+    assert missing.returncode == 1
+    assert "nope.gguf is not in" in missing.stderr
+
+    hub.repos[REPO].gated = True
+    gated = localchat(env, "download", f"{REPO}/{FILE}")
+    assert gated.returncode == 1 and "gated" in gated.stderr and "HF_TOKEN" in gated.stderr
+    with_token = {k: v for k, v in env.items() if k != "HF_HUB_DISABLE_IMPLICIT_TOKEN"}
+    allowed = localchat({**with_token, "HF_TOKEN": TOKEN}, "download", f"{REPO}/{FILE}")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_ctrl_c_pauses_and_the_same_command_resumes(env, hub, tmp_path):
+    served = hub.repos[REPO].files[FILE]
+    served.faults.hold_at = served.size // 2
+    child = subprocess.Popen([sys.executable, "-m", "localchat", "models", "download", f"{REPO}/{FILE}"],
+                             env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in child.stderr], daemon=True).start()
+    try:
+        assert "%" in lines.get(timeout=WAIT)  # the first progress line: bytes are on disk
+        child.send_signal(signal.SIGINT)
+        hub.release()
+        child.wait(timeout=WAIT)
+    finally:
+        child.kill()
+    err = "".join(lines.queue)
+    assert child.returncode == 130, err
+    assert "run the same command to resume" in err
+
+    again = localchat(env, "download", f"{REPO}/{FILE}")
+    assert again.returncode == 0, again.stderr
+    assert hub.gets(served)[-1].range not in (None, "bytes=0-")
+    assert sha256_of(tmp_path / "data" / "models" / FILE) == served.sha256

@@ -1,0 +1,234 @@
+"""The engine through real llama.cpp: the tiny random model for mechanics, the demo model for
+real language."""
+
+import threading
+
+import pytest
+
+from localchat.core.chat.messages import ASSISTANT, SYSTEM, USER, Message, Sampling
+from localchat.core.chat.stats import GenerationStats, TokenEvent
+from localchat.core.errors import CorruptModelError, ModelNotFoundError, NotAGGUFError
+from localchat.core.inference.engine import Engine, _StopFilter
+
+
+@pytest.fixture
+def engine():
+    e = Engine()
+    yield e
+    e.close()
+
+
+def run(engine, messages, **sampling):
+    events = list(engine.stream_chat(messages, Sampling(**sampling)))
+    *tokens, stats = events
+    assert all(isinstance(t, TokenEvent) for t in tokens)
+    assert isinstance(stats, GenerationStats)
+    return "".join(t.text for t in tokens), stats
+
+
+# -- files llama.cpp must never see ---------------------------------------------------------------
+def test_missing_file_is_refused(engine, tmp_path):
+    with pytest.raises(ModelNotFoundError, match="does not exist"):
+        engine.load(tmp_path / "nope.gguf")
+
+
+def test_non_gguf_file_is_refused(engine, tmp_path):
+    bogus = tmp_path / "notes.gguf"
+    bogus.write_text("these are my notes, not a model\n" * 100)
+    with pytest.raises(NotAGGUFError, match="not a GGUF"):
+        engine.load(bogus)
+
+
+def test_empty_file_is_refused(engine, tmp_path):
+    empty = tmp_path / "empty.gguf"
+    empty.write_bytes(b"")
+    with pytest.raises(NotAGGUFError):
+        engine.load(empty)
+
+
+@pytest.mark.parametrize("keep", [0.001, 0.5, 0.999])
+def test_truncated_model_is_refused(engine, tiny_model, tmp_path, keep):
+    data = tiny_model.read_bytes()
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(CorruptModelError, match="truncated|incomplete"):
+        engine.load(cut)
+
+
+def test_a_failed_load_leaves_the_engine_usable(engine, tiny_model, tmp_path):
+    bogus = tmp_path / "x.gguf"
+    bogus.write_bytes(b"GGUF" + b"\xff" * 64)
+    with pytest.raises(CorruptModelError):
+        engine.load(bogus)
+    engine.load(tiny_model, n_ctx=256)
+    text, stats = run(engine, [Message(USER, "hello")], max_tokens=5, seed=1)
+    assert stats.completion_tokens == 5 and text
+
+
+# -- streaming ------------------------------------------------------------------------------------
+def test_stream_yields_text_then_one_stats_record(engine, tiny_model):
+    info = engine.load(tiny_model, n_ctx=512, n_threads=1)
+    assert info.n_threads == 1 and info.n_ctx == 512 and not info.is_base_model
+    text, stats = run(engine, [Message(USER, "hello world")], max_tokens=32, seed=3, temperature=0.8)
+    assert text.strip()
+    assert stats.stop_reason == "length"
+    assert stats.completion_tokens == 32
+    assert stats.prompt_tokens > 0 and stats.evaluated_prompt_tokens == stats.prompt_tokens
+    assert stats.time_to_first_token_s > 0 and stats.tokens_per_s > 0
+    assert stats.error is None
+
+
+def test_same_seed_same_reply(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=512)
+    a, _ = run(engine, [Message(USER, "hi")], max_tokens=20, seed=7, temperature=1.0)
+    b, _ = run(engine, [Message(USER, "hi")], max_tokens=20, seed=7, temperature=1.0)
+    c, _ = run(engine, [Message(USER, "hi")], max_tokens=20, seed=8, temperature=1.0)
+    assert a == b
+    assert a != c
+
+
+def test_chat_template_from_the_gguf_is_used(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=512)
+    prompt = engine.prompt_format.render([Message(SYSTEM, "Be brief."), Message(USER, "hi")])
+    assert prompt == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_cancel_from_another_thread_stops_within_one_token(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=4096)
+    received = 0
+    stats = None
+    for event in engine.stream_chat([Message(USER, "go on")], Sampling(max_tokens=4000, seed=1)):
+        if isinstance(event, GenerationStats):
+            stats = event
+            break
+        received += 1
+        if received == 5:
+            t = threading.Thread(target=engine.cancel)
+            t.start()
+            t.join()
+    assert stats.stop_reason == "cancelled"
+    assert stats.completion_tokens <= 6  # the token being computed when the flag went up
+
+
+def test_next_generation_after_cancel_runs_normally(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=1024)
+    gen = engine.stream_chat([Message(USER, "a")], Sampling(max_tokens=500))
+    next(gen)
+    engine.cancel()
+    *_, stats = list(gen)
+    assert stats.stop_reason == "cancelled"
+    _, stats = run(engine, [Message(USER, "b")], max_tokens=10)
+    assert stats.stop_reason == "length" and stats.completion_tokens == 10
+
+
+# -- context window -------------------------------------------------------------------------------
+def test_kv_cache_is_reused_across_turns(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=2048)
+    history = [Message(SYSTEM, "You are terse."), Message(USER, "tell me about the water and the world")]
+    reply, first = run(engine, history, max_tokens=40, seed=1)
+    assert first.evaluated_prompt_tokens == first.prompt_tokens
+    # Random text read back does not tokenize to the tokens that were generated (a real model's
+    # replies mostly do), so a cache matched token by token would evaluate the reply again.
+    as_text = (engine.count_tokens(history + [Message(ASSISTANT, reply)])
+               - engine.count_tokens(history + [Message(ASSISTANT, "")]))
+    assert as_text != first.completion_tokens
+    history += [Message(ASSISTANT, reply), Message(USER, "and what about people")]
+    _, second = run(engine, history, max_tokens=10, seed=1)
+    # Only the new turn is evaluated: the end of the reply's message and the new question, and the
+    # reply's last token, which was sampled but never fed back. Not the history, not the reply.
+    new_turn = second.prompt_tokens - first.prompt_tokens - first.completion_tokens
+    assert 0 < second.evaluated_prompt_tokens <= new_turn + 1
+
+
+def test_a_conversation_that_does_not_continue_the_last_reply_is_tokenized_afresh(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=2048)
+    question = [Message(USER, "tell me about the water and the world")]
+    reply, first = run(engine, question, max_tokens=40, seed=1)
+    # the reply as stored differs from the one generated (edited, or another branch's)
+    history = question + [Message(ASSISTANT, reply[:-3] + "xyz"), Message(USER, "and what about people")]
+    _, second = run(engine, history, max_tokens=4, seed=1)
+    assert second.prompt_tokens == engine.count_tokens(history)
+    regenerated, third = run(engine, question, max_tokens=40, seed=1)
+    assert regenerated == reply
+    assert third.prompt_tokens == first.prompt_tokens
+
+
+def test_oldest_turns_are_dropped_when_the_window_is_full(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=256)
+    long = "the water of the world is long " * 8
+    history = [Message(SYSTEM, "SYSTEM RULES")]
+    for i in range(8):
+        history += [Message(USER, f"{long} {i}"), Message(ASSISTANT, long)]
+    history.append(Message(USER, "last question"))
+    text, stats = run(engine, history, max_tokens=16)
+    assert stats.error is None
+    assert stats.dropped_messages > 0 and stats.dropped_messages % 2 == 0
+    assert stats.prompt_tokens + 16 <= 256
+    assert stats.completion_tokens == 16
+
+
+def test_a_message_longer_than_the_window_gets_a_clear_error(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=128)
+    text, stats = run(engine, [Message(USER, "word " * 400)], max_tokens=8)
+    assert text == ""
+    assert stats.stop_reason == "error"
+    assert "too long" in stats.error and "context" in stats.error
+
+
+# -- base models ----------------------------------------------------------------------------------
+def test_model_without_template_is_a_base_model_with_a_transcript(engine, tiny_base_model):
+    info = engine.load(tiny_base_model, n_ctx=512)
+    assert info.is_base_model
+    prompt = engine.prompt_format.render([Message(USER, "Hi"), Message(ASSISTANT, "Hello"), Message(USER, "Bye")])
+    assert prompt == "User: Hi\nAssistant: Hello\nUser: Bye\nAssistant:"
+    text, stats = run(engine, [Message(USER, "Hi")], max_tokens=12, seed=2)
+    assert stats.completion_tokens > 0 and not text.startswith(" ")
+
+
+def test_stop_strings_are_never_shown_even_when_split_across_tokens():
+    f = _StopFilter(["\nUser:"])
+    shown = []
+    for piece in ["Paris", " is", " nice.\n", "Us", "er: next"]:
+        text, hit = f.feed(piece)
+        shown.append(text)
+        if hit:
+            break
+    assert "".join(shown) == "Paris is nice."
+    g = _StopFilter(["\nUser:"])
+    assert g.feed("a\nU")[0] == "a"
+    assert g.flush() == "\nU"  # a held partial match is released when the reply ends
+
+
+# -- the real demo model --------------------------------------------------------------------------
+@pytest.mark.demo
+def test_demo_model_answers_paris_and_reuses_the_cache(engine, demo_model):
+    info = engine.load(demo_model, n_ctx=2048)
+    assert info.is_base_model
+    history = [Message(USER, "What is the capital of France?")]
+    reply, first = run(engine, history, temperature=0, max_tokens=48)
+    assert "Paris" in reply
+    assert first.stop_reason == "eos"
+    assert "User:" not in reply
+    history += [Message(ASSISTANT, reply), Message(USER, "What is the capital of Germany?")]
+    reply2, second = run(engine, history, temperature=0, max_tokens=48)
+    assert "Berlin" in reply2
+    assert second.evaluated_prompt_tokens <= second.prompt_tokens - first.prompt_tokens
+
+
+def test_a_q8_0_kv_cache_loads_and_generates(engine, tmp_path):
+    import llama_cpp
+
+    from localchat.core.testing.tiny_model import ModelShape, write_tiny_gguf
+
+    # q8_0 blocks are 32 values: heads of 32 (real models have 64 to 256)
+    model = write_tiny_gguf(tmp_path / "heads32.gguf", ModelShape(n_embd=128, n_ff=256, n_head=4, n_head_kv=2))
+    engine.load(model, n_ctx=256, cache_type="q8_0")
+    assert engine._llm.context_params.type_k == llama_cpp.GGML_TYPE_Q8_0
+    assert engine._llm.context_params.type_v == llama_cpp.GGML_TYPE_Q8_0
+    reply, stats = run(engine, [Message(USER, "hello")], max_tokens=8, seed=1)
+    assert stats.completion_tokens == 8 and reply.strip()
+
+
+def test_an_unknown_kv_cache_type_is_refused(engine, tiny_model):
+    with pytest.raises(ValueError, match="KV cache type"):
+        engine.load(tiny_model, cache_type="q2_k")
