@@ -6,6 +6,7 @@ removes cleanly. Slow (needs the bundle, then a minute to pack).
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shutil
 import subprocess
@@ -93,7 +94,17 @@ def test_deb_metadata_and_dependencies(deb, tmp_path):
             dynamic = subprocess.run([readelf, "-d", str(path)], capture_output=True, text=True).stdout
             system |= set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", dynamic)) - carried
     assert "libEGL.so.1" in system  # PyInstaller never bundles the GL dispatch libraries
+    unowned = []
     for soname in sorted(system):
         owner = subprocess.run(["dpkg", "-S", f"*/{soname}"], capture_output=True, text=True).stdout
         packages = {line.split(":")[0] for line in owner.splitlines() if line}
-        assert packages & depends, f"{soname} (from {packages or 'no package'}) is not covered by Depends"
+        if not packages:  # no installed package has it: dpkg cannot say which one would
+            unowned.append(soname)
+            continue
+        assert packages & depends, f"{soname} (from {packages}) is not covered by Depends"
+    if unowned:
+        message = (f"no installed package provides {', '.join(unowned)}, so dpkg cannot tell whether "
+                   "Depends covers them; install the .deb's dependencies (see .ci/run) to check")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
