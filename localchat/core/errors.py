@@ -44,6 +44,10 @@ class ModelLoadError(LocalChatError):
     """llama.cpp refused a file that passed our own checks."""
 
 
+class LoadCancelledError(ModelLoadError):
+    """The load was cancelled (another model was picked, or the app is closing)."""
+
+
 class GenerationError(LocalChatError):
     pass
 
