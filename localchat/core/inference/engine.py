@@ -20,7 +20,7 @@ from localchat.core.build_info import build_info
 from localchat.core.chat.budget import fit_to_context
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.prompt import PromptFormat
-from localchat.core.chat.stats import GenerationStats, StreamEvent, TokenEvent
+from localchat.core.chat.stats import GenerationStats, StopReason, StreamEvent, TokenEvent
 from localchat.core.errors import ModelLoadError, ModelTooLargeError
 from localchat.core.models.gguf import GGUFFacts, read_local
 
