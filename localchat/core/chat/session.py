@@ -1,0 +1,218 @@
+"""The rules of a conversation, in one place for the window, ``localchat chat`` and the API server.
+
+A ``ChatSession`` is one conversation of the history (or none yet: the first ``send`` creates
+it). Each action a person can take returns a ``Turn``: what the model reads (the system prompt
+and the branch), how it samples, and the reply being written::
+
+    session = ChatSession(store, model_name=info.name, defaults=model_defaults)
+    turn = session.send("What is the capital of France?")
+    for event in engine.stream_chat(turn.messages, turn.sampling):   # or the inference worker
+        turn.feed(event.text) …                                     # saved at least once a second
+    turn.finish(stats)                                              # text and stats, at once
+
+The rules:
+- the first message creates the conversation, with the session's system prompt and sampling;
+- editing a question adds a sibling branch and answers it; regenerating adds a sibling reply;
+  nothing is overwritten, every version stays one ‹ › away;
+- the prompt is the system prompt and the current branch up to the reply, nothing else;
+- a reply is saved while it streams; one ended early (Stop, a closed window, a cancelled
+  request, a crash) keeps what it had and says so in its stats (``StopReason.CANCELLED``);
+- one reply at a time: a second action while a turn is open is refused.
+
+The store is passed in: this module does not import the history (``chat`` sits below it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from localchat.core.chat.messages import ASSISTANT, USER, Message, Sampling
+from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.errors import LocalChatError
+
+if TYPE_CHECKING:
+    from localchat.core.history.records import Conversation, StoredMessage
+    from localchat.core.history.reply import ReplyWriter
+    from localchat.core.history.store import Store
+
+
+class TurnInProgressError(LocalChatError):
+    """A second reply was asked for while one is still being written."""
+
+
+class NothingToAnswerError(LocalChatError):
+    """Continue or regenerate where there is no question to answer."""
+
+
+@dataclass(eq=False)
+class Turn:
+    """One reply being written: the prompt it answers and where its text goes."""
+
+    session: "ChatSession"
+    messages: list[Message]  # what the model reads: the system prompt, then the branch
+    sampling: Sampling
+    writer: "ReplyWriter"
+    finished: "StoredMessage | None" = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        return self.writer.text
+
+    @property
+    def message_id(self) -> int:
+        return self.writer.message_id
+
+    @property
+    def conversation_id(self) -> int:
+        return self.writer.conversation_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished is None
+
+    def feed(self, delta: str) -> bool:
+        """Add streamed text; it is saved at most once a second (returns True when it was)."""
+        return self.writer.append(delta)
+
+    def save(self) -> None:
+        """Save what has streamed so far (a timer calls this when the stream stalls)."""
+        self.writer.save()
+
+    def finish(self, stats: GenerationStats) -> "StoredMessage":
+        """Store the final text and its stats; the reply is no longer partial. Finishing twice
+        returns the first result: a close that cuts a reply must not overwrite its stats."""
+        if self.finished is None:
+            try:
+                self.finished = self.writer.finish(stats)
+            finally:
+                self.session._turn_closed(self)
+        return self.finished
+
+    def interrupt(self) -> "StoredMessage":
+        """End the reply where it is (no stats from the engine came): keep the text."""
+        return self.finish(GenerationStats(StopReason.CANCELLED))
+
+
+class ChatSession:
+    """One conversation and its rules. Not thread-safe: drive it from one thread (the window's,
+    the CLI's, or the server's event loop), and stream tokens into its turns from there."""
+
+    def __init__(self, store: "Store", *, model_name: str | None = None,
+                 system_prompt: str = "", sampling: Sampling = Sampling()):
+        self.store = store
+        self.model_name = model_name
+        self.system_prompt = system_prompt  # for a conversation not created yet
+        self.sampling = sampling
+        self.conversation: "Conversation | None" = None
+        self.turn: Turn | None = None
+
+    # -- which conversation --------------------------------------------------------------------
+    @property
+    def conversation_id(self) -> int | None:
+        return self.conversation.id if self.conversation else None
+
+    def open(self, conversation_id: int) -> "Conversation":
+        """Continue a saved conversation with its own system prompt and sampling."""
+        self._require_idle()
+        self.conversation = self.store.conversation(conversation_id)
+        self.system_prompt = self.conversation.system_prompt
+        self.sampling = self.conversation.sampling
+        return self.conversation
+
+    def new(self, *, system_prompt: str | None = None, sampling: Sampling | None = None) -> None:
+        """Start over: the next ``send`` creates a conversation."""
+        self._require_idle()
+        self.conversation = None
+        if system_prompt is not None:
+            self.system_prompt = system_prompt
+        if sampling is not None:
+            self.sampling = sampling
+
+    def configure(self, *, system_prompt: str | None = None, sampling: Sampling | None = None) -> None:
+        """Change the system prompt or sampling; a saved conversation keeps the change."""
+        if system_prompt is not None:
+            self.system_prompt = system_prompt
+        if sampling is not None:
+            self.sampling = sampling
+        if self.conversation is not None:
+            self.conversation = self.store.update_conversation(
+                self.conversation.id, system_prompt=self.system_prompt, sampling=self.sampling)
+
+    def branch(self) -> list[Message]:
+        """The current branch as chat messages (no system prompt)."""
+        if self.conversation is None:
+            return []
+        return [m.as_chat() for m in self.store.branch(self.conversation.id)]
+
+    # -- the actions that write a reply --------------------------------------------------------
+    def send(self, text: str) -> Turn:
+        """The person's message after the current branch, and a reply to it."""
+        self._require_idle()
+        if not text.strip():
+            raise LocalChatError("There is nothing to send.", "Type a message first.")
+        if self.conversation is None:
+            self.conversation = self.store.create_conversation(
+                model=self.model_name, system_prompt=self.system_prompt, sampling=self.sampling)
+        self.store.add_user_message(self.conversation.id, text)
+        return self._begin(self.store.begin_reply(self.conversation.id, model=self.model_name))
+
+    def edit(self, message_id: int, text: str) -> Turn:
+        """A new version of the person's message ``message_id`` (a sibling branch), answered."""
+        self._require_idle()
+        edited = self.store.edit_message(message_id, text)
+        self._follow(edited.conversation_id)
+        return self._begin(self.store.begin_reply(edited.conversation_id, model=self.model_name))
+
+    def regenerate(self, message_id: int) -> Turn:
+        """Another reply in place of the reply ``message_id`` (a sibling; the old one stays)."""
+        self._require_idle()
+        old = self.store.message(message_id)
+        if old.role != ASSISTANT:
+            raise NothingToAnswerError("Only a reply can be regenerated.",
+                                       "Pick a reply of the model, or edit your message instead.")
+        self._follow(old.conversation_id)
+        return self._begin(self.store.regenerate(message_id, model=self.model_name))
+
+    def continue_branch(self) -> Turn:
+        """Answer the current branch's last message, when it is the person's and has no reply
+        (the app closed before it was answered, or a reply was deleted)."""
+        self._require_idle()
+        leaf = self._leaf()
+        if leaf is None or leaf.role != USER:
+            raise NothingToAnswerError("The conversation ends with a reply; there is nothing to answer.",
+                                       "Send a message, or regenerate the last reply.")
+        return self._begin(self.store.begin_reply(leaf.conversation_id, model=self.model_name))
+
+    def switch_branch(self, message_id: int, step: int) -> int:
+        """‹ or ›: show the sibling ``step`` places from ``message_id``; returns its id."""
+        self._require_idle()
+        chosen = self.store.switch_sibling(message_id, step)
+        self._follow(self.store.message(chosen).conversation_id)
+        return chosen
+
+    # -- internals -----------------------------------------------------------------------------
+    def _leaf(self) -> "StoredMessage | None":
+        if self.conversation is None:
+            return None
+        self.conversation = self.store.conversation(self.conversation.id)
+        leaf = self.conversation.current_leaf_id
+        return self.store.message(leaf) if leaf is not None else None
+
+    def _follow(self, conversation_id: int) -> None:
+        if self.conversation is None or self.conversation.id != conversation_id:
+            self.open(conversation_id)
+
+    def _require_idle(self) -> None:
+        if self.turn is not None:
+            raise TurnInProgressError("A reply is still being written.", "Stop it first, or wait for it to end.")
+
+    def _begin(self, writer: "ReplyWriter") -> Turn:
+        self.conversation = self.store.conversation(writer.conversation_id)
+        turn = Turn(self, writer.prompt_messages(), self.conversation.sampling, writer)
+        self.turn = turn
+        return turn
+
+    def _turn_closed(self, turn: Turn) -> None:
+        if self.turn is turn:
+            self.turn = None
