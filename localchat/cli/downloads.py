@@ -17,13 +17,13 @@ from localchat.core.downloads.events import (
     DownloadRetrying,
     DownloadVerifying,
     JobState,
-    human_size,
     progress_text,
 )
 from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError, ModelNotFoundError, RemoteNotFoundError
 from localchat.core.models.inventory import InstalledModel, ModelInventory
+from localchat.core.units import size_text
 
 BAR = 24
 
@@ -107,7 +107,7 @@ def run_download(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             queue.pause(remote.key)
             job = queue.wait(remote.key)
-            bar.say(f"Paused with {human_size(job.downloaded)} kept: run the same command to resume.")
+            bar.say(f"Paused with {size_text(job.downloaded)} kept: run the same command to resume.")
             return 130
         if job.state != JobState.FINISHED:
             if bar.tty:
@@ -153,7 +153,7 @@ def run_verify(args: argparse.Namespace) -> int:
             damaged += 1
             print(f"DAMAGED  {model.name}: {exc}")
         else:
-            print(f"ok       {model.name} ({human_size(model.size_on_disk)}, {model.source_text})")
+            print(f"ok       {model.name} ({size_text(model.size_on_disk)}, {model.source_text})")
             for line in detail.splitlines():
                 print(f"           {line}")
     return 1 if damaged else 0
@@ -169,7 +169,7 @@ def add_rm(actions: argparse._SubParsersAction) -> None:
 
 def run_rm(args: argparse.Namespace) -> int:
     inventory, (model,) = installed_models(args)
-    question = f"Delete {model.name} ({human_size(model.size_on_disk)}, {len(model.parts)} file(s))?"
+    question = f"Delete {model.name} ({size_text(model.size_on_disk)}, {len(model.parts)} file(s))?"
     if not args.yes:
         if not sys.stdin.isatty():
             print(f"localchat: {question} Add --yes to delete without asking.", file=sys.stderr)

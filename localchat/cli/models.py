@@ -12,8 +12,9 @@ import json
 import sys
 
 from localchat.core.models.catalog import Catalog, CatalogEntry, load_catalog
-from localchat.core.models.fit import GIB, FitLevel, memory_text
+from localchat.core.models.fit import FitLevel
 from localchat.core.models.recommend import Recommendation, best_model, rank_models
+from localchat.core.units import GIB, size_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,14 +50,10 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_entry_json(e) for e in entries], indent=2))
         return 0
-    rows = [(e.id, e.display_name, f"{e.params_b:g}B", _size(e), f"{e.default_context:,}", e.kind, e.license)
-            for e in entries]
+    rows = [(e.id, e.display_name, f"{e.params_b:g}B", e.size_text, f"{e.default_context:,}", e.kind,
+             e.license) for e in entries]
     _table(("id", "model", "params", "file", "context", "kind", "license"), rows)
     return 0
-
-
-def _size(entry: CatalogEntry) -> str:
-    return memory_text(entry.size_bytes) if entry.size_is_exact else "~" + memory_text(entry.size_bytes)
 
 
 def _entry_json(e: CatalogEntry) -> dict:
@@ -74,9 +71,10 @@ def _add_recommend(actions: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=("chat", "embedding"), default="chat")
     p.add_argument("--ctx", type=int, metavar="TOKENS", help="judge every model at this context "
                    "(default: each model's own default)")
-    p.add_argument("--ram", type=float, metavar="GB", help="assume this much RAM in all (GB)")
-    p.add_argument("--free", type=float, metavar="GB", help="assume this much RAM free (GB)")
-    p.add_argument("--vram", type=float, metavar="GB", help="assume a GPU with this much free memory (0: none)")
+    p.add_argument("--ram", type=float, metavar="GIB", help="assume this much RAM in all (GiB)")
+    p.add_argument("--free", type=float, metavar="GIB", help="assume this much RAM free (GiB)")
+    p.add_argument("--vram", type=float, metavar="GIB",
+                   help="assume a GPU with this much free memory, in GiB (0: none)")
     p.add_argument("--all", action="store_true", help="also list the models that are too big")
     _catalog_option(p)
     p.set_defaults(func=run_recommend)
@@ -97,7 +95,7 @@ def run_recommend(args: argparse.Namespace) -> int:
         return 0
     print(f"This machine: {hw.summary()}")
     shown = ranked if args.all else [r for r in ranked if r.verdict.level is not FitLevel.TOO_BIG]
-    rows = [("*" if r is best else "", r.entry.display_name, memory_text(r.verdict.needs_bytes),
+    rows = [("*" if r is best else "", r.entry.display_name, size_text(r.verdict.needs_bytes),
              r.verdict.runs_on, f"{r.verdict.n_ctx:,}", f"{r.verdict.max_context:,}" if r.verdict.max_context else "-",
              r.badge.text) for r in shown]
     print()
@@ -113,8 +111,8 @@ def run_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bytes(gb: float | None) -> int | None:
-    return None if gb is None else int(gb * GIB)
+def _bytes(gib: float | None) -> int | None:
+    return None if gib is None else int(gib * GIB)
 
 
 def _recommendation_json(r: Recommendation) -> dict:

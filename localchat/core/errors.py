@@ -48,10 +48,6 @@ class LoadCancelledError(ModelLoadError):
     """The load was cancelled (another model was picked, or the app is closing)."""
 
 
-class GenerationError(LocalChatError):
-    pass
-
-
 # --- catalog ----------------------------------------------------------------------------------
 class CatalogError(LocalChatError):
     pass

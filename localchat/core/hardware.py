@@ -20,11 +20,11 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from localchat.core.units import GIB, MIB, size_text
+
 log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 5.0
-GIB = 1024 ** 3
-MIB = 1024 ** 2
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,12 @@ class Hardware:
         return max(usable, key=lambda g: g.usable_free_bytes, default=None)
 
     def summary(self) -> str:
-        """One line a person can read: "16 GB RAM (12.1 GB free), 8 cores, NVIDIA RTX 3060 12 GB"."""
-        parts = [f"{self.total_ram / GIB:.0f} GB RAM ({self.available_ram / GIB:.1f} GB free)",
+        """One line a person can read: "16.0 GiB RAM (12.1 GiB free), 8 cores, NVIDIA RTX 3060 12.0 GiB"."""
+        parts = [f"{size_text(self.total_ram)} RAM ({size_text(self.available_ram)} free)",
                  f"{self.physical_cores} cores"]
         gpu = self.offload_gpu
         if gpu is not None:
-            parts.append(f"{gpu.name} {gpu.total_bytes / GIB:.0f} GB"
+            parts.append(f"{gpu.name} {size_text(gpu.total_bytes)}"
                          + (" shared" if gpu.unified_memory else ""))
         elif self.gpus:
             parts.append(f"{self.gpus[0].name} (not used: this build runs on the CPU only)")
@@ -86,7 +86,7 @@ class Hardware:
         elif available is not None:
             changed = replace(changed, available_ram=available)
         if vram is not None:
-            gpu = GPUInfo(f"a GPU with {vram / GIB:g} GB", "other", vram, vram, "assumed") if vram else None
+            gpu = GPUInfo(f"a GPU with {size_text(vram)}", "other", vram, vram, "assumed") if vram else None
             changed = replace(changed, gpus=(gpu,) if gpu else (), gpu_offload=bool(gpu),
                               backend=(self.backend if self.backend != "CPU" else "GPU") if gpu else "CPU")
         return changed

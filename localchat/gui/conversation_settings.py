@@ -10,7 +10,8 @@ from localchat.core.chat.messages import Sampling
 
 class ConversationSettings(QWidget):
     """Edits the system prompt and sampling of the open conversation; emits ``changed`` with
-    (system prompt, Sampling) whenever the person changes a value."""
+    (system prompt, Sampling) whenever the person changes a value. "Reset to the model's
+    defaults" goes back to the loaded model's (``set_model_defaults``), else ``Sampling()``."""
 
     changed = Signal(str, object)
 
@@ -40,14 +41,25 @@ class ConversationSettings(QWidget):
             form.addRow(label, box)
             box.valueChanged.connect(self._emit)
         self.system_prompt.textChanged.connect(self._emit)
-        reset = QPushButton("Reset to the model's defaults")
-        reset.clicked.connect(lambda: self.set_values(self.system_prompt.toPlainText(), self._defaults, emit=True))
-        form.addRow(reset)
-        self._defaults = Sampling()
+        self.reset_button = QPushButton("Reset to the model's defaults")
+        self.reset_button.clicked.connect(self._on_reset_clicked)
+        form.addRow(self.reset_button)
         self._loading = False
+        self.set_model_defaults(Sampling())
 
-    def set_defaults(self, defaults: Sampling) -> None:
-        self._defaults = defaults
+    def set_model_defaults(self, sampling: Sampling, source: str = "") -> None:
+        """What the reset button goes back to: the loaded model's sampling
+        (``models.defaults.model_defaults(...).sampling``). ``source`` names where it comes
+        from, for the button's tooltip ("Llama 3.1 8B Instruct's authors")."""
+        self.model_defaults = sampling
+        s = sampling
+        self.reset_button.setToolTip(
+            f"Temperature {s.temperature:g}, top-p {s.top_p:g}, top-k {s.top_k}, min-p {s.min_p:g}, "
+            f"repeat penalty {s.repeat_penalty:g}, {s.max_tokens} reply tokens"
+            + (f": as recommended by {source}" if source else ""))
+
+    def _on_reset_clicked(self) -> None:
+        self.set_values(self.system_prompt.toPlainText(), self.model_defaults, emit=True)
 
     def set_values(self, system_prompt: str, sampling: Sampling, emit: bool = False) -> None:
         self._loading = True

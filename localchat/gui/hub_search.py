@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.core.downloads.events import human_size
 from localchat.core.downloads.hub import HubGGUFFile, HubModel, list_gguf_files, search_models
 from localchat.core.models.fit import Badge, FitLevel
+from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 
@@ -174,7 +174,7 @@ class HubSearchTab(QWidget):
                 name += f" (+{len(f.parts) - 1} parts)"
             self.files.setItem(row, 0, QTableWidgetItem(name))
             self.files.setItem(row, 1, QTableWidgetItem(f.quant or "?"))
-            self.files.setItem(row, 2, NumberItem(f.size or 0, human_size(f.size) if f.size else "?"))
+            self.files.setItem(row, 2, NumberItem(f.size or 0, size_text(f.size) if f.size else "?"))
             self.files.setItem(row, 3, QTableWidgetItem("checking…" if self.judge_file else "unknown"))
             controls = DownloadControls(self.center, f.remote_files(), installed=installed[row])
             controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))

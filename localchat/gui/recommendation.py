@@ -1,6 +1,6 @@
 """First start: the catalog's best models for this computer, and one click to download one.
 
-"Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GB; you have 12.0 GB free" on top, then the models
+"Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GiB; you have 12.0 GiB free" on top, then the models
 that fit, best first, each with what it needs, where it would run and its fit badge. The
 dialog only chooses: ``model_chosen`` carries the catalog id, and the window starts the
 download. Detecting the hardware runs probes with timeouts, so it happens off the GUI thread
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from localchat.core.models.catalog import Catalog
-from localchat.core.models.fit import FitLevel, memory_text
+from localchat.core.models.fit import FitLevel
 from localchat.core.models.recommend import Recommendation, best_model, rank_models
+from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
 
@@ -95,9 +96,8 @@ class RecommendationDialog(QDialog):
         self.shown = (usable or ranking)[:SHOWN]
         self.table.setRowCount(len(self.shown))
         for row, r in enumerate(self.shown):
-            size = memory_text(r.entry.size_bytes)
-            cells = [r.entry.display_name, size if r.entry.size_is_exact else f"~{size}",
-                     memory_text(r.verdict.needs_bytes), r.verdict.runs_on, f"{r.verdict.n_ctx:,}"]
+            cells = [r.entry.display_name, r.entry.size_text, size_text(r.verdict.needs_bytes),
+                     r.verdict.runs_on, f"{r.verdict.n_ctx:,}"]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{r.headline}\n{r.entry.description}")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from localchat.core.models.defaults import DEFAULT_CONTEXT
 from localchat.core.settings import GPU_MODES, THEMES, Settings
 
 GPU_MODE_LABELS = {"auto": "Auto (as many layers as fit)", "cpu": "CPU only",
@@ -66,7 +67,9 @@ class SettingsDialog(QDialog):
         form.addRow("GPU layers", self.gpu_layers)
 
         self.context = QSpinBox(minimum=0, maximum=1_048_576, value=settings.context_length, singleStep=1024)
-        self.context.setSpecialValueText("Model default (up to 4096)")
+        self.context.setSpecialValueText("The model's default")
+        self.context.setToolTip(f"0: a catalog model's own context; any other model's training context, "
+                                f"up to {DEFAULT_CONTEXT:,} tokens")
         form.addRow("Context length (tokens)", self.context)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -48,13 +48,13 @@ def test_recommend_for_a_machine(run, ram, free, smallest, largest):
     best = CATALOG.get(data["recommended"])
     assert smallest <= best.params_b <= largest and best.quant.startswith("Q4")
     assert data["models"][0]["id"] == best.id and data["models"][0]["fit"] == "fits"
-    assert f"{ram:g} GB RAM ({free:.1f} GB free)" in data["machine"]
+    assert f"{ram:.1f} GiB RAM ({free:.1f} GiB free)" in data["machine"]
 
 
 def test_recommend_table_hides_models_that_are_too_big_unless_asked(run):
     code, out, _ = run("recommend", "--ram", "8", "--free", "6")
     assert code == 0
-    assert "Recommended: " in out and "needs" in out and "you have 6.0 GB free" in out
+    assert "Recommended: " in out and "needs" in out and "you have 6.0 GiB free" in out
     assert "Too big" not in out and "more are too big" in out
     _, everything, _ = run("recommend", "--ram", "8", "--free", "6", "--all")
     assert "Too big" in everything and "Qwen2.5 14B" in everything
@@ -97,4 +97,4 @@ def test_the_command_as_a_person_runs_it(tmp_path):
     out = subprocess.run([sys.executable, "-m", "localchat", "models", "recommend"],
                          capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode in (0, 1), out.stderr
-    assert out.stdout.startswith("This machine: ") and "GB RAM" in out.stdout
+    assert out.stdout.startswith("This machine: ") and "GiB RAM" in out.stdout

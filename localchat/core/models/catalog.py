@@ -10,22 +10,20 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from localchat.core.errors import CatalogError
-from localchat.core.models.fit import ModelFacts, swa_layers
-
-if TYPE_CHECKING:
-    pass
+from localchat.core.models.facts import ModelFacts, swa_layers
+from localchat.core.units import size_text
 
 SCHEMA = 1
 KINDS = ("chat", "embedding")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_HEX = {"sha256": re.compile(r"^[0-9a-f]{64}$"), "md5": re.compile(r"^[0-9a-f]{32}$")}
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # average bits per weight of a whole file of each quantization (llama.cpp's mixes, measured on
 # 7B files): estimates a file's size before the Hub says it
 BITS_PER_WEIGHT = {
@@ -59,8 +57,7 @@ class ModelFile:
     filename: str
     revision: str = "main"
     size_bytes: int | None = None  # exact; None: the Hub says at download time
-    sha256: str | None = None
-    md5: str | None = None
+    sha256: str | None = None  # what the download is checked against; None: the Hub's LFS sha256
 
 
 @dataclass(frozen=True)
@@ -82,6 +79,21 @@ class Architecture:
 
 
 @dataclass(frozen=True)
+class SamplingDefaults:
+    """The sampling the model's authors recommend; None: the app's default for that one."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
+    repeat_penalty: float | None = None
+
+    def given(self) -> dict[str, float]:
+        """The values the entry sets, as ``Sampling`` field names."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
     id: str
     name: str
@@ -94,7 +106,7 @@ class CatalogEntry:
     file: ModelFile
     arch: Architecture
     default_context: int
-    default_temperature: float
+    sampling: SamplingDefaults = SamplingDefaults()
 
     @property
     def display_name(self) -> str:
@@ -103,6 +115,11 @@ class CatalogEntry:
     @property
     def size_is_exact(self) -> bool:
         return self.file.size_bytes is not None
+
+    @property
+    def size_text(self) -> str:
+        """The download's size as every view shows it: ``"4.1 GiB"``, ``"~4.1 GiB"`` estimated."""
+        return size_text(self.size_bytes) if self.size_is_exact else f"~{size_text(self.size_bytes)}"
 
     @property
     def size_bytes(self) -> int:
@@ -245,8 +262,11 @@ class _Reader:
             self.fail(name, f"must be at least {minimum}, not {value}")
         return value
 
-    def number(self, name: str, low: float, high: float) -> float:
-        value = float(self.get(name, (int, float)))
+    def number(self, name: str, low: float, high: float, *, required: bool = True) -> float | None:
+        value = self.get(name, (int, float), required=required)
+        if value is None:
+            return None
+        value = float(value)
         if not math.isfinite(value) or not low <= value <= high:
             self.fail(name, f"must be between {low:g} and {high:g}, not {value:g}")
         return value
@@ -273,7 +293,18 @@ def _entry(raw: Any, r: _Reader) -> CatalogEntry:
         params_b=r.number("params_b", 0.001, 10_000), license=r.text("license"),
         description=r.text("description"), homepage=homepage,
         file=_model_file(r.on(r.get("file", dict), "file.")), arch=arch,
-        default_context=context, default_temperature=defaults.number("temperature", 0.0, 2.0),
+        default_context=context, sampling=_sampling(defaults),
+    )
+
+
+def _sampling(r: _Reader) -> SamplingDefaults:
+    """The ranges are those the conversation settings panel offers."""
+    return SamplingDefaults(
+        temperature=r.number("temperature", 0.0, 2.0, required=False),
+        top_p=r.number("top_p", 0.0, 1.0, required=False),
+        top_k=r.count("top_k", minimum=0, required=False),
+        min_p=r.number("min_p", 0.0, 1.0, required=False),
+        repeat_penalty=r.number("repeat_penalty", 0.5, 2.0, required=False),
     )
 
 
@@ -290,13 +321,10 @@ def _model_file(r: _Reader) -> ModelFile:
     if re.search(r"\s|\.\.|^/", revision):
         r.fail("revision", f"is not a branch, tag or commit: {revision!r}")
     size = r.count("size_bytes", minimum=1, required=False)
-    hashes = {}
-    for algo, pattern in _HEX.items():
-        value = r.text(algo, required=False)
-        if value is not None and not pattern.match(value.lower()):
-            r.fail(algo, f"is not a {algo} hex digest")
-        hashes[algo] = value.lower() if value else None
-    return ModelFile(repo_id, filename, revision, size, hashes["sha256"], hashes["md5"])
+    sha256 = r.text("sha256", required=False)
+    if sha256 is not None and not _SHA256.match(sha256.lower()):
+        r.fail("sha256", "is not a sha256 hex digest")
+    return ModelFile(repo_id, filename, revision, size, sha256.lower() if sha256 else None)
 
 
 def _architecture(r: _Reader) -> Architecture:

@@ -26,6 +26,7 @@ from localchat.core.errors import (
     OfflineError,
     RemoteNotFoundError,
 )
+from localchat.core.units import size_text
 
 GGUF_MAGIC = b"GGUF"
 _SMALL_ARRAY = 64  # arrays longer than this are kept as their length only (vocabularies)
@@ -291,7 +292,7 @@ class _RangeReader:
         want = max(n, self.chunk)
         self.chunk = min(self.chunk * 2, 16 * 1024 * 1024)
         if offset + want > MAX_REMOTE_HEADER:
-            raise CorruptModelError(f"its header claims more than {MAX_REMOTE_HEADER // 2 ** 20} MB")
+            raise CorruptModelError(f"its header claims more than {size_text(MAX_REMOTE_HEADER)}")
         if self.file_size is not None:
             if offset >= self.file_size:
                 return b""

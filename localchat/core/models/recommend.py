@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from localchat.core.models.catalog import CatalogEntry
-from localchat.core.models.fit import FitLevel, FitVerdict, MemoryBudget, Placement, fit_model, memory_text
+from localchat.core.models.fit import FitLevel, FitVerdict, MemoryBudget, Placement, fit_model
+from localchat.core.units import size_text
 
 if TYPE_CHECKING:
     from localchat.core.hardware import Hardware
@@ -27,16 +28,16 @@ class Recommendation:
 
     @property
     def headline(self) -> str:
-        """``"Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GB; you have 12.0 GB free"``."""
+        """``"Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GiB; you have 12.0 GiB free"``."""
         v, est, name = self.verdict, self.verdict.estimate, self.entry.display_name
         if v.placement is Placement.GPU and not v.budget.unified:
-            return (f"{name} needs {memory_text(est.vram_bytes)} of GPU memory; "
-                    f"your GPU has {memory_text(v.budget.vram_free)} free")
+            return (f"{name} needs {size_text(est.vram_bytes)} of GPU memory; "
+                    f"your GPU has {size_text(v.budget.vram_free)} free")
         if v.placement is Placement.PARTIAL and not v.budget.unified:
-            return (f"{name} needs {memory_text(est.total_bytes)} ({memory_text(est.vram_bytes)} on the "
-                    f"GPU, {memory_text(est.ram_bytes)} in RAM); you have {memory_text(v.budget.vram_free)} "
-                    f"of GPU memory and {memory_text(v.budget.ram_free)} of RAM free")
-        return f"{name} needs {memory_text(est.ram_bytes)}; you have {memory_text(v.budget.ram_free)} free"
+            return (f"{name} needs {size_text(est.total_bytes)} ({size_text(est.vram_bytes)} on the "
+                    f"GPU, {size_text(est.ram_bytes)} in RAM); you have {size_text(v.budget.vram_free)} "
+                    f"of GPU memory and {size_text(v.budget.ram_free)} of RAM free")
+        return f"{name} needs {size_text(est.ram_bytes)}; you have {size_text(v.budget.ram_free)} free"
 
 
 def rank_models(entries: Iterable[CatalogEntry], machine: "Hardware | MemoryBudget", *,

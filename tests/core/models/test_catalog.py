@@ -19,8 +19,9 @@ from localchat.core.models.catalog import (
     parse_catalog,
     shipped_catalog_text,
 )
-from localchat.core.models.fit import GIB, FitLevel, MemoryBudget
+from localchat.core.models.fit import FitLevel, MemoryBudget
 from localchat.core.models.recommend import rank_models
+from localchat.core.units import GIB
 
 ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = load_catalog()
@@ -59,7 +60,6 @@ def test_entries_are_consistent(entry):
     if entry.size_is_exact:
         bits = entry.file.size_bytes * 8 / (entry.params_b * 1e9)
         assert abs(bits / BITS_PER_WEIGHT[entry.quant] - 1) < 0.15, bits
-        assert entry.file.sha256 or entry.file.md5
     # the split of the weights adds up to the file
     facts = entry.model_facts()
     assert abs(facts.weights_bytes - entry.size_bytes) <= facts.n_layers
@@ -75,6 +75,16 @@ def test_published_architecture_facts_of_well_known_models():
     assert (qwen14.layers, qwen14.heads, qwen14.kv_heads, qwen14.embedding) == (48, 40, 8, 5120)
     gemma = SHIPPED.get("gemma-3-4b-it-q4_k_m").arch
     assert (gemma.sliding_window, gemma.full_attention_every, gemma.head_dim) == (1024, 6, 256)
+
+
+def test_the_sampling_the_authors_recommend():
+    llama = SHIPPED.get("llama-3.1-8b-instruct-q4_k_m").sampling
+    assert (llama.temperature, llama.top_p, llama.top_k) == (0.6, 0.9, None)
+    qwen = SHIPPED.get("qwen2.5-7b-instruct-q4_k_m").sampling
+    assert qwen.given() == {"temperature": 0.7, "top_p": 0.8, "top_k": 20, "repeat_penalty": 1.05}
+    gemma = SHIPPED.get("gemma-3-4b-it-q4_k_m").sampling
+    assert (gemma.temperature, gemma.top_p, gemma.top_k) == (1.0, 0.95, 64)
+    assert SHIPPED.get("nomic-embed-text-v1.5-q8_0").sampling.given() == {}  # it samples nothing
 
 
 def test_sizes_known_exactly_are_kept_and_the_rest_estimated():
@@ -131,6 +141,10 @@ _MISSING = object()
     ("architecture.kv_heads", 5, "must divide heads"),
     ("defaults.context", 10_000_000, "larger than the model's training context"),
     ("defaults.temperature", 9, "between"),
+    ("defaults.top_p", 1.5, "between"),
+    ("defaults.top_k", -1, "at least 0"),
+    ("defaults.min_p", "low", "must be int or float"),
+    ("defaults.repeat_penalty", 3, "between"),
     ("architecture.tied_embeddings", "yes", "must be bool"),
     ("architecture.layers", True, "must be int"),
 ])
@@ -153,6 +167,18 @@ def test_an_entry_that_is_not_an_object_is_named_by_position():
 def test_a_duplicate_id_keeps_the_first():
     catalog = catalog_with(copy.deepcopy(GOOD))
     assert len(catalog) == 1 and catalog.problems[0].field == "id"
+
+
+def test_sampling_defaults_are_optional():
+    bare = broken("defaults.temperature", _MISSING)
+    assert catalog_with(bare).get("broken").sampling.temperature is None  # the app's, then
+
+
+def test_md5_is_not_part_of_the_schema():
+    """Only a sha256 is checked after a download: no entry promises a checksum nobody checks,
+    and an older catalog's md5, valid or not, no longer matters."""
+    assert not any("md5" in raw["file"] for raw in json.loads(shipped_catalog_text())["models"])
+    assert catalog_with(broken("file.md5", "not a digest")).get("broken") is not None
 
 
 def test_unknown_fields_are_ignored_for_newer_catalogs():
@@ -196,7 +222,7 @@ def test_headline_says_what_it_needs_and_what_is_free():
     ranked = rank_models([SHIPPED.get("mistral-7b-instruct-v0.2-q4_k_m")], MemoryBudget(16 * GIB, 16 * GIB))
     (mistral,) = ranked
     assert mistral.headline.startswith("Mistral 7B Instruct v0.2 Q4_K_M needs ")
-    assert mistral.headline.endswith("; you have 16.0 GB free")
+    assert mistral.headline.endswith("; you have 16.0 GiB free")
     assert mistral.badge.text == "Fits"
 
 

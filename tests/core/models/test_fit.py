@@ -10,21 +10,18 @@ from hypothesis import strategies as st
 from localchat.core import hardware
 from localchat.core.hardware import GPUInfo, Hardware
 from localchat.core.models.catalog import load_catalog
+from localchat.core.models.facts import ModelFacts, pad_context, swa_layers
 from localchat.core.models.fit import (
-    GIB,
-    MIB,
     FitLevel,
     MemoryBudget,
-    ModelFacts,
     Placement,
     estimate_memory,
     fit_model,
-    pad_context,
-    swa_layers,
     vram_budget,
 )
 from localchat.core.models.gguf import read_local
 from localchat.core.models.recommend import best_model, rank_models
+from localchat.core.units import GIB, MIB
 
 KIB = 1024
 CATALOG = load_catalog()
@@ -142,7 +139,7 @@ def test_a_13b_model_is_too_big_for_8_gb(machine):
     verdict = fit_model(LLAMA2_13B, machine(8, 6.0))
     assert verdict.placement is Placement.NO_FIT and verdict.level is FitLevel.TOO_BIG
     assert verdict.badge.text == "Too big"
-    assert "this computer has 8.0 GB in all" in verdict.reason
+    assert "this computer has 8.0 GiB in all" in verdict.reason
 
 
 def test_too_big_at_the_asked_context_says_which_context_fits(machine):

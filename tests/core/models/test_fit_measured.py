@@ -3,9 +3,10 @@ the context, and hold the peak RSS against the fit's prediction at two context s
 
 import pytest
 
-from localchat.core.models.fit import MIB, estimate_memory
+from localchat.core.models.fit import estimate_memory
 from localchat.core.models.gguf import read_local
 from localchat.core.testing.fit_measure import measure_peak_memory
+from localchat.core.units import MIB
 
 
 def check_against_prediction(model, small: int, large: int) -> None:

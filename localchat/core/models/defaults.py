@@ -1,0 +1,91 @@
+"""The context and sampling a model starts with: its catalog entry's, else the app's.
+
+``DEFAULT_CONTEXT`` is the app's one default context. A model the catalog knows starts at the
+entry's ``defaults.context`` (what the recommendation judged it at) and with the sampling its
+authors recommend (``defaults.temperature`` …); any other model at its training context, at most
+``DEFAULT_CONTEXT``, with ``Sampling()``. The person's own context setting wins over both.
+
+Which entry a file is: the install record names the catalog entry it was downloaded for; a
+record without one (a catalog file found on the Search tab) is matched by repository and file
+name, and a file added by hand by its file name, unless its size or checksum says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from localchat.core.chat.messages import Sampling
+
+if TYPE_CHECKING:  # catalog imports fit, which imports this module
+    from localchat.core.models.catalog import Catalog, CatalogEntry
+    from localchat.core.models.inventory import InstallRecord
+
+DEFAULT_CONTEXT = 4096  # tokens, for a model the catalog does not know
+
+
+def default_context(n_ctx_train: int | None) -> int:
+    """The app's context for a model the catalog does not know: its training context, at most
+    ``DEFAULT_CONTEXT``."""
+    return min(n_ctx_train or DEFAULT_CONTEXT, DEFAULT_CONTEXT)
+
+
+@dataclass(frozen=True)
+class ModelDefaults:
+    context: int
+    sampling: Sampling
+    entry: "CatalogEntry | None" = None  # where they come from; None: the app's defaults
+
+    def context_for(self, setting: int = 0) -> int:
+        """The context to load with: the person's setting (``Settings.context_length``) when
+        they set one, else this default."""
+        return setting if setting and setting > 0 else self.context
+
+
+def catalog_entry_for(path: str | Path, record: "InstallRecord | None",
+                      catalog: "Catalog | None") -> "CatalogEntry | None":
+    """The catalog entry a model file is, from its install record or its name; None: not one
+    of the catalog's."""
+    if catalog is None:
+        return None
+    if record is not None and record.model_id:
+        entry = catalog.get(record.model_id)
+        if entry is not None:
+            return entry
+    if record is not None and record.repo_id:
+        return next((e for e in catalog if e.file.repo_id == record.repo_id
+                     and e.file.filename == record.repo_filename), None)
+    name = Path(path).name
+    for entry in catalog:
+        if entry.file.filename != name:
+            continue
+        if record is not None and entry.file.size_bytes is not None and record.size != entry.file.size_bytes:
+            continue  # the same name, another file
+        if record is not None and record.sha256 and entry.file.sha256 and record.sha256 != entry.file.sha256:
+            continue
+        return entry
+    return None
+
+
+def model_defaults(path: str | Path, catalog: "Catalog | None", record: "InstallRecord | None" = None, *,
+                   n_ctx_train: int | None = None) -> ModelDefaults:
+    """The defaults of the model file at ``path``: from its catalog entry when it is one (found
+    through its install ``record``), else the app's. ``n_ctx_train``, the context the file was
+    trained for (its header says), caps the context. Pure: reads nothing."""
+    entry = catalog_entry_for(path, record, catalog)
+    if entry is None:
+        return ModelDefaults(default_context(n_ctx_train), Sampling())
+    context = min(entry.default_context, n_ctx_train) if n_ctx_train else entry.default_context
+    return ModelDefaults(context, Sampling().with_(**entry.sampling.given()), entry)
+
+
+def defaults_of_file(path: str | Path, catalog: "Catalog | None") -> ModelDefaults:
+    """``model_defaults`` for a file on disk: its install record from the models folder it is
+    in, its training context from its header. Disk work: call it where the model loads."""
+    from localchat.core.models.gguf import read_local
+    from localchat.core.models.inventory import ModelInventory
+
+    path = Path(path)
+    record = ModelInventory(path.parent).record_for(path)
+    return model_defaults(path, catalog, record, n_ctx_train=read_local(path).context_length)
