@@ -7,6 +7,8 @@ window, so closing that window never stops a download.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
@@ -17,21 +19,21 @@ from localchat.core.downloads.events import (
     DownloadSummary,
     JobSnapshot,
     JobState,
-    human_size,
     progress_text,
 )
 from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
+from localchat.core.units import size_text, speed_text
 
 
 class DownloadCenter(QObject):
     """Signals for every download, on the GUI thread."""
 
-    event_received = Signal(object)  # a DownloadEvent
     job_changed = Signal(str)  # the key of a job whose snapshot changed
     summary_changed = Signal(object)  # DownloadSummary of all active downloads: the main window's indicator
     installed = Signal(object)  # Path of a model that just got installed
     failed = Signal(str, str)  # key, the message to show
+    models_dir_changed = Signal(object)  # Path: downloads land there from now on
     _arrived = Signal(object)  # from the queue's threads to the GUI thread
 
     def __init__(self, queue: DownloadQueue, parent: QObject | None = None):
@@ -42,7 +44,6 @@ class DownloadCenter(QObject):
 
     @Slot(object)
     def _on_arrived(self, event: DownloadEvent) -> None:
-        self.event_received.emit(event)
         self.job_changed.emit(event.key)
         if isinstance(event, DownloadFinished):
             self.installed.emit(event.path)
@@ -74,6 +75,12 @@ class DownloadCenter(QObject):
             self.queue.discard(key)
             self.job_changed.emit(key)
         self.summary_changed.emit(self.queue.summary())
+
+    def set_models_dir(self, models_dir: Path) -> None:
+        """After the models folder changed in the settings: downloads, running ones included,
+        land in the new folder, and the views of the installed models show it."""
+        self.queue.set_models_dir(Path(models_dir))
+        self.models_dir_changed.emit(self.queue.models_dir)
 
     def jobs(self) -> list[JobSnapshot]:
         return self.queue.jobs()
@@ -213,12 +220,12 @@ class DownloadControls(QWidget):
             return "Installed" if self.installed else ""
         if state == JobState.FAILED:
             return agg.error.message if agg.error else "Failed"
-        kept = f"{human_size(agg.downloaded)} kept" if agg.downloaded else "nothing downloaded yet"
+        kept = f"{size_text(agg.downloaded)} kept" if agg.downloaded else "nothing downloaded yet"
         return f"{'Paused' if state == JobState.PAUSED else 'Cancelled'} ({kept})"
 
 
 class DownloadIndicator(QWidget):
-    """A small "2 downloads · 45 % · 12 MB/s" for a status bar; hidden when nothing downloads."""
+    """A small "2 downloads · 45 % · 12 MiB/s" for a status bar; hidden when nothing downloads."""
 
     clicked = Signal()
 
@@ -248,7 +255,7 @@ class DownloadIndicator(QWidget):
         if fraction is not None:
             parts.append(f"{100 * fraction:.0f} %")
         if summary.speed > 0:
-            parts.append(f"{human_size(summary.speed)}/s")
+            parts.append(speed_text(summary.speed))
         self.label.setText(" · ".join(parts))
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name

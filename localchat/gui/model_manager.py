@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.core.downloads.events import JobState, human_size
+from localchat.core.downloads.events import JobState
 from localchat.core.downloads.hub import HubGGUFFile, RemoteFile, fit_of_hub_file
 from localchat.core.hardware import Hardware, detect_hardware
 from localchat.core.models.catalog import KINDS, Catalog
 from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.models.inventory import InstalledModel
 from localchat.core.models.recommend import best_model, rank_models
+from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 from localchat.gui.hub_search import HubSearchTab, NumberItem, badge_item, read_only_table
@@ -49,6 +50,7 @@ class CatalogRow:
     params: str  # "7B"
     quant: str
     size: int | None
+    size_text: str  # as the first-start dialog and `localchat models list` show it
     files: tuple[RemoteFile, ...]
     badge: Badge | None = None  # fits / tight / too big, with the reason
     recommended: bool = False
@@ -70,7 +72,7 @@ def catalog_rows(catalog: Catalog, hardware: Hardware) -> list[CatalogRow]:
     rows = []
     for r in ranked:
         e = r.entry
-        rows.append(CatalogRow(e.id, e.name, f"{e.params_b:g}B", e.quant, e.size_bytes,
+        rows.append(CatalogRow(e.id, e.name, f"{e.params_b:g}B", e.quant, e.size_bytes, e.size_text,
                                tuple(RemoteFile.of_entry(e).all_parts()),
                                r.badge, e.id in chosen, f"{r.headline}\n{e.description}"))
     return rows
@@ -102,7 +104,11 @@ class CatalogTab(QWidget):
             self.table.setItem(i, 0, name)
             self.table.setItem(i, 1, QTableWidgetItem(row.params))
             self.table.setItem(i, 2, QTableWidgetItem(row.quant))
-            self.table.setItem(i, 3, NumberItem(row.size or 0, human_size(row.size) if row.size else "?"))
+            size = NumberItem(row.size or 0, row.size_text)
+            estimated = row.size_text.startswith("~")
+            size.setToolTip("estimated from the parameters and the quantization" if estimated
+                            else f"{row.size:,} bytes")
+            self.table.setItem(i, 3, size)
             self.table.setItem(i, 4, badge_item(row.badge))
             controls = DownloadControls(self.center, list(row.files), model_id=row.model_id,
                                         installed=all(f.key in installed for f in row.files))
@@ -127,7 +133,6 @@ class InstalledTab(QWidget):
     def __init__(self, center: DownloadCenter, parent: QWidget | None = None):
         super().__init__(parent)
         self.center = center
-        self.inventory = center.queue.inventory
         self.models: list[InstalledModel] = []
         self.table = read_only_table(["Name", "Size on disk", "Source", "Last used"])
         self.message = QLabel("Drop .gguf files here to add them.")
@@ -146,6 +151,11 @@ class InstalledTab(QWidget):
         layout.addWidget(self.table, 1)
         self.setAcceptDrops(True)
 
+    @property
+    def inventory(self):
+        """The queue's: a change of the models folder shows here at the next refresh."""
+        return self.center.queue.inventory
+
     def refresh(self) -> None:
         run_in_background(self.inventory.scan, self._show, self._show_error)
 
@@ -156,7 +166,7 @@ class InstalledTab(QWidget):
             name = QTableWidgetItem(m.name)
             name.setToolTip(str(m.path))
             self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, NumberItem(m.size_on_disk, human_size(m.size_on_disk)))
+            self.table.setItem(row, 1, NumberItem(m.size_on_disk, size_text(m.size_on_disk)))
             self.table.setItem(row, 2, QTableWidgetItem(m.source_text))
             self.table.setItem(row, 3, QTableWidgetItem((m.last_used or "never")[:16].replace("T", " ")))
         self.refreshed.emit(len(models))
@@ -219,7 +229,7 @@ def delete_model(parent: QWidget, center: DownloadCenter, model: InstalledModel,
     """Ask, then delete the model's files (off the GUI thread)."""
     answer = QMessageBox.question(
         parent, "Delete model",
-        f"Delete {model.name} ({human_size(model.size_on_disk)})?\nIts file is removed from the disk.")
+        f"Delete {model.name} ({size_text(model.size_on_disk)})?\nIts file is removed from the disk.")
     if answer != QMessageBox.StandardButton.Yes:
         return
     rec = model.record
@@ -286,7 +296,6 @@ class ModelManager(QWidget):
     each from its header on the Hub."""
 
     token_changed = Signal(str)  # the Hugging Face token typed in: persist it in the settings
-    catalog_shown = Signal(int)  # rows on the Catalog tab
 
     def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
                  hardware: Hardware | None = None, endpoint: str | None = None,
@@ -321,6 +330,7 @@ class ModelManager(QWidget):
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self.downloads, 1)
         center.installed.connect(self._on_installed)
+        center.models_dir_changed.connect(self._on_models_dir_changed)
         self.refresh_catalog()
         self.installed.refresh()
 
@@ -345,7 +355,6 @@ class ModelManager(QWidget):
         self.rows, installed, self.hardware = found
         self.recommended.show_rows(self.rows, installed)
         self.catalog.show_rows(self.rows, installed)
-        self.catalog_shown.emit(len(self.rows))
 
     def machine(self) -> Hardware:
         """This computer, probed once (a few hundred ms: call it off the GUI thread)."""
@@ -362,6 +371,10 @@ class ModelManager(QWidget):
 
     def _on_installed(self, _path) -> None:
         self.refresh_installed()
+
+    def _on_models_dir_changed(self, _path) -> None:
+        self.refresh_installed()
+        self.refresh_catalog()  # which catalog models are installed: those of the new folder
 
     # -- deleting and the token -------------------------------------------------------------------
     def _on_delete_requested(self, controls: DownloadControls) -> None:

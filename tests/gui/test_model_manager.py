@@ -96,7 +96,7 @@ def test_catalog_tabs_show_sizes_parameters_and_fit_badges(manager):
     assert rows["Tiny Chat"][:2] == ["0.01B", "Q4_K_M"] and rows["Tiny Chat"][3] == "Fits"
     assert rows["Huge 70B"][3] == "Too big"
     huge = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Huge 70B")
-    assert "GB" in table.item(huge, 4).toolTip(), "the reason is on hover"
+    assert "GiB" in table.item(huge, 4).toolTip(), "the reason is on hover"
     recommended = manager.recommended.table
     assert [recommended.item(r, 0).text() for r in range(recommended.rowCount())] == ["Tiny Chat"]
 
@@ -188,7 +188,7 @@ def test_a_repo_lists_its_files_and_one_downloads_from_there(qtbot, manager, cen
     rows = {tab.files.item(r, 0).text(): (tab.files.item(r, 1).text(), tab.files.item(r, 2).text())
             for r in range(tab.files.rowCount())}
     assert rows[FILE][0] == "Q4_K_M" and rows["tiny-chat-Q8_0.gguf"][0] == "Q8_0"
-    assert rows[FILE][1].endswith("KB") or rows[FILE][1].endswith("MB")
+    assert rows[FILE][1].endswith("KiB") or rows[FILE][1].endswith("MiB")
 
     with qtbot.waitSignal(center.installed, timeout=T):
         click(qtbot, tab.controls["tiny-chat-Q8_0.gguf"], "Download")
@@ -360,3 +360,22 @@ def test_verify_in_the_installed_tab_reports_intact_or_damaged(qtbot, manager, c
     path.write_bytes(bytes(data))
     with qtbot.waitSignal(tab.message_shown, timeout=T, check_params_cb=lambda text: "damaged" in text):
         tab.verify_selected()
+
+
+def test_a_new_models_folder_shows_at_once_and_takes_the_next_download(qtbot, manager, center, data_paths,
+                                                                       tmp_path, tiny_model):
+    """What Settings does when the models folder changes: the Installed tab lists the new
+    folder, and a download lands there."""
+    new = tmp_path / "other-models"
+    new.mkdir()
+    shutil.copyfile(tiny_model, new / "already-there.gguf")
+    tab, before = manager.installed, manager.catalog.controls["tiny-chat"]
+    with qtbot.waitSignal(tab.refreshed, timeout=T):
+        center.set_models_dir(new)
+    assert [m.name for m in tab.models] == ["already-there"]
+
+    qtbot.waitUntil(lambda: manager.catalog.controls["tiny-chat"] is not before, timeout=T)
+    with qtbot.waitSignal(center.installed, timeout=T) as installed:
+        click(qtbot, manager.catalog.controls["tiny-chat"], "Download")
+    assert installed.args == [new / FILE] and not (data_paths.models / FILE).exists()
+    qtbot.waitUntil(lambda: sorted(m.name for m in tab.models) == ["already-there", FILE[:-5]], timeout=T)

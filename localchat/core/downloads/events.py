@@ -13,6 +13,7 @@ from typing import Callable
 from localchat.core.downloads.hub import RemoteFile
 from localchat.core.errors import LocalChatError
 from localchat.core.models.inventory import InstallRecord
+from localchat.core.units import size_text, speed_text
 
 
 class JobState(str, Enum):
@@ -139,14 +140,6 @@ Listener = Callable[[DownloadEvent], None]
 DiskFree = Callable[[Path], int]
 
 
-def human_size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
 def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
@@ -159,9 +152,9 @@ def duration_text(seconds: float | None) -> str:
 
 
 def progress_text(downloaded: int, total: int | None, speed: float, eta: float | None) -> str:
-    text = human_size(downloaded) + (f" of {human_size(total)}" if total else "")
+    text = size_text(downloaded) + (f" of {size_text(total)}" if total else "")
     if speed > 0:
-        text += f" · {human_size(speed)}/s"
+        text += f" · {speed_text(speed)}"
     if eta is not None:
         text += f" · {duration_text(eta)} left"
     return text

@@ -46,18 +46,18 @@ from localchat.core.downloads.events import (
     DownloadVerifying,
     JobSnapshot,
     JobState,
-    human_size,
 )
 from localchat.core.downloads.hub import RemoteFile, ResolvedFile
 from localchat.core.errors import DiskFullError, DownloadError, LocalChatError, VerificationError
 from localchat.core.models.inventory import InstallRecord, now_iso
+from localchat.core.units import MIB, size_text
 
 if TYPE_CHECKING:
     from localchat.core.downloads.queue import DownloadQueue
 
 log = logging.getLogger(__name__)
 
-DISK_MARGIN = 256 * 1024 * 1024  # left free after a download: the system needs room too
+DISK_MARGIN = 256 * MIB  # left free after a download: the system needs room too
 
 
 class _Stopped(Exception):
@@ -237,19 +237,21 @@ class DownloadJob:
         }, indent=2), encoding="utf-8")
         return offset
 
-    def _check_disk(self, remaining: int) -> None:
+    def _check_disk(self, remaining: int, models_dir: Path) -> None:
+        """Room for the bytes still to come, and for the whole file in ``models_dir`` when the
+        final move has to copy it to another disk."""
         q = self._queue
-        places = [q.downloads_dir]
-        q.inventory.models_dir.mkdir(parents=True, exist_ok=True)
-        if q.inventory.models_dir.stat().st_dev != q.downloads_dir.stat().st_dev:
-            places.append(q.inventory.models_dir)  # the final move copies: room for all of it
-        for place in places:
-            need = (remaining if place == q.downloads_dir else self.total or 0) + DISK_MARGIN
+        places = [(q.downloads_dir, remaining)] if remaining else []
+        models_dir.mkdir(parents=True, exist_ok=True)
+        if models_dir.stat().st_dev != q.downloads_dir.stat().st_dev:
+            places.append((models_dir, self.total or 0))
+        for place, need in places:
+            need += DISK_MARGIN
             free = q.disk_free(place)
             if free < need:
                 raise DiskFullError(
-                    f"Not enough disk space for {self.remote.basename}: it needs {human_size(need)} "
-                    f"(with {human_size(DISK_MARGIN)} to spare) and {place} has {human_size(free)} free.",
+                    f"Not enough disk space for {self.remote.basename}: it needs {size_text(need)} "
+                    f"(with {size_text(DISK_MARGIN)} to spare) and {place} has {size_text(free)} free.",
                     "Free some space, or choose a models folder on another disk, then try again.")
 
     def _transfer(self, resolved: ResolvedFile) -> None:
@@ -261,7 +263,7 @@ class DownloadJob:
             offset = self._prepare_partial(resolved)
             self.total = resolved.size
             if resolved.size is not None:
-                self._check_disk(resolved.size - offset)
+                self._check_disk(resolved.size - offset, q.models_dir)
             self._digest = StreamingHash(self.partial_path, offset)
             self.downloaded = offset
             q._emit(DownloadStarted(self.key, offset, resolved.size))
@@ -331,12 +333,15 @@ class DownloadJob:
                 f"{'the catalog' if self.remote.sha256 else 'Hugging Face'} lists. The damaged file "
                 "was removed and nothing was installed.",
                 "Download it again; if it fails again, your connection or a proxy alters the data.")
+        inventory = q.inventory  # once: the models folder may change meanwhile (set_models_dir)
+        if self.total is not None:
+            self._check_disk(0, inventory.models_dir)  # it may be another disk than at the start
         record = InstallRecord(
             filename=self.remote.basename, size=size, sha256=sha, installed_at=now_iso(),
             repo_id=self.remote.repo_id, repo_filename=self.remote.filename,
             revision=self.remote.revision, commit=resolved.commit, model_id=self.model_id,
             verified=resolved.sha256 is not None)
-        target = q.inventory.target_for(self.remote.basename, self.remote.repo_id)
-        self.path = q.inventory.install(self.partial_path, target, record)
+        target = inventory.target_for(self.remote.basename, self.remote.repo_id)
+        self.path = inventory.install(self.partial_path, target, record)
         self._sidecar.unlink(missing_ok=True)
         return DownloadFinished(self.key, self.path, replace(record, filename=self.path.name))

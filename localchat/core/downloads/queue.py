@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_ACTIVE = 2
 
+
 class DownloadQueue:
     """The downloads of this app: at most ``max_active`` at a time, events to listeners."""
 
@@ -61,6 +62,20 @@ class DownloadQueue:
     def for_paths(cls, paths, **options) -> "DownloadQueue":
         """The queue for a DataPaths: its models and downloads folders."""
         return cls(paths.models, paths.downloads, **options)
+
+    # -- the models folder ----------------------------------------------------------------------
+    @property
+    def models_dir(self) -> Path:
+        return self.inventory.models_dir
+
+    def set_models_dir(self, models_dir: Path) -> None:
+        """Downloads land in ``models_dir`` from now on: queued, paused and running ones alike.
+        A running one is redirected, not restarted: its partial file is in the downloads
+        folder, which stays; only the finished file moves, into the folder set when it finishes.
+        Models installed before stay where they are."""
+        with self._lock:
+            if Path(models_dir) != self.inventory.models_dir:
+                self.inventory = ModelInventory(models_dir)
 
     # -- listeners ------------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:

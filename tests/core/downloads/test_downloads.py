@@ -28,23 +28,11 @@ from localchat.core.errors import (
     RemoteNotFoundError,
     VerificationError,
 )
-from tests.hub_server import TOKEN, HubServer, sha256_of
+from tests.hub_server import TOKEN, sha256_of
 
 REPO = "acme/Tiny-Chat-GGUF"
 FILE = "tiny-chat-Q4_K_M.gguf"
 WAIT = 30  # seconds; a bound, never a delay
-
-
-@pytest.fixture
-def hub():
-    with HubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def served(hub, tiny_model):
-    """The tiny model on the Hub as REPO/FILE."""
-    return hub.add_file(REPO, FILE, tiny_model)
 
 
 class Recorder:
@@ -69,22 +57,6 @@ class Recorder:
             assert self._cond.wait_for(lambda: any(predicate(e) for e in self.events), timeout), \
                 f"no such event in {self.events}"
             return next(e for e in self.events if predicate(e))
-
-
-@pytest.fixture
-def make_queue(data_paths, hub):
-    queues = []
-
-    def make(**options) -> DownloadQueue:
-        options = {"endpoint": hub.endpoint, "retry": RetryPolicy(attempts=3, base_delay=0.01),
-                   "timeout": 5, "progress_interval": 0, **options}
-        queue = DownloadQueue.for_paths(data_paths, **options)
-        queues.append(queue)
-        return queue
-
-    yield make
-    for queue in queues:
-        queue.close()
 
 
 def download(queue: DownloadQueue, remote: RemoteFile = RemoteFile(REPO, FILE)):
