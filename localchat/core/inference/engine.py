@@ -1,34 +1,32 @@
-"""llama.cpp behind one small interface: load a model, stream a chat reply, cancel it.
+"""llama.cpp behind one small interface: load a model, stream a chat reply, cancel either.
 
 ``Engine`` owns at most one ``llama_cpp.Llama``. It is not thread-safe except for ``cancel()``,
-which any thread may call: the GUI keeps the engine on one worker thread.
+which any thread may call: the inference worker keeps the engine on its one thread. The stream
+loop is in ``generate``; every touch of llama-cpp-python's internals is in ``llama``.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
 import os
-import random
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from localchat.core.build_info import build_info
-from localchat.core.chat.budget import fit_to_context
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.prompt import PromptFormat
-from localchat.core.chat.stats import GenerationStats, StopReason, StreamEvent, TokenEvent
+from localchat.core.chat.stats import StreamEvent
 from localchat.core.errors import ModelLoadError, ModelTooLargeError
+from localchat.core.inference import llama as native
+from localchat.core.inference.generate import ReplyGenerator
 from localchat.core.models.gguf import GGUFFacts, read_local
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONTEXT = 4096
-
-
 
 
 @dataclass(frozen=True)
@@ -57,30 +55,6 @@ class ModelInfo:
             return "CPU"
         total = (self.n_layers or 0) + 1
         return f"{self.device} · {min(self.n_gpu_layers, total)}/{total} layers"
-
-
-_llama_log_callback = None  # kept alive: llama.cpp holds a pointer to it
-
-
-def _route_llama_logs() -> None:
-    """Send llama.cpp's own messages to our log file instead of the terminal."""
-    global _llama_log_callback
-    if _llama_log_callback is not None:
-        return
-    import ctypes
-
-    import llama_cpp
-
-    native = logging.getLogger("localchat.llama_cpp")
-    levels = {3: logging.WARNING, 4: logging.ERROR}  # ggml_log_level: 2 info, 3 warn, 4 error
-
-    @llama_cpp.llama_log_callback
-    def callback(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
-        if level in levels:
-            native.log(levels[level], "%s", text.decode("utf-8", "replace").rstrip())
-
-    _llama_log_callback = callback
-    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 def default_threads() -> int:
@@ -157,22 +131,13 @@ def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0
         )
 
 
-@dataclass(frozen=True)
-class _LastTurn:
-    """The last reply as the next prompt will render it (``text``: the prompt and the reply as
-    shown) and as the model read it (``tokens``: the prompt's tokens and the generated ones)."""
-
-    text: str
-    tokens: tuple[int, ...]
-
-
 class Engine:
     def __init__(self) -> None:
         self._llm = None
         self._format: PromptFormat | None = None
         self._info: ModelInfo | None = None
+        self._replies: ReplyGenerator | None = None
         self._cancel = threading.Event()
-        self._last_turn: _LastTurn | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -192,12 +157,15 @@ class Engine:
         n_gpu_layers: int = 0,
         memory_check: bool = True,
         cache_type: str = "f16",
+        cancelled: Callable[[], bool] | None = None,
     ) -> ModelInfo:
         """Check ``path`` and load it with ``n_gpu_layers`` on the GPU (-1: all; the fit's plan
         says how many fit). If the GPU load fails, the model loads on the CPU and
         ``ModelInfo.offload_note`` says why. ``cache_type`` "q8_0" fits a context in about half
-        the memory of "f16". Raises a LocalChatError with a human message on
-        failure; the previous model is closed first either way."""
+        the memory of "f16". Raises a LocalChatError with a human message on failure; the
+        previous model is closed first either way. The load stops between two tensors once
+        ``cancelled()`` is true or ``cancel()`` is called, and raises ``LoadCancelledError``."""
+        self._cancel.clear()
         if cache_type not in KV_CACHE_TYPES:
             raise ValueError(f"unknown KV cache type {cache_type!r}; one of {KV_CACHE_TYPES}")
         path = Path(path)
@@ -211,15 +179,19 @@ class Engine:
         n_threads = n_threads or default_threads()
         self.close()
 
-        from llama_cpp import Llama
+        def stop() -> bool:
+            return self._cancel.is_set() or (cancelled is not None and cancelled())
 
-        _route_llama_logs()
+        def open_with(gpu_layers: int):
+            options = llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=gpu_layers,
+                                    cache_type=cache_type)
+            return native.open_model(str(path), cancelled=stop, verbose=False, **options)
+
+        native.route_logs()
         started = time.perf_counter()
         try:
             try:
-                llm = Llama(model_path=str(path), verbose=False,
-                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers,
-                                            cache_type=cache_type))
+                llm = open_with(n_gpu_layers)
             except (ValueError, RuntimeError, OSError) as exc:
                 if n_gpu_layers == 0:
                     raise
@@ -232,9 +204,7 @@ class Engine:
                 if memory_check:
                     check_memory(facts, n_ctx, path, cache_type=cache_type)
                 started = time.perf_counter()
-                llm = Llama(model_path=str(path), verbose=False,
-                            **llama_options(n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=0,
-                                            cache_type=cache_type))
+                llm = open_with(0)
         except (ValueError, RuntimeError, OSError) as exc:
             log.warning("llama.cpp refused %s: %s", path, exc)
             raise ModelLoadError(
@@ -243,13 +213,16 @@ class Engine:
                 f"({facts.architecture}), or it may be damaged. Try another model.",
             ) from exc
         load_s = time.perf_counter() - started
+        if stop():  # cancelled after the weights were read, while llama.cpp made the context
+            llm.close()
+            raise native.load_cancelled()
         self._llm = llm
-        model = llm._model
         self._format = PromptFormat(
             template=facts.chat_template,
-            bos_token=model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else "",
-            eos_token=model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else "",
+            bos_token=native.token_text(llm, llm.token_bos()),
+            eos_token=native.token_text(llm, llm.token_eos()),
         )
+        self._replies = ReplyGenerator(llm, self._format)
         self._info = ModelInfo(
             path=str(path),
             name=facts.name or path.stem,
@@ -272,193 +245,36 @@ class Engine:
 
     def close(self) -> None:
         """Free the model; safe to call twice."""
-        llm, self._llm, self._info, self._format = self._llm, None, None, None
-        self._last_turn = None
+        llm, self._llm, self._info, self._format, self._replies = self._llm, None, None, None, None
         if llm is not None:
             llm.close()
 
     # -- generation ----------------------------------------------------------------------------
     def cancel(self) -> None:
-        """Stop the current generation within one token. Any thread may call this."""
+        """Stop the current load or generation: a generation within one token or one prompt
+        batch, a load between two tensors. Any thread may call this; a cancel with nothing
+        running is forgotten when the next one starts (pass ``cancelled`` to keep it)."""
         self._cancel.set()
 
-    def count_tokens(self, messages: Sequence[Message]) -> int:
-        llm, fmt = self._require()
-        return len(self._tokenize(fmt.render(messages)))
-
-    def _require(self):
-        if self._llm is None or self._format is None:
+    def _require(self) -> ReplyGenerator:
+        if self._replies is None:
             raise ModelLoadError("No model is loaded.", "Pick a model first.")
-        return self._llm, self._format
+        return self._replies
 
-    def _tokenize(self, prompt: str) -> list[int]:
-        llm, fmt = self._require()
-        # A template that writes the BOS token itself must not get a second one.
-        add_bos = not (fmt.bos_token and prompt.startswith(fmt.bos_token))
-        return llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return self._require().count_tokens(messages)
 
-    def _prompt_tokens(self, prompt: str) -> list[int]:
-        """The tokens of ``prompt``, keeping the last reply's tokens as they were generated.
-
-        A reply read back as text does not always tokenize to the tokens that were generated
-        (" Paris" may come back as " Par" "is"), and from the first token that differs the
-        KV cache is of no use: the whole reply would be evaluated again. When the prompt is the
-        last prompt and reply followed by new text, the new text alone is tokenized and put
-        after the tokens the model already read, as long as it tokenizes alone as it does at the
-        end of the whole prompt (it does when it starts with a template's control token)."""
-        llm, _ = self._require()
-        tokens = self._tokenize(prompt)
-        last = self._last_turn
-        if last is None or not prompt.startswith(last.text):
-            return tokens
-        rest = llm.tokenize(prompt[len(last.text):].encode("utf-8"), add_bos=False, special=True)
-        if not rest or tokens[len(tokens) - len(rest):] != rest:
-            return tokens
-        return [*last.tokens, *rest]
-
-    def _eval_prompt(self, tokens: list[int]) -> tuple[int, bool]:
-        """Evaluate only the part of ``tokens`` not already in the KV cache, a batch at a time so
-        a cancel lands between batches. Returns (tokens evaluated, cancelled)."""
-        llm = self._llm
-        cached = llm.input_ids[: llm.n_tokens].tolist()
-        prefix = 0
-        for a, b in zip(cached, tokens):
-            if a != b:
-                break
-            prefix += 1
-        prefix = min(prefix, len(tokens) - 1)  # the last token is re-evaluated for its logits
-        if prefix > 0 and not llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
-            prefix = 0
-        if prefix == 0:
-            llm.reset()
-        llm.n_tokens = prefix
-        todo = tokens[prefix:]
-        for start in range(0, len(todo), llm.n_batch):
-            if self._cancel.is_set():
-                return start, True
-            llm.eval(todo[start:start + llm.n_batch])
-        return len(todo), False
-
-    def stream_chat(self, messages: Sequence[Message], sampling: Sampling = Sampling()) -> Iterator[StreamEvent]:
-        """Yield TokenEvents as the reply grows, then one GenerationStats.
+    def stream_chat(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
+                    cancelled: Callable[[], bool] | None = None) -> Iterator[StreamEvent]:
+        """Yield TokenEvents as the reply grows, then one GenerationStats. The reply stops once
+        ``cancelled()`` is true or ``cancel()`` is called; ``cancelled`` is the caller's own
+        flag, so a cancel asked for before the stream starts is not lost.
 
         Never raises for a generation problem: the final record says ``error`` and why."""
-        llm, fmt = self._require()
+        replies = self._require()
         self._cancel.clear()
-        started = time.perf_counter()
-        n_ctx = llm.n_ctx()
-        reserve = min(sampling.max_tokens, n_ctx // 4)
-        budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
-        prompt = fmt.render(budget.messages)
-        tokens = self._prompt_tokens(prompt)
-        self._last_turn = None
-        if len(tokens) + 8 > n_ctx:
-            yield GenerationStats(
-                StopReason.ERROR, prompt_tokens=len(tokens), dropped_messages=budget.dropped,
-                error=(f"Your message is too long for this model's context window "
-                       f"({len(tokens)} tokens; the window holds {n_ctx}). "
-                       f"Shorten it or raise the context length in the settings."),
-            )
-            return
-        max_new = min(sampling.max_tokens, n_ctx - len(tokens))
-        llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2 ** 31))
 
-        evaluated, completion = 0, 0
-        first_at: float | None = None
-        stop_reason, error = StopReason.LENGTH, None
-        stopper = _StopFilter(fmt.stop_strings)
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        generated: list[int] = []
-        pieces: list[bytes] = []  # the generated tokens' text
-        shown: list[str] = []  # the reply as the person sees it
-        try:
-            evaluated, cancelled = self._eval_prompt(tokens)
-            if cancelled:
-                stop_reason = StopReason.CANCELLED
-            else:
-                import llama_cpp
+        def stop() -> bool:
+            return self._cancel.is_set() or (cancelled is not None and cancelled())
 
-                vocab = llm._model.vocab
-                for token in llm.generate(
-                    tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
-                    min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty, reset=True,
-                ):
-                    if first_at is None:
-                        first_at = time.perf_counter()
-                    if self._cancel.is_set():
-                        stop_reason = StopReason.CANCELLED
-                        break
-                    if llama_cpp.llama_vocab_is_eog(vocab, token):
-                        stop_reason = StopReason.EOS
-                        break
-                    piece = llm.detokenize([token], prev_tokens=tokens + generated)
-                    generated.append(token)
-                    pieces.append(piece)
-                    completion += 1
-                    text, hit = stopper.feed(decoder.decode(piece))
-                    if not shown:
-                        text = text.lstrip()  # "Assistant:" is followed by a space; not shown
-                    if text:
-                        shown.append(text)
-                        yield TokenEvent(text)
-                    if hit:
-                        stop_reason = StopReason.EOS
-                        break
-                    if completion >= max_new:
-                        break
-        except Exception as exc:  # llama.cpp errors must not reach the person raw
-            log.exception("generation failed")
-            stop_reason, error = StopReason.ERROR, f"Generation failed: {exc}"
-        if stop_reason is not StopReason.EOS:
-            tail = stopper.flush(decoder.decode(b"", final=True))
-            if tail:
-                shown.append(tail)
-                yield TokenEvent(tail)
-        reply = "".join(shown)
-        # Only a reply shown as it was generated (no stop string cut off) is the text the next
-        # prompt holds for these tokens.
-        if error is None and reply and reply == b"".join(pieces).decode("utf-8", "replace").lstrip():
-            self._last_turn = _LastTurn(prompt + reply, (*tokens, *generated))
-        ended = time.perf_counter()
-        decode_s = ended - first_at if first_at else 0.0
-        yield GenerationStats(
-            stop_reason=stop_reason,
-            prompt_tokens=len(tokens),
-            evaluated_prompt_tokens=evaluated,
-            completion_tokens=completion,
-            time_to_first_token_s=(first_at - started) if first_at else 0.0,
-            tokens_per_s=(completion - 1) / decode_s if completion > 1 and decode_s > 0 else 0.0,
-            total_s=ended - started,
-            dropped_messages=budget.dropped,
-            error=error,
-        )
-
-
-class _StopFilter:
-    """Holds back text that may be the start of a stop string, so none of it is shown."""
-
-    def __init__(self, stops: Sequence[str]):
-        self._stops = tuple(s for s in stops if s)
-        self._held = ""
-
-    def feed(self, text: str) -> tuple[str, bool]:
-        if not self._stops:
-            return text, False
-        buf = self._held + text
-        for stop in self._stops:
-            at = buf.find(stop)
-            if at >= 0:
-                self._held = ""
-                return buf[:at], True
-        keep = 0
-        for stop in self._stops:
-            for n in range(min(len(stop) - 1, len(buf)), 0, -1):
-                if buf.endswith(stop[:n]):
-                    keep = max(keep, n)
-                    break
-        self._held = buf[len(buf) - keep:] if keep else ""
-        return buf[: len(buf) - keep], False
-
-    def flush(self, text: str = "") -> str:
-        out, self._held = self._held + text, ""
-        return out
+        yield from replies.stream(messages, sampling, stop)

@@ -7,8 +7,16 @@ import pytest
 
 from localchat.core.chat.messages import ASSISTANT, SYSTEM, USER, Message, Sampling
 from localchat.core.chat.stats import GenerationStats, TokenEvent
-from localchat.core.errors import CorruptModelError, ModelNotFoundError, NotAGGUFError
-from localchat.core.inference.engine import Engine, _StopFilter
+from localchat.core.errors import (
+    CorruptModelError,
+    LoadCancelledError,
+    ModelLoadError,
+    ModelNotFoundError,
+    NotAGGUFError,
+)
+from localchat.core.inference import llama as native
+from localchat.core.inference.engine import Engine
+from localchat.core.inference.generate import StopFilter
 
 
 @pytest.fixture
@@ -18,8 +26,8 @@ def engine():
     e.close()
 
 
-def run(engine, messages, **sampling):
-    events = list(engine.stream_chat(messages, Sampling(**sampling)))
+def run(engine, messages, cancelled=None, **sampling):
+    events = list(engine.stream_chat(messages, Sampling(**sampling), cancelled=cancelled))
     *tokens, stats = events
     assert all(isinstance(t, TokenEvent) for t in tokens)
     assert isinstance(stats, GenerationStats)
@@ -65,6 +73,41 @@ def test_a_failed_load_leaves_the_engine_usable(engine, tiny_model, tmp_path):
     assert stats.completion_tokens == 5 and text
 
 
+def test_a_cancelled_load_leaves_no_model_and_the_next_load_works(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=256)
+    with pytest.raises(LoadCancelledError, match="cancelled"):
+        engine.load(tiny_model, n_ctx=256, cancelled=lambda: True)
+    assert engine.model is None  # the model before it was closed first, the new one never came
+    with pytest.raises(ModelLoadError, match="No model"):
+        run(engine, [Message(USER, "hello")])
+    engine.load(tiny_model, n_ctx=256)
+    _, stats = run(engine, [Message(USER, "hello")], max_tokens=5, seed=1)
+    assert stats.completion_tokens == 5
+
+
+def test_a_cancel_after_the_weights_are_read_still_cancels_the_load(engine, tiny_model):
+    asked = []
+    native.open_model(str(tiny_model), n_ctx=256, verbose=False,
+                      cancelled=lambda: asked.append(1) or False).close()
+    progress_steps = len(asked)
+    asked.clear()
+    with pytest.raises(LoadCancelledError):  # a cancel only once llama.cpp reported the load complete
+        engine.load(tiny_model, n_ctx=256, cancelled=lambda: asked.append(1) or len(asked) > progress_steps)
+    assert engine.model is None
+
+
+def test_cancel_from_another_thread_aborts_a_load(engine, tiny_model):
+    def cancel_from_another_thread() -> bool:  # asked by llama.cpp at every load step
+        t = threading.Thread(target=engine.cancel)
+        t.start()
+        t.join()
+        return False
+
+    with pytest.raises(LoadCancelledError):
+        engine.load(tiny_model, n_ctx=256, cancelled=cancel_from_another_thread)
+    assert engine.model is None
+
+
 # -- streaming ------------------------------------------------------------------------------------
 def test_stream_yields_text_then_one_stats_record(engine, tiny_model):
     info = engine.load(tiny_model, n_ctx=512, n_threads=1)
@@ -108,6 +151,13 @@ def test_cancel_from_another_thread_stops_within_one_token(engine, tiny_model):
             t.join()
     assert stats.stop_reason == "cancelled"
     assert stats.completion_tokens <= 6  # the token being computed when the flag went up
+
+
+def test_a_cancel_asked_for_before_the_stream_starts_is_kept(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=1024)
+    text, stats = run(engine, [Message(USER, "a")], cancelled=lambda: True)
+    assert stats.stop_reason == "cancelled"
+    assert (text, stats.completion_tokens, stats.evaluated_prompt_tokens) == ("", 0, 0)
 
 
 def test_next_generation_after_cancel_runs_normally(engine, tiny_model):
@@ -186,7 +236,7 @@ def test_model_without_template_is_a_base_model_with_a_transcript(engine, tiny_b
 
 
 def test_stop_strings_are_never_shown_even_when_split_across_tokens():
-    f = _StopFilter(["\nUser:"])
+    f = StopFilter(["\nUser:"])
     shown = []
     for piece in ["Paris", " is", " nice.\n", "Us", "er: next"]:
         text, hit = f.feed(piece)
@@ -194,7 +244,7 @@ def test_stop_strings_are_never_shown_even_when_split_across_tokens():
         if hit:
             break
     assert "".join(shown) == "Paris is nice."
-    g = _StopFilter(["\nUser:"])
+    g = StopFilter(["\nUser:"])
     assert g.feed("a\nU")[0] == "a"
     assert g.flush() == "\nU"  # a held partial match is released when the reply ends
 

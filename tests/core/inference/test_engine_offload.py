@@ -3,7 +3,6 @@ and what ModelInfo tells the status bar. Real llama.cpp (this CPU build) loads e
 
 from collections import namedtuple
 
-import llama_cpp
 import pytest
 
 from localchat.core.build_info import BuildInfo, build_info
@@ -11,11 +10,12 @@ from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.stats import GenerationStats
 from localchat.core.errors import ModelTooLargeError
 from localchat.core.inference import engine as engine_module
+from localchat.core.inference import llama as native
 from localchat.core.inference.engine import Engine
 from localchat.core.models.fit import estimate_memory
 from localchat.core.models.gguf import read_local
 
-REAL_LLAMA = llama_cpp.Llama
+REAL_OPEN = native.open_model
 
 
 @pytest.fixture
@@ -28,16 +28,16 @@ def engine():
 @pytest.fixture
 def cuda_build(monkeypatch):
     """This process believes it runs a CUDA build; llama.cpp itself stays the CPU build, which
-    loads a model whatever n_gpu_layers says. Returns the n_gpu_layers of each Llama() call."""
+    loads a model whatever n_gpu_layers says. Returns the n_gpu_layers of each load."""
     monkeypatch.setattr(engine_module, "build_info",
                         lambda: BuildInfo("test", "CUDA", True, "CUDA : ARCHS = 890"))
     calls: list[int] = []
 
     def recording(*args, **kwargs):
         calls.append(kwargs.get("n_gpu_layers", 0))
-        return REAL_LLAMA(*args, **kwargs)
+        return REAL_OPEN(*args, **kwargs)
 
-    monkeypatch.setattr(llama_cpp, "Llama", recording)
+    monkeypatch.setattr(native, "open_model", recording)
     return calls
 
 
@@ -79,9 +79,9 @@ def test_a_failed_gpu_load_falls_back_to_the_cpu_and_says_why(engine, tiny_model
         cuda_build.append(kwargs.get("n_gpu_layers", 0))
         if kwargs.get("n_gpu_layers"):
             raise ValueError("Failed to create llama_context")  # what a CUDA out-of-memory looks like
-        return REAL_LLAMA(*args, **kwargs)
+        return REAL_OPEN(*args, **kwargs)
 
-    monkeypatch.setattr(llama_cpp, "Llama", gpu_out_of_memory)
+    monkeypatch.setattr(native, "open_model", gpu_out_of_memory)
     info = engine.load(tiny_model, n_gpu_layers=-1)
     assert cuda_build == [3, 0]
     assert (info.n_gpu_layers, info.device, info.device_summary) == (0, "CPU", "CPU")
@@ -106,9 +106,9 @@ def test_ram_check_counts_only_what_stays_on_the_cpu(engine, tiny_model, cuda_bu
     def gpu_fails(*args, **kwargs):
         if kwargs.get("n_gpu_layers"):
             raise ValueError("Failed to load model from file")
-        return REAL_LLAMA(*args, **kwargs)
+        return REAL_OPEN(*args, **kwargs)
 
-    monkeypatch.setattr(llama_cpp, "Llama", gpu_fails)
+    monkeypatch.setattr(native, "open_model", gpu_fails)
     with pytest.raises(ModelTooLargeError, match="needs about"):  # the CPU cannot take it either
         engine.load(tiny_model, n_ctx=2048, n_gpu_layers=-1)
 

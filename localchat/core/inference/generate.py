@@ -1,0 +1,209 @@
+"""The stream loop of one loaded model: the prompt evaluated in batches with what the KV cache
+already holds reused, tokens sampled and shown as text, stop strings held back."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+
+from localchat.core.chat.budget import fit_to_context
+from localchat.core.chat.messages import Message, Sampling
+from localchat.core.chat.prompt import PromptFormat
+from localchat.core.chat.stats import GenerationStats, StopReason, StreamEvent, TokenEvent
+from localchat.core.inference import llama as native
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LastTurn:
+    """The last reply as the next prompt will render it (``text``: the prompt and the reply as
+    shown) and as the model read it (``tokens``: the prompt's tokens and the generated ones)."""
+
+    text: str
+    tokens: tuple[int, ...]
+
+
+class ReplyGenerator:
+    """Streams replies from one loaded model and remembers what its KV cache holds between
+    turns. Not thread-safe: the engine's owner calls it from one thread."""
+
+    def __init__(self, llm: "Llama", fmt: PromptFormat):
+        self._llm = llm
+        self._format = fmt
+        self._last_turn: LastTurn | None = None
+
+    def tokenize(self, prompt: str) -> list[int]:
+        # A template that writes the BOS token itself must not get a second one.
+        bos = self._format.bos_token
+        add_bos = not (bos and prompt.startswith(bos))
+        return self._llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return len(self.tokenize(self._format.render(messages)))
+
+    def _prompt_tokens(self, prompt: str) -> list[int]:
+        """The tokens of ``prompt``, keeping the last reply's tokens as they were generated.
+
+        A reply read back as text does not always tokenize to the tokens that were generated
+        (" Paris" may come back as " Par" "is"), and from the first token that differs the
+        KV cache is of no use: the whole reply would be evaluated again. When the prompt is the
+        last prompt and reply followed by new text, the new text alone is tokenized and put
+        after the tokens the model already read, as long as it tokenizes alone as it does at the
+        end of the whole prompt (it does when it starts with a template's control token)."""
+        tokens = self.tokenize(prompt)
+        last = self._last_turn
+        if last is None or not prompt.startswith(last.text):
+            return tokens
+        rest = self._llm.tokenize(prompt[len(last.text):].encode("utf-8"), add_bos=False, special=True)
+        if not rest or tokens[len(tokens) - len(rest):] != rest:
+            return tokens
+        return [*last.tokens, *rest]
+
+    def _eval_prompt(self, tokens: list[int], cancelled: Callable[[], bool]) -> tuple[int, bool]:
+        """Evaluate only the part of ``tokens`` not already in the KV cache, a batch at a time so
+        a cancel lands between batches. Returns (tokens evaluated, cancelled)."""
+        llm = self._llm
+        prefix = 0
+        for a, b in zip(native.cached_tokens(llm), tokens):
+            if a != b:
+                break
+            prefix += 1
+        prefix = min(prefix, len(tokens) - 1)  # the last token is re-evaluated for its logits
+        prefix = native.keep_cached_prefix(llm, prefix)
+        todo = tokens[prefix:]
+        for start in range(0, len(todo), llm.n_batch):
+            if cancelled():
+                return start, True
+            llm.eval(todo[start:start + llm.n_batch])
+        return len(todo), False
+
+    def stream(self, messages: Sequence[Message], sampling: Sampling,
+               cancelled: Callable[[], bool]) -> Iterator[StreamEvent]:
+        """Yield TokenEvents as the reply grows, then one GenerationStats. ``cancelled`` is asked
+        between prompt batches and between tokens.
+
+        Never raises for a generation problem: the final record says ``error`` and why."""
+        llm, fmt = self._llm, self._format
+        started = time.perf_counter()
+        n_ctx = llm.n_ctx()
+        reserve = min(sampling.max_tokens, n_ctx // 4)
+        budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
+        prompt = fmt.render(budget.messages)
+        tokens = self._prompt_tokens(prompt)
+        self._last_turn = None
+        if len(tokens) + 8 > n_ctx:
+            yield GenerationStats(
+                StopReason.ERROR, prompt_tokens=len(tokens), dropped_messages=budget.dropped,
+                error=(f"Your message is too long for this model's context window "
+                       f"({len(tokens)} tokens; the window holds {n_ctx}). "
+                       f"Shorten it or raise the context length in the settings."),
+            )
+            return
+        max_new = min(sampling.max_tokens, n_ctx - len(tokens))
+        llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2 ** 31))
+
+        evaluated, completion = 0, 0
+        first_at: float | None = None
+        stop_reason, error = StopReason.LENGTH, None
+        stopper = StopFilter(fmt.stop_strings)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated: list[int] = []
+        pieces: list[bytes] = []  # the generated tokens' text
+        shown: list[str] = []  # the reply as the person sees it
+        try:
+            evaluated, was_cancelled = self._eval_prompt(tokens, cancelled)
+            if was_cancelled:
+                stop_reason = StopReason.CANCELLED
+            else:
+                ends_turn = native.end_of_generation(llm)
+                for token in llm.generate(
+                    tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
+                    min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty, reset=True,
+                ):
+                    if first_at is None:
+                        first_at = time.perf_counter()
+                    if cancelled():
+                        stop_reason = StopReason.CANCELLED
+                        break
+                    if ends_turn(token):
+                        stop_reason = StopReason.EOS
+                        break
+                    piece = llm.detokenize([token], prev_tokens=tokens + generated)
+                    generated.append(token)
+                    pieces.append(piece)
+                    completion += 1
+                    text, hit = stopper.feed(decoder.decode(piece))
+                    if not shown:
+                        text = text.lstrip()  # "Assistant:" is followed by a space; not shown
+                    if text:
+                        shown.append(text)
+                        yield TokenEvent(text)
+                    if hit:
+                        stop_reason = StopReason.EOS
+                        break
+                    if completion >= max_new:
+                        break
+        except Exception as exc:  # llama.cpp errors must not reach the person raw
+            log.exception("generation failed")
+            stop_reason, error = StopReason.ERROR, f"Generation failed: {exc}"
+        if stop_reason is not StopReason.EOS:
+            tail = stopper.flush(decoder.decode(b"", final=True))
+            if tail:
+                shown.append(tail)
+                yield TokenEvent(tail)
+        reply = "".join(shown)
+        # Only a reply shown as it was generated (no stop string cut off) is the text the next
+        # prompt holds for these tokens.
+        if error is None and reply and reply == b"".join(pieces).decode("utf-8", "replace").lstrip():
+            self._last_turn = LastTurn(prompt + reply, (*tokens, *generated))
+        ended = time.perf_counter()
+        decode_s = ended - first_at if first_at else 0.0
+        yield GenerationStats(
+            stop_reason=stop_reason,
+            prompt_tokens=len(tokens),
+            evaluated_prompt_tokens=evaluated,
+            completion_tokens=completion,
+            time_to_first_token_s=(first_at - started) if first_at else 0.0,
+            tokens_per_s=(completion - 1) / decode_s if completion > 1 and decode_s > 0 else 0.0,
+            total_s=ended - started,
+            dropped_messages=budget.dropped,
+            error=error,
+        )
+
+
+class StopFilter:
+    """Holds back text that may be the start of a stop string, so none of it is shown."""
+
+    def __init__(self, stops: Sequence[str]):
+        self._stops = tuple(s for s in stops if s)
+        self._held = ""
+
+    def feed(self, text: str) -> tuple[str, bool]:
+        if not self._stops:
+            return text, False
+        buf = self._held + text
+        for stop in self._stops:
+            at = buf.find(stop)
+            if at >= 0:
+                self._held = ""
+                return buf[:at], True
+        keep = 0
+        for stop in self._stops:
+            for n in range(min(len(stop) - 1, len(buf)), 0, -1):
+                if buf.endswith(stop[:n]):
+                    keep = max(keep, n)
+                    break
+        self._held = buf[len(buf) - keep:] if keep else ""
+        return buf[: len(buf) - keep], False
+
+    def flush(self, text: str = "") -> str:
+        out, self._held = self._held + text, ""
+        return out

@@ -1,0 +1,147 @@
+"""Every touch of llama-cpp-python beyond its public ``Llama`` API, in one place.
+
+The engine needs a few things the public API does not give: the load progress callback (to
+cancel a load), the KV cache's token list and a partial cache removal (to reuse the last turn),
+the vocabulary's end-of-generation test, a token's text, and llama.cpp's log callback. Each is
+used here only and has its own test in tests/core/inference/test_llama.py, and pyproject.toml
+bounds llama-cpp-python to the versions those tests passed with: a new version that moves one
+of them fails a named test instead of a chat.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import logging
+from typing import TYPE_CHECKING, Callable
+
+from localchat.core.errors import LoadCancelledError
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+log = logging.getLogger(__name__)
+
+_log_callback = None  # kept alive: llama.cpp holds a pointer to it
+
+
+def route_logs() -> None:
+    """Send llama.cpp's own warnings and errors to our log file instead of the terminal."""
+    global _log_callback
+    if _log_callback is not None:
+        return
+    import llama_cpp
+
+    native = logging.getLogger("localchat.llama_cpp")
+    levels = {3: logging.WARNING, 4: logging.ERROR}  # ggml_log_level: 2 info, 3 warn, 4 error
+
+    @llama_cpp.llama_log_callback
+    def callback(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+        if level in levels:
+            native.log(levels[level], "%s", text.decode("utf-8", "replace").rstrip())
+
+    _log_callback = callback
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+
+# -- loading -----------------------------------------------------------------------------------
+class _Progress:
+    """The load progress callback of one load: asks ``cancelled`` at every step and aborts the
+    load when it says so. ``c_callback`` must outlive the load: llama.cpp holds its address."""
+
+    def __init__(self, cancelled: Callable[[], bool] | None):
+        import llama_cpp
+
+        self._cancelled = cancelled
+        self.steps = 0  # times llama.cpp reported progress
+        self.aborted_at: float | None = None  # the progress (0..1) at which the load was aborted
+        self.c_callback = llama_cpp.llama_progress_callback(self._on_progress)
+
+    def _on_progress(self, progress: float, _user_data) -> bool:
+        self.steps += 1
+        try:
+            stop = self._cancelled is not None and self._cancelled()
+        except Exception:  # an exception cannot cross into C; a broken check must not end the load
+            log.exception("the load's cancel check failed")
+            stop = False
+        if stop:
+            self.aborted_at = progress
+        return not stop
+
+
+@functools.cache
+def _cancellable_llama() -> type:
+    """``Llama`` with our progress callback in its model parameters.
+
+    ``Llama.__init__`` builds ``self.model_params`` from llama.cpp's defaults and loads the model
+    with it at once, with no argument for a progress callback. A property catches that
+    assignment and sets the callback into the parameters before the load reads them: per
+    instance, with nothing of llama_cpp patched for other loads."""
+    import llama_cpp
+
+    class CancellableLlama(llama_cpp.Llama):
+        def __init__(self, *args, progress: _Progress, **kwargs):
+            self._localchat_progress = progress  # read by the model_params setter below
+            super().__init__(*args, **kwargs)
+
+        @property
+        def model_params(self):
+            return self.__dict__["model_params"]
+
+        @model_params.setter
+        def model_params(self, params) -> None:
+            params.progress_callback = self._localchat_progress.c_callback
+            self.__dict__["model_params"] = params
+
+    return CancellableLlama
+
+
+def open_model(path: str, *, cancelled: Callable[[], bool] | None = None, **options) -> "Llama":
+    """``llama_cpp.Llama(model_path=path, **options)``, aborted between tensors as soon as
+    ``cancelled()`` is true: raises ``LoadCancelledError`` then, with nothing left allocated
+    (llama.cpp frees a model whose load was aborted)."""
+    progress = _Progress(cancelled)
+    try:
+        llm = _cancellable_llama()(model_path=path, progress=progress, **options)
+    except Exception:  # llama-cpp-python says ValueError("Failed to load model from file")
+        if progress.aborted_at is None:
+            raise
+        log.info("load of %s aborted at %.0f%% after %d progress steps",
+                 path, progress.aborted_at * 100, progress.steps)
+        raise load_cancelled() from None
+    return llm
+
+
+def load_cancelled() -> LoadCancelledError:
+    return LoadCancelledError("The model load was cancelled.", "Pick the model again to load it.")
+
+
+# -- the KV cache and the vocabulary -----------------------------------------------------------
+def cached_tokens(llm: "Llama") -> list[int]:
+    """The tokens whose keys and values are in the KV cache, in order."""
+    return llm.input_ids[: llm.n_tokens].tolist()
+
+
+def keep_cached_prefix(llm: "Llama", n: int) -> int:
+    """Drop the KV cache past its first ``n`` tokens, so evaluation continues after them.
+    Returns the number kept: ``n``, or 0 where the cache cannot drop a tail (then it is cleared
+    and everything is evaluated again)."""
+    if n > 0 and not llm._ctx.kv_cache_seq_rm(-1, n, -1):
+        n = 0
+    if n == 0:
+        llm.reset()
+    llm.n_tokens = n
+    return n
+
+
+def end_of_generation(llm: "Llama") -> Callable[[int], bool]:
+    """A test of whether a token ends the model's turn (EOS, EOT, <|im_end|>, ...)."""
+    import llama_cpp
+
+    vocab = llm._model.vocab
+    return lambda token: bool(llama_cpp.llama_vocab_is_eog(vocab, token))
+
+
+def token_text(llm: "Llama", token: int) -> str:
+    """A token's text as the vocabulary spells it (``"<s>"``, ``"<|im_end|>"``); "" for none."""
+    return llm._model.token_get_text(token) if token >= 0 else ""
