@@ -1,0 +1,280 @@
+"""The one thread that talks to llama.cpp, and the FIFO of jobs it runs.
+
+``InferenceWorker`` owns the only ``Engine`` (and so the only ``llama_cpp.Llama``). Clients (the
+window through a Qt relay, ``localchat chat``, the API server) ``submit`` jobs and get events
+back on the worker's thread through their listeners; nothing else calls llama.cpp.
+
+- Jobs run one at a time, in the order they came: a model load, a chat turn, an unload.
+- ``cancel(job)`` ends the running job within one token (or one prompt batch, or one load
+  progress step); a queued job is skipped when its turn comes and never runs. Either way the job
+  still ends with its final event (``ReplyFinished`` with ``StopReason.CANCELLED``,
+  ``ModelFailed(cancelled=True)``), so every client sees how each of its jobs ended. The flag is
+  the job's own, so a cancel that lands between taking a job and starting it is not lost.
+- Reply text is batched: at most one ``ReplyDelta`` every ``batch_seconds`` (~30 ms), so a fast
+  model does not flood a GUI event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Sequence, Union
+
+from localchat.core.chat.messages import Message, Sampling
+from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.errors import LoadCancelledError, LocalChatError
+
+log = logging.getLogger(__name__)
+
+BATCH_SECONDS = 0.03  # token text goes to the listeners at most this often
+
+
+# -- jobs --------------------------------------------------------------------------------------
+@dataclass(eq=False)
+class Job:
+    """Something for the worker to do. ``done`` is set once its final event has gone out."""
+
+    cancelled: bool = field(default=False, init=False)
+    done: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+
+
+@dataclass(eq=False)
+class LoadJob(Job):
+    path: str
+    n_ctx: int | None = None
+    n_threads: int | None = None
+    n_gpu_layers: int | None = 0  # None: "Auto", as many layers as the memory-fit plan puts on the GPU
+
+
+@dataclass(eq=False)
+class ChatJob(Job):
+    messages: Sequence[Message]
+    sampling: Sampling = Sampling()
+
+
+@dataclass(eq=False)
+class UnloadJob(Job):
+    pass
+
+
+# -- events (delivered on the worker's thread) ------------------------------------------------
+@dataclass(frozen=True)
+class ModelLoading:
+    job: LoadJob
+
+
+@dataclass(frozen=True)
+class ModelLoaded:
+    job: LoadJob
+    info: object  # ModelInfo
+
+
+@dataclass(frozen=True)
+class ModelFailed:
+    job: LoadJob
+    message: str
+    cancelled: bool = False  # the load was cancelled (another model picked, the app closing)
+
+
+@dataclass(frozen=True)
+class ReplyDelta:
+    job: ChatJob
+    text: str  # a batch of reply text
+
+
+@dataclass(frozen=True)
+class ReplyFinished:
+    job: ChatJob
+    stats: GenerationStats
+
+
+@dataclass(frozen=True)
+class ModelUnloaded:
+    job: UnloadJob
+
+
+WorkerEvent = Union[ModelLoading, ModelLoaded, ModelFailed, ReplyDelta, ReplyFinished, ModelUnloaded]
+Listener = Callable[[WorkerEvent], None]
+
+
+def planned_gpu_layers(path: str, n_ctx: int | None) -> int:
+    """The "Auto" GPU setting: the memory-fit plan for this file on this machine now. A CPU-only
+    build of llama.cpp offloads nothing, so it skips the GPU probes."""
+    from localchat.core.build_info import build_info
+    from localchat.core.models.fit import plan_for_file
+
+    if not build_info().gpu_offload:
+        return 0
+    return plan_for_file(path, n_ctx=n_ctx).n_gpu_layers
+
+
+class InferenceWorker:
+    """One thread, one engine, one FIFO of jobs. ``start()`` it, ``stop()`` it once."""
+
+    def __init__(self, engine=None, *, batch_seconds: float = BATCH_SECONDS):
+        if engine is None:
+            from localchat.core.inference.engine import Engine
+
+            engine = Engine()
+        self.engine = engine
+        self.batch_seconds = batch_seconds
+        self._jobs: deque[Job] = deque()
+        self._running: Job | None = None
+        self._wake = threading.Condition()
+        self._stopping = False
+        self._listeners: list[Listener] = []
+        self._thread = threading.Thread(target=self._run, name="inference", daemon=True)
+
+    # -- any thread ----------------------------------------------------------------------------
+    def start(self) -> "InferenceWorker":
+        self._thread.start()
+        return self
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(event)`` on the worker's thread for every job's events; returns the
+        function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def submit(self, job: Job) -> Job:
+        with self._wake:
+            if self._stopping:
+                raise LocalChatError("The inference worker has stopped.", "Restart localchat.")
+            self._jobs.append(job)
+            self._wake.notify()
+        return job
+
+    def cancel(self, job: Job | None = None) -> None:
+        """Cancel ``job`` (default: the running one). A queued job never starts; the running one
+        ends within a token. Its final event still comes."""
+        with self._wake:
+            target = job or self._running
+            if target is not None:
+                target.cancelled = True  # the engine asks the running job's flag between steps
+
+    def cancel_all(self) -> None:
+        with self._wake:
+            jobs = [*self._jobs, *([self._running] if self._running else [])]
+        for job in jobs:
+            self.cancel(job)
+
+    @property
+    def busy(self) -> bool:
+        with self._wake:
+            return self._running is not None or bool(self._jobs)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float | None = 30.0) -> bool:
+        """Cancel every job, free the model on the worker's thread, end the thread. Returns
+        whether it ended within ``timeout``."""
+        with self._wake:  # one lock: a job submitted meanwhile is refused, not run uncancelled
+            self._stopping = True
+            self.cancel_all()
+            self._wake.notify()
+        if not self._thread.is_alive():
+            return True
+        if threading.current_thread() is self._thread:  # a listener: the thread ends after it
+            return False
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # -- the worker's thread -------------------------------------------------------------------
+    def _emit(self, event: WorkerEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a client's bug must not kill the only inference thread
+                log.exception("inference listener failed on %s", type(event).__name__)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._jobs and not self._stopping:
+                    self._wake.wait()
+                if not self._jobs and self._stopping:
+                    break
+                job = self._jobs.popleft()
+                self._running = job
+            try:
+                self._execute(job)
+            except Exception:  # each job ends in its own final event; this is a last guard
+                log.exception("inference job %s failed", type(job).__name__)
+            finally:
+                with self._wake:
+                    self._running = None
+                job.done.set()
+        try:
+            self.engine.close()
+        except Exception:
+            log.exception("closing the model failed")
+
+    def _execute(self, job: Job) -> None:
+        if isinstance(job, LoadJob):
+            self._load(job)
+        elif isinstance(job, ChatJob):
+            self._chat(job)
+        elif isinstance(job, UnloadJob):
+            self.engine.close()
+            self._emit(ModelUnloaded(job))
+        else:
+            raise TypeError(f"not an inference job: {job!r}")
+
+    def _load(self, job: LoadJob) -> None:
+        if job.cancelled:
+            self._emit(ModelFailed(job, "The model load was cancelled.", cancelled=True))
+            return
+        self._emit(ModelLoading(job))
+        try:
+            n_gpu_layers = job.n_gpu_layers
+            if n_gpu_layers is None:
+                n_gpu_layers = planned_gpu_layers(job.path, job.n_ctx)
+            info = self.engine.load(job.path, n_ctx=job.n_ctx, n_threads=job.n_threads,
+                                    n_gpu_layers=n_gpu_layers, cancelled=lambda: job.cancelled)
+        except LoadCancelledError as exc:
+            log.info("load of %s cancelled", job.path)
+            self._emit(ModelFailed(job, str(exc), cancelled=True))
+        except LocalChatError as exc:
+            log.warning("load failed: %s", exc)
+            self._emit(ModelFailed(job, str(exc)))
+        except Exception as exc:  # anything else is a bug, but the app keeps running
+            log.exception("unexpected error loading %s", job.path)
+            self._emit(ModelFailed(job, f"Unexpected error while loading the model: {exc}"))
+        else:
+            self._emit(ModelLoaded(job, info))
+
+    def _chat(self, job: ChatJob) -> None:
+        if job.cancelled:
+            self._emit(ReplyFinished(job, GenerationStats(StopReason.CANCELLED)))
+            return
+        pending: list[str] = []
+        last_sent = time.perf_counter()
+        stats: GenerationStats | None = None
+        try:
+            for event in self.engine.stream_chat(job.messages, job.sampling,
+                                                 cancelled=lambda: job.cancelled):
+                if isinstance(event, GenerationStats):
+                    stats = event
+                    break
+                pending.append(event.text)
+                now = time.perf_counter()
+                if now - last_sent >= self.batch_seconds:
+                    self._emit(ReplyDelta(job, "".join(pending)))
+                    pending.clear()
+                    last_sent = now
+        except LocalChatError as exc:
+            stats = GenerationStats(StopReason.ERROR, error=str(exc))
+        except Exception as exc:
+            log.exception("unexpected error while generating")
+            stats = GenerationStats(StopReason.ERROR, error=f"Unexpected error while generating: {exc}")
+        if pending:
+            self._emit(ReplyDelta(job, "".join(pending)))
+        if stats is None:  # the stream ended without its record: treat it as cut short
+            stats = GenerationStats(StopReason.CANCELLED if job.cancelled else StopReason.ERROR,
+                                    error=None if job.cancelled else "The reply ended unexpectedly.")
+        self._emit(ReplyFinished(job, stats))
