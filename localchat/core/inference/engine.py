@@ -22,11 +22,12 @@ from localchat.core.chat.stats import StreamEvent
 from localchat.core.errors import ModelLoadError, ModelTooLargeError
 from localchat.core.inference import llama as native
 from localchat.core.inference.generate import ReplyGenerator
+from localchat.core.models.defaults import default_context
 from localchat.core.models.gguf import GGUFFacts, read_local
+from localchat.core.units import size_text
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONTEXT = 4096
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,9 @@ def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0
                                unified=build_info().variant == "Metal")
     vm = psutil.virtual_memory()
     if estimate.ram_bytes > vm.total:
-        gib = 1024 ** 3
         raise ModelTooLargeError(
-            f"{path.name} needs about {estimate.ram_bytes / gib:.1f} GB of memory; "
-            f"this computer has {vm.total / gib:.1f} GB in all.",
+            f"{path.name} needs about {size_text(estimate.ram_bytes)} of memory; "
+            f"this computer has {size_text(vm.total)} in all.",
             "Pick a smaller model or a smaller quantization (Q4_0, Q4_K_M), or a shorter context.",
         )
 
@@ -172,7 +172,7 @@ class Engine:
         facts = read_local(path)  # refuses what could crash llama.cpp
         n_ctx_train = facts.context_length
         if n_ctx is None:
-            n_ctx = min(n_ctx_train or DEFAULT_CONTEXT, DEFAULT_CONTEXT)
+            n_ctx = default_context(n_ctx_train)
         n_gpu_layers, note = _usable_gpu_layers(n_gpu_layers, facts.n_layers)
         if memory_check:
             check_memory(facts, n_ctx, path, n_gpu_layers, cache_type)
