@@ -1,12 +1,13 @@
 """Tokens/s through the whole app path against a raw llama-cpp-python loop, and the GUI's stalls.
 
-The app path is everything a person waits on: MainWindow.send → queued signal → InferenceWorker
-(its own QThread) → Engine.stream_chat → batched token_received signals → ChatView shows the
-text → reply_finished. The baseline is the loop anyone would write: tokenize the same prompt,
-``Llama.generate`` with the same sampling, detokenize each token. Both run in this process on the
-same model file with the same llama.cpp options and seed, alternated, each from a cold cache
-(every round asks a different question). A real model may end its reply early; the raw loop's
-time is then taken at the same number of tokens, so both sides do the same work.
+The app path is everything a person waits on: MainWindow.send → ChatController → ChatJob in the
+InferenceWorker's queue (its own thread) → Engine.stream_chat → batched ReplyDelta events relayed
+as queued Qt signals → the bubble appends the text → reply_finished. The baseline is the loop
+anyone would write: tokenize the same prompt, ``Llama.generate`` with the same sampling,
+detokenize each token. Both run in this process on the same model file with the same llama.cpp
+options and seed, alternated, each from a cold cache (every round asks a different question). A
+real model may end its reply early; the raw loop's time is then taken at the same number of
+tokens, so both sides do the same work.
 
 While the app streams, a 5 ms timer on the GUI thread records the longest gap between its ticks:
 the longest time the window could not react to a click.
@@ -143,10 +144,10 @@ def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 1
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from localchat.core.chat.messages import USER, Message, Sampling
     from localchat.core.chat.prompt import PromptFormat
+    from localchat.core.inference.worker import BATCH_SECONDS
     from localchat.core.models.gguf import read_local
     from localchat.core.paths import DataPaths
     from localchat.gui.app import make_application
-    from localchat.gui.inference_worker import BATCH_SECONDS
     from localchat.gui.main_window import MainWindow
 
     make_application([])
@@ -221,7 +222,7 @@ def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 1
                 f"raw {raw_values[-1]:.1f} tok/s, ratio {app_values[-1] / raw_values[-1]:.3f}")
         raw.close()
     finally:
-        batch = window.inference.worker._batch_seconds
+        batch = window.inference.worker.batch_seconds
         window.close()
         destroy_window(window)
         data.cleanup()

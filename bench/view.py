@@ -56,7 +56,7 @@ def long_reply(chars: int) -> str:
 
 def _show(app, method: str, text: str) -> list[float]:
     """Step times (seconds) of one reply shown with ``method``, in a fresh view."""
-    from localchat.gui.chat_view import ChatView, MessageItem
+    from localchat.gui.chat.view import ChatView, MessageItem
 
     view = ChatView()
     view.resize(800, 600)

@@ -1,4 +1,4 @@
-"""The main window: model picker, conversation, composer, status bar."""
+"""The main window: model picker, conversation, composer, status bar, and what joins them."""
 
 from __future__ import annotations
 
@@ -8,60 +8,48 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from localchat.core.chat.messages import Sampling
-from localchat.core.chat.stats import GenerationStats
+from localchat.core.chat.messages import Message, Sampling
+from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError
 from localchat.core.history.records import Conversation
-from localchat.core.history.reply import ReplyWriter
 from localchat.core.history.store import Store
 from localchat.core.inference.engine import ModelInfo
+from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, LoadJob
 from localchat.core.models.catalog import Catalog, load_catalog
-from localchat.core.models.demo import install_demo_model
-from localchat.core.models.inventory import ModelInventory
 from localchat.core.paths import DataPaths
 from localchat.core.settings import Settings, load_settings, save_settings
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
-from localchat.gui.chat_view import ChatView
-from localchat.gui.composer import Composer
-from localchat.gui.conversation_flow import PAGE, ConversationFlow
+from localchat.gui.banner import Banner
+from localchat.gui.chat.composer import Composer
+from localchat.gui.chat.controller import ChatController
+from localchat.gui.chat.relay import InferenceRelay
+from localchat.gui.chat.view import ChatView
 from localchat.gui.conversation_settings import ConversationSettings
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
-from localchat.gui.inference_worker import InferenceThread, LoadRequest
 from localchat.gui.model_manager import ModelManager
+from localchat.gui.model_picker import ModelPicker, scan_models
 from localchat.gui.sidebar import ConversationSidebar
 
 log = logging.getLogger(__name__)
 
-OPEN_FILE_ITEM = "Open GGUF file…"
 
+class MainWindow(QMainWindow):
+    """Layout and wiring: the model side (picker, loads, settings) is here; the conversation is
+    the ``ChatController``'s (``self.chat``)."""
 
-def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
-    """The models in the models folder (a split model by its first part), the demo model put
-    there first if it is installed."""
-    models_dir.mkdir(parents=True, exist_ok=True)
-    if with_demo:
-        install_demo_model(models_dir)
-    return [m.path for m in ModelInventory(models_dir).scan()]
-
-
-class MainWindow(QMainWindow, ConversationFlow):
     # Emitted on the GUI thread once the window has shown the change (tests and the self-test
     # wait on these rather than on the worker's cross-thread signals).
     model_ready = Signal(object)  # ModelInfo
@@ -83,18 +71,9 @@ class MainWindow(QMainWindow, ConversationFlow):
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
 
-        self.inference = InferenceThread() if batch_seconds is None else InferenceThread(batch_seconds)
-        self.worker = self.inference.worker
-        self.model_info: ModelInfo | None = None
-        self.generating = False
-        self.sampling = Sampling()
-        self.system_prompt = ""
-        self.conversation: Conversation | None = None
-        self._writer: ReplyWriter | None = None
-        self._page_count = PAGE
-        self._loading = False  # a load request is with the worker
-        self._save_timer = QTimer(self, interval=1000)  # a stalled stream still gets saved
-        self._save_timer.timeout.connect(self._save_partial_reply)
+        self.inference = InferenceRelay(InferenceWorker(
+            batch_seconds=BATCH_SECONDS if batch_seconds is None else batch_seconds), self)
+        self._load_job: LoadJob | None = None  # the load the window waits for
         self.store, store_problem = self._open_store(paths)
         self.catalog, catalog_problem = self._load_catalog()
         self.downloads = DownloadCenter(DownloadQueue(
@@ -103,14 +82,14 @@ class MainWindow(QMainWindow, ConversationFlow):
         self._hub_endpoint = hub_endpoint
         self.model_manager: ModelManager | None = None
         self._install_demo = install_demo
-        self._known_models: list[Path] = []
 
         self._build_ui()
         self._connect_worker()
+        self.inference.start()
         problems = [store_problem or self.store.recovery, catalog_problem]
         if any(problems):
             self.show_error("\n".join(p for p in problems if p))
-        self._open_initial_conversation()
+        self.chat.open_initial(self.settings.last_conversation_id)
         self.refresh_models()
         if (install_demo if welcome is None else welcome) and not self.settings.first_start_done:
             QTimer.singleShot(0, self.show_welcome)
@@ -168,7 +147,7 @@ class MainWindow(QMainWindow, ConversationFlow):
     @Slot(object)
     def _on_model_installed(self, path) -> None:
         self.refresh_models()
-        if self.model_info is None and not self._loading and not self.generating:
+        if self.model_info is None and self._load_job is None and not self.generating:
             self.load_model(path)
 
     @staticmethod
@@ -209,7 +188,7 @@ class MainWindow(QMainWindow, ConversationFlow):
         welcome.triggered.connect(self.show_welcome)
         open_file = models_menu.addAction("Open GGUF file…")
         open_file.setShortcut(QKeySequence.StandardKey.Open)
-        open_file.triggered.connect(lambda: self._on_model_picked(self.model_picker.count() - 1))
+        open_file.triggered.connect(self.model_picker.open_file)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.settings_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
@@ -247,10 +226,8 @@ class MainWindow(QMainWindow, ConversationFlow):
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
         toolbar.addWidget(QLabel(" Model: "))
-        self.model_picker = QComboBox()
-        self.model_picker.setMinimumWidth(320)
-        self.model_picker.setPlaceholderText("Pick a model")
-        self.model_picker.activated.connect(self._on_model_picked)
+        self.model_picker = ModelPicker()
+        self.model_picker.model_chosen.connect(self.load_model)
         toolbar.addWidget(self.model_picker)
         self.new_chat_action = QAction("New chat", self)
         self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
@@ -258,40 +235,33 @@ class MainWindow(QMainWindow, ConversationFlow):
         toolbar.addAction(self.new_chat_action)
         self.new_chat_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
-        self.error_banner = QLabel()
-        self.error_banner.setObjectName("error")
-        self.error_banner.setWordWrap(True)
-        self.error_banner.setStyleSheet("background-color: #f8d7da; color: #58151c; padding: 6px;")
-        dismiss = QPushButton("Dismiss")
-        dismiss.clicked.connect(lambda: self.show_error(None))
-        self._error_row = QWidget()
-        row = QHBoxLayout(self._error_row)
-        row.setContentsMargins(12, 6, 12, 0)
-        row.addWidget(self.error_banner, 1)
-        row.addWidget(dismiss)
-        self._error_row.hide()
+        self.banner = Banner()
+        self.error_banner = self.banner.label
 
         self.chat_view = ChatView()
-        self.chat_view.edit_submitted.connect(self._on_edit_submitted)
-        self.chat_view.regenerate_requested.connect(self._on_regenerate_requested)
-        self.chat_view.sibling_requested.connect(self._on_sibling_requested)
-        self.chat_view.earlier_requested.connect(self._on_earlier_requested)
+        self.chat = ChatController(self.store, self.inference, self.chat_view, self)
+        self.chat.conversation_changed.connect(self._on_conversation_changed)
+        self.chat.reply_started.connect(self._on_reply_started)
+        self.chat.reply_updated.connect(self.reply_updated)
+        self.chat.reply_finished.connect(self._on_reply_finished)
+        self.chat.failed.connect(self.show_error)
         self.composer = Composer()
-        self.composer.send_requested.connect(self.send)
-        self.composer.stop_requested.connect(self.stop)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        self.composer.send_requested.connect(self.chat.send)
+        self.composer.send_refused.connect(self._on_send_refused)
+        self.composer.stop_requested.connect(self.chat.stop)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.chat.stop)
 
         self.chat_column = QWidget()
         column = QVBoxLayout(self.chat_column)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self._error_row)
+        column.addWidget(self.banner)
         column.addWidget(self.chat_view, 1)
         column.addWidget(self.composer)
 
         self.sidebar = ConversationSidebar(self.store, new_chat_action=self.new_chat_action)
-        self.sidebar.conversation_selected.connect(self.open_conversation)
-        self.sidebar.message_chosen.connect(self._on_search_hit)
-        self.sidebar.conversation_deleted.connect(self._on_conversation_deleted)
+        self.sidebar.conversation_selected.connect(self.chat.open)
+        self.sidebar.message_chosen.connect(self.chat.show_message)
+        self.sidebar.conversation_deleted.connect(self.chat.forget)
         self.sidebar.failed.connect(self.show_error)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -301,7 +271,7 @@ class MainWindow(QMainWindow, ConversationFlow):
         self.setCentralWidget(splitter)
 
         self.conversation_settings = ConversationSettings()
-        self.conversation_settings.changed.connect(self._on_conversation_settings_changed)
+        self.conversation_settings.changed.connect(self.chat.configure)
         self.settings_dock = QDockWidget("Conversation settings", self)
         self.settings_dock.setObjectName("conversation-settings")
         self.settings_dock.setWidget(self.conversation_settings)
@@ -326,12 +296,10 @@ class MainWindow(QMainWindow, ConversationFlow):
         self.composer.set_can_send(False, "Load a model first")
 
     def _connect_worker(self) -> None:
-        w = self.worker
-        w.model_loading.connect(self._on_model_loading)
-        w.model_loaded.connect(self._on_model_loaded)
-        w.model_failed.connect(self._on_model_failed)
-        w.token_received.connect(self._on_token_received)
-        w.finished.connect(self._on_finished)
+        # queued onto the GUI thread: the window lives there and these are its own slots
+        self.inference.model_loading.connect(self._on_model_loading)
+        self.inference.model_loaded.connect(self._on_model_loaded)
+        self.inference.model_failed.connect(self._on_model_failed)
 
     # -- models --------------------------------------------------------------------------------
     @property
@@ -345,64 +313,45 @@ class MainWindow(QMainWindow, ConversationFlow):
                                  lambda exc: self.show_error(f"Could not read the models folder: {exc}"))
 
     def _on_models_scanned(self, paths: list[Path]) -> None:
-        # files opened from elsewhere stay in the list next to the models folder's own
-        outside = [p for p in self._known_models if p not in paths and p.parent != self.models_dir]
-        self._known_models = list(paths) + outside
-        self._fill_picker()
-        if self.model_info is None and not self._loading:
+        self.model_picker.set_scanned(self.models_dir, paths)
+        if self.model_info is None and self._load_job is None:
             last = self.settings.last_model
             if last and Path(last).exists():
                 self.load_model(last)
             elif paths:
                 self.load_model(paths[0])
 
-    def _fill_picker(self) -> None:
-        self.model_picker.blockSignals(True)
-        self.model_picker.clear()
-        for path in self._known_models:
-            self.model_picker.addItem(path.stem, str(path))
-        self.model_picker.insertSeparator(self.model_picker.count())
-        self.model_picker.addItem(OPEN_FILE_ITEM, None)
-        current = self.model_info.path if self.model_info else None
-        index = self.model_picker.findData(current) if current else -1
-        self.model_picker.setCurrentIndex(index)
-        self.model_picker.blockSignals(False)
-
-    @Slot(int)
-    def _on_model_picked(self, index: int) -> None:
-        path = self.model_picker.itemData(index)
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(self.models_dir),
-                                                  "GGUF models (*.gguf);;All files (*)")
-            if not path:
-                self._fill_picker()
-                return
-        self.load_model(path)
-
     def load_model(self, path: str | Path) -> None:
+        """Load ``path``; a load still under way is cancelled (the person picked another)."""
         if self.generating:
             self.show_error("Stop the current reply before switching models.")
             return
-        path = Path(path)
-        if path not in self._known_models:
-            self._known_models.append(path)
-            self._fill_picker()
+        if self._load_job is not None:
+            self.inference.cancel(self._load_job)
         s = self.settings
-        self._loading = True
-        self.worker.load_requested.emit(LoadRequest(
-            str(path), n_ctx=s.context_length or None, n_threads=s.n_threads or None,
-            n_gpu_layers=s.requested_gpu_layers()))
-
-    @Slot(str)
-    def _on_model_loading(self, path: str) -> None:
-        self.model_status.setText(f"Loading {Path(path).name}…")
-        self.load_progress.show()
+        try:
+            self._load_job = self.inference.submit(LoadJob(
+                str(path), n_ctx=s.context_length or None, n_threads=s.n_threads or None,
+                n_gpu_layers=s.requested_gpu_layers()))
+        except LocalChatError as exc:
+            self.show_error(str(exc))
+            return
+        self.chat.set_model(None, loading=True)  # the load closes the model there was
         self.composer.set_can_send(False, "The model is loading")
+        self.model_picker.show_current(path)
 
     @Slot(object)
-    def _on_model_loaded(self, info: ModelInfo) -> None:
-        self._loading = False
-        self.model_info = info
+    def _on_model_loading(self, job: LoadJob) -> None:
+        if job is self._load_job:
+            self.model_status.setText(f"Loading {Path(job.path).name}…")
+            self.load_progress.show()
+
+    @Slot(object, object)
+    def _on_model_loaded(self, job: LoadJob, info: ModelInfo) -> None:
+        if job is not self._load_job:
+            return  # a load that another pick replaced: that one comes next
+        self._load_job = None
+        self.chat.set_model(info)
         self.load_progress.hide()
         self.show_error(None)
         self.model_status.setText(
@@ -420,59 +369,86 @@ class MainWindow(QMainWindow, ConversationFlow):
         self.composer.set_can_send(True)
         self.settings = self.settings.with_(last_model=info.path)
         self._save_settings()
-        self._fill_picker()
+        self.model_picker.show_current(info.path)
         self.model_ready.emit(info)
 
-    @Slot(str, str)
-    def _on_model_failed(self, path: str, message: str) -> None:
-        self._loading = False
-        self.model_info = None
+    @Slot(object, str, bool)
+    def _on_model_failed(self, job: LoadJob, message: str, cancelled: bool) -> None:
+        if job is not self._load_job or cancelled:
+            return  # replaced by another pick, or the window is closing: nothing to tell
+        self._load_job = None
+        self.chat.set_model(None)
         self.load_progress.hide()
         self.model_status.setText("No model loaded")
-        self.show_error(f"Could not load {Path(path).name}: {message}")
+        self.show_error(f"Could not load {Path(job.path).name}: {message}")
         self.composer.set_can_send(False, "Load a model first")
-        self._fill_picker()
+        self.model_picker.show_current(None)
         self.model_load_failed.emit(self.error_banner.text())
 
     # -- conversation --------------------------------------------------------------------------
-    def show_error(self, message: str | None) -> None:
-        self.error_banner.setText(message or "")
-        self._error_row.setVisible(bool(message))
+    @property
+    def model_info(self) -> ModelInfo | None:
+        return self.chat.model
 
-    # -- the worker's replies (queued onto the GUI thread because MainWindow is the receiver) --
-    @Slot(str)
-    def _on_token_received(self, text: str) -> None:
-        writer = self._writer
-        if writer is None:
-            return
-        try:
-            writer.append(text)  # keeps the text, and saves it at most once a second
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-        bubble = self.chat_view.last_bubble()
-        if bubble is not None:
-            bubble.stream_text(writer.text)
-        self.reply_updated.emit(writer.text)
+    @property
+    def conversation(self) -> Conversation | None:
+        return self.chat.conversation
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.chat.messages
+
+    @property
+    def generating(self) -> bool:
+        return self.chat.generating
+
+    @property
+    def sampling(self) -> Sampling:
+        return self.chat.session.sampling
+
+    @sampling.setter
+    def sampling(self, sampling: Sampling) -> None:
+        self.chat.configure(sampling=sampling)
+        self.conversation_settings.set_values(self.chat.session.system_prompt, sampling)
+
+    def send(self, text: str) -> None:
+        self.chat.send(text)
+
+    def stop(self) -> None:
+        self.chat.stop()
+
+    def new_chat(self) -> None:
+        self.chat.new_chat()
+        self.composer.input.setFocus()
+
+    def open_conversation(self, conversation_id: int) -> None:
+        self.chat.open(conversation_id)
+
+    def show_error(self, message: str | None) -> None:
+        self.banner.show_message(message)
+
+    @Slot()
+    def _on_send_refused(self) -> None:
+        self.show_error(self.chat.why_not_ready() or "The message cannot be sent now.")
 
     @Slot(object)
-    def _on_finished(self, stats: GenerationStats) -> None:
-        self.generating = False
-        self._save_timer.stop()
-        writer, self._writer = self._writer, None
-        bubble = self.chat_view.last_bubble()
-        if writer is not None:
-            try:
-                saved = writer.finish(stats)
-            except LocalChatError as exc:
-                self.show_error(str(exc))
-            else:
-                if bubble is not None and bubble.item.key == saved.id:
-                    bubble.update_item(self._item(saved))  # no rebuild: the scroll stays put
-        if stats.error:
-            self.show_error(stats.error)
-        self.stats_label.setText(stats.summary if stats.stop_reason != "error" else "")
+    def _on_conversation_changed(self, conversation_id: int | None) -> None:
+        self.sidebar.select_conversation(conversation_id)
+        if conversation_id is not None:
+            self.settings = self.settings.with_(last_conversation_id=conversation_id)
+        session = self.chat.session
+        self.conversation_settings.set_values(session.system_prompt, session.sampling)
+
+    @Slot()
+    def _on_reply_started(self) -> None:
+        self.show_error(None)
+        self.composer.set_generating(True)
+        self.stats_label.setText("Generating…")
+
+    @Slot(object)
+    def _on_reply_finished(self, stats: GenerationStats) -> None:
+        self.stats_label.setText(stats.summary if stats.stop_reason is not StopReason.ERROR else "")
         self.composer.set_generating(False)
-        self.chat_view.set_actions_enabled(True)
         self.composer.input.setFocus()
         self.reply_finished.emit(stats)
 
@@ -492,9 +468,8 @@ class MainWindow(QMainWindow, ConversationFlow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.settings = self.settings.with_(window_geometry=bytes(self.saveGeometry().toBase64()).decode())
         self._save_settings()
-        self.inference.stop()
-        if self._writer is not None:  # the reply was cut by the close: keep what it had
-            self._on_finished(GenerationStats("cancelled"))
+        self.inference.stop()  # cancels a load or a reply, and frees the model on its own thread
+        self.chat.shutdown()  # a reply cut by the close keeps what it had
         self.sidebar.shutdown()
         self.store.close()
         self.downloads.close()  # partial downloads resume at the next start

@@ -1,11 +1,11 @@
 """The chat window with a real llama.cpp worker thread, offscreen."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 
-from localchat.core.chat.stats import GenerationStats
-from localchat.gui.chat_view import MessageItem
+from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.gui.chat.view import MessageItem
 from localchat.gui.main_window import MainWindow
 
 
@@ -76,7 +76,7 @@ def test_stop_ends_the_reply_and_keeps_what_was_written(qtbot, window, tiny_mode
     rec.after = lambda n: window.stop() if n == 1 else None
     window.reply_updated.connect(rec.record)
     stats = send_and_wait(qtbot, window, "go", timeout=5_000)
-    assert stats.stop_reason == "cancelled"
+    assert stats.stop_reason is StopReason.CANCELLED
     assert 0 < stats.completion_tokens < 7000
     assert window.messages[-1].role == "assistant" and window.messages[-1].content
     assert window.composer.input.isEnabled()
@@ -104,7 +104,7 @@ def test_bad_file_shows_an_error_and_a_good_model_works_after(qtbot, window, tin
     assert stats.completion_tokens == 8 and window.chat_view.last_bubble().item.text
 
 
-def test_closing_during_generation_stops_and_exits_cleanly(qtbot, data_paths, tiny_model):
+def test_closing_during_generation_stops_and_keeps_the_reply(qtbot, data_paths, tiny_model):
     w = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
     qtbot.addWidget(w)
     w.show()
@@ -113,9 +113,85 @@ def test_closing_during_generation_stops_and_exits_cleanly(qtbot, data_paths, ti
     with qtbot.waitSignal(w.reply_updated, timeout=10_000):
         w.send("a long story")
     assert w.generating
+    shown = w.chat_view.last_bubble().item.text
     w.close()
-    assert w.inference.thread.isFinished()
-    assert w.worker._engine.model is None  # the model was freed in its own thread
+    assert not w.inference.worker.running
+    assert w.inference.worker.engine.model is None  # the model was freed in its own thread
+
+    again = MainWindow(data_paths, install_demo=False)
+    qtbot.addWidget(again)
+    reply = again.chat_view.last_bubble()
+    assert reply.item.role == "assistant" and reply.item.text.startswith(shown) and shown
+    assert "cancelled" in reply.stats_label.text()
+    again.close()
+
+
+def test_closing_during_a_load_exits_cleanly(qtbot, data_paths, tiny_model):
+    w = MainWindow(data_paths, install_demo=False)
+    qtbot.addWidget(w)
+    w.load_model(tiny_model)
+    w.close()
+    assert not w.inference.worker.running and w.inference.worker.engine.model is None
+
+
+class StartedLoads(QObject):
+    """The paths whose load the worker began (a QObject: the relay's signals come from its thread)."""
+
+    def __init__(self):
+        super().__init__()
+        self.paths = []
+
+    @Slot(object)
+    def record(self, job):
+        self.paths.append(job.path)
+
+
+def test_picking_another_model_during_a_load_cancels_it(qtbot, window, tiny_model, tiny_base_model):
+    started = StartedLoads()
+    window.inference.model_loading.connect(started.record)
+    ready, failed = Recorder(), Recorder()
+    window.model_ready.connect(ready.record)
+    window.model_load_failed.connect(failed.record)
+    window.load_model(tiny_model)
+    window.load_model(tiny_base_model)  # picked while the first one loads: it never starts
+    window.load_model(tiny_model)
+    qtbot.waitUntil(lambda: bool(ready.calls), timeout=20_000)
+    qtbot.waitUntil(lambda: not window.inference.worker.busy, timeout=20_000)
+    assert str(tiny_base_model) not in started.paths and started.paths[-1] == str(tiny_model)
+    assert [info.path for (info,) in ready.calls] == [str(tiny_model)]  # once: the last pick
+    assert failed.calls == [] and not window.error_banner.isVisibleTo(window)
+    assert window.model_picker.currentData() == str(tiny_model)
+
+
+def test_enter_without_a_model_says_what_to_do_and_keeps_the_message(qtbot, window, tiny_model):
+    box = window.composer.input
+    qtbot.keyClicks(box, "hello there")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.error_banner.isVisibleTo(window)
+    assert "No model is loaded" in window.error_banner.text()
+    assert "Model Manager" in window.error_banner.text()
+    assert box.toPlainText() == "hello there" and window.conversation is None
+    window.load_model(tiny_model)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert "still loading" in window.error_banner.text()
+    qtbot.waitUntil(lambda: window.model_info is not None, timeout=20_000)
+    assert not window.error_banner.isVisibleTo(window)
+    window.sampling = window.sampling.with_(max_tokens=4)
+    with qtbot.waitSignal(window.reply_finished, timeout=10_000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.messages[0].content == "hello there"
+
+
+def test_sending_adds_to_the_conversation_shown_without_showing_it_again(qtbot, window, tiny_model):
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=4)
+    send_and_wait(qtbot, window, "first")
+    shown = list(window.chat_view.bubbles)
+    send_and_wait(qtbot, window, "second")
+    bubbles = window.chat_view.bubbles
+    assert len(bubbles) == 4 and all(a is b for a, b in zip(bubbles, shown))
+    assert [b.item.text for b in bubbles] == [m.content for m in window.messages]
+    assert bubbles[2].item.text == "second" and "tok/s" in bubbles[3].stats_label.text()
 
 
 def test_enter_sends_and_shift_enter_starts_a_new_line(qtbot, window, tiny_model):
@@ -148,26 +224,37 @@ def test_code_blocks_render_monospaced_with_a_working_copy_link(qtbot, window):
     assert QGuiApplication.clipboard().text() == "print('hi')\n"
 
 
-def test_autoscroll_follows_until_the_person_scrolls_up(qtbot, window):
-    view = window.chat_view
-    window.resize(600, 400)
-    bubble = view.append_message(MessageItem(0, "assistant", ""))
-    text = ""
-    bar = view.verticalScrollBar()
-    for i in range(60):
-        text += f"line {i}\n\n"
-        bubble.set_text(text)
-        qtbot.waitUntil(lambda: bar.maximum() > 0 or i < 20, timeout=2000)
-    qtbot.waitUntil(lambda: bar.value() == bar.maximum() and bar.maximum() > 0, timeout=2000)
-    bar.setValue(0)  # the person scrolls up to read
-    assert not view.following
-    for i in range(60, 80):
-        text += f"line {i}\n\n"
-        bubble.set_text(text)
-    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
-    assert bar.value() == 0
-    bar.setValue(bar.maximum())  # back at the bottom: following again
-    assert view.following
+def test_the_view_follows_a_streaming_reply_until_the_person_scrolls_up(qtbot, data_paths, tiny_model):
+    w = MainWindow(data_paths, install_demo=False)  # the app's own batching of reply text
+    qtbot.addWidget(w)
+    w.resize(600, 400)
+    w.show()
+    load(qtbot, w, tiny_model)
+    w.sampling = w.sampling.with_(max_tokens=7000, seed=4)
+    bar = w.chat_view.verticalScrollBar()
+    before, after = [], []  # (scroll position, bottom) as each batch arrives
+
+    def on_batch(_text):
+        if not after and (not before or before[-1][1] <= 2 * bar.pageStep()):
+            before.append((bar.value(), bar.maximum()))
+            if bar.maximum() > 2 * bar.pageStep():
+                bar.triggerAction(bar.SliderAction.SliderToMinimum)  # the person scrolls up to read
+                after.append((bar.value(), bar.maximum()))
+        elif after:
+            after.append((bar.value(), bar.maximum()))
+            if bar.maximum() > after[0][1] + 2 * bar.pageStep():
+                w.stop()
+
+    w.reply_updated.connect(on_batch)
+    send_and_wait(qtbot, w, "a long story", timeout=30_000)
+    assert len([b for _, b in before if b > 0]) >= 3, "the reply never grew past the window while streaming"
+    assert all(at == bottom for at, bottom in before), "the view did not follow the reply down"
+    assert after and all(at == 0 for at, _ in after), "the view scrolled down while the person read above"
+    assert not w.chat_view.following
+    assert after[-1][1] > after[0][1] + bar.pageStep()
+    bar.triggerAction(bar.SliderAction.SliderToMaximum)  # back at the bottom: following again
+    assert w.chat_view.following
+    w.close()
 
 
 # -- history ------------------------------------------------------------------------------------
@@ -195,11 +282,13 @@ def test_regenerate_keeps_both_replies_as_branches(qtbot, window, tiny_model):
     window.sampling = window.sampling.with_(max_tokens=12, temperature=1.0)
     send_and_wait(qtbot, window, "hello")
     first_reply = window.messages[-1].content
+    question = window.chat_view.bubbles[0]
     with qtbot.waitSignal(window.reply_finished, timeout=10_000):
         window.chat_view.bubbles[1].regenerate_button.click()
     second_reply = window.messages[-1].content
     reply_bubble = window.chat_view.bubbles[1]
     assert reply_bubble.branch_label.text() == "2/2" and reply_bubble.prev_button.isEnabled()
+    assert window.chat_view.bubbles[0] is question  # shown again from the reply on, not above it
     reply_bubble.prev_button.click()
     assert window.chat_view.bubbles[1].item.text == first_reply
     assert window.chat_view.bubbles[1].branch_label.text() == "1/2"

@@ -222,6 +222,11 @@ class MessageBubble(QFrame):
             self._finished_chars = split
         self.body.show_markdown(text[self._finished_chars:])
 
+    def append_text(self, delta: str) -> None:
+        """A streamed batch of reply text, after what the bubble shows."""
+        if delta:
+            self.stream_text(self.item.text + delta)
+
     def set_stats(self, stats: str) -> None:
         self.stats_label.setText(stats)
         self.stats_label.setVisible(bool(stats))
@@ -308,13 +313,26 @@ class ChatView(QScrollArea):
         self.earlier_button.setVisible(available)
 
     def set_messages(self, items: list[MessageItem]) -> None:
-        for bubble in self.bubbles:
-            self._column.removeWidget(bubble)
-            bubble.deleteLater()
+        self._remove(self.bubbles)
         self.bubbles = []
         for item in items:
             self.append_message(item)
         self._follow = True
+
+    def truncate_from(self, key: object) -> bool:
+        """Remove the bubble of ``key`` and every bubble below it (a branch that changes from
+        there); the ones above stay as they are, and so does the scroll position above them."""
+        for i, bubble in enumerate(self.bubbles):
+            if bubble.item.key == key:
+                self._remove(self.bubbles[i:])
+                del self.bubbles[i:]
+                return True
+        return False
+
+    def _remove(self, bubbles: list[MessageBubble]) -> None:
+        for bubble in bubbles:
+            self._column.removeWidget(bubble)
+            bubble.deleteLater()
 
     def append_message(self, item: MessageItem) -> MessageBubble:
         bubble = MessageBubble(item, self._content)
@@ -345,6 +363,12 @@ class ChatView(QScrollArea):
     @property
     def following(self) -> bool:
         return self._follow
+
+    def follow_bottom(self) -> None:
+        """Go to the bottom and stay there as the content grows (the person just sent)."""
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     @Slot(int)
     def _on_scrolled(self, value: int) -> None:

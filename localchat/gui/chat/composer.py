@@ -21,6 +21,7 @@ class _Input(QPlainTextEdit):
 
 class Composer(QWidget):
     send_requested = Signal(str)
+    send_refused = Signal()  # Enter with a message while sending is not possible: the window says why
     stop_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
@@ -60,7 +61,10 @@ class Composer(QWidget):
 
     def _on_submit(self) -> None:
         text = self.input.toPlainText().strip()
-        if not text or not self._can_send or not self.input.isEnabled():
+        if not text or not self.input.isEnabled():
+            return
+        if not self._can_send:
+            self.send_refused.emit()  # the text stays, to be sent once a model is there
             return
         self.input.clear()
         self.send_requested.emit(text)

@@ -2,7 +2,7 @@
 
 from PySide6.QtGui import QGuiApplication
 
-from localchat.gui.chat_view import ChatView, MarkdownLabel, MessageItem, streaming_split
+from localchat.gui.chat.view import ChatView, MarkdownLabel, MessageItem, streaming_split
 
 PARAGRAPH = "The keeper climbed the stairs of the lighthouse and **lit** the lamp at dusk. " * 5
 
@@ -105,3 +105,36 @@ def test_a_paragraph_that_runs_on_is_cut_at_a_line_break():
     cut = streaming_split(text, 0, min_chars=100)
     assert text[cut - 1] == "\n" and cut >= 100
     assert streaming_split(text, 0, min_chars=200) == 0  # not yet twice as long as a block
+
+
+# -- following the bottom ---------------------------------------------------------------------------
+def test_the_view_follows_a_growing_reply_until_the_person_scrolls_up(qtbot):
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    bar = view.verticalScrollBar()
+    bubble = view.append_message(MessageItem(1, "assistant", ""))
+
+    def grow(paragraphs: int) -> list[tuple[int, int]]:
+        """(scroll position, bottom) after each paragraph has been laid out."""
+        seen = []
+        for i in range(paragraphs):
+            height = bubble.height()
+            bubble.append_text(f"Paragraph {i}: {PARAGRAPH}\n\n")
+            qtbot.waitUntil(lambda: bubble.height() > height, timeout=5000)
+            seen.append((bar.value(), bar.maximum()))
+        return seen
+
+    followed = grow(12)
+    assert followed[-1][1] > 2 * bar.pageStep()
+    assert all(at == bottom for at, bottom in followed if bottom > 0)
+
+    bar.triggerAction(bar.SliderAction.SliderPageStepSub)  # the person scrolls up to read
+    reading = bar.value()
+    assert reading < bar.maximum() and not view.following
+    assert all(at == reading for at, _ in grow(4)), "the view scrolled away from what the person reads"
+
+    bar.triggerAction(bar.SliderAction.SliderToMaximum)  # back at the bottom: following again
+    assert view.following
+    assert all(at == bottom for at, bottom in grow(4))

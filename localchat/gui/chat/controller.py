@@ -1,0 +1,316 @@
+"""The window's conversation: a ``ChatSession`` (core) driven from the GUI thread, its replies
+streamed by the inference worker (through the relay) into the chat view.
+
+The rules of a conversation are the session's; this module decides what the view shows and
+when: sending appends the question and the reply being written to the view, editing or
+regenerating shows the branch again from the point that changed, and each batch of reply text is
+appended to its bubble as it arrives.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import replace
+from typing import Callable, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
+
+from localchat.core.chat.messages import Message, Sampling
+from localchat.core.chat.session import ChatSession, Turn
+from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.errors import LocalChatError
+from localchat.core.history.records import BranchPage, Conversation, StoredMessage
+from localchat.core.history.store import PAGE_SIZE, Store
+from localchat.core.inference.engine import ModelInfo
+from localchat.core.inference.worker import ChatJob
+from localchat.gui.chat.relay import InferenceRelay
+from localchat.gui.chat.view import ChatView, MessageItem
+
+log = logging.getLogger(__name__)
+
+SAVE_INTERVAL_MS = 1000  # a stream that stalls is still saved this often
+T = TypeVar("T")
+
+
+class ModelState(enum.Enum):
+    NONE = "none"
+    LOADING = "loading"
+    READY = "ready"
+
+
+def message_item(m: StoredMessage) -> MessageItem:
+    """How the view shows a stored message; a reply cut short without stats says so."""
+    stats = m.stats.summary if m.stats and m.stats.stop_reason is not StopReason.ERROR else ""
+    if m.partial and not stats:
+        stats = "interrupted"
+    return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count)
+
+
+class ChatController(QObject):
+    """Owns the session and the reply being written. The window shows what it signals."""
+
+    conversation_changed = Signal(object)  # the id of the conversation shown, None for a new chat
+    reply_started = Signal()
+    reply_updated = Signal(str)  # the reply text so far
+    reply_finished = Signal(object)  # GenerationStats
+    failed = Signal(str)  # a message for the person
+
+    def __init__(self, store: Store, inference: InferenceRelay, view: ChatView,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.store, self.inference, self.view = store, inference, view
+        self.session = ChatSession(store)
+        self.model: ModelInfo | None = None
+        self.model_state = ModelState.NONE
+        self.turn: Turn | None = None
+        self._job: ChatJob | None = None
+        self._page_count = PAGE_SIZE
+        self._save_timer = QTimer(self, interval=SAVE_INTERVAL_MS)
+        self._save_timer.timeout.connect(self._on_save_due)
+        # queued onto the GUI thread: this object lives there and the slots are its own
+        inference.reply_delta.connect(self._on_reply_delta)
+        inference.reply_finished.connect(self._on_reply_finished)
+        view.edit_submitted.connect(self.edit)
+        view.regenerate_requested.connect(self.regenerate)
+        view.sibling_requested.connect(self.switch_branch)
+        view.earlier_requested.connect(self.show_earlier)
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def generating(self) -> bool:
+        return self.turn is not None
+
+    @property
+    def conversation(self) -> Conversation | None:
+        return self.session.conversation
+
+    @property
+    def messages(self) -> list[Message]:
+        """The current branch as chat messages (no system prompt)."""
+        return self._attempt(self.session.branch) or []
+
+    def set_model(self, info: ModelInfo | None, *, loading: bool = False) -> None:
+        self.model = info
+        self.model_state = ModelState.READY if info else ModelState.LOADING if loading else ModelState.NONE
+        self.session.model_name = info.name if info else None
+
+    def why_not_ready(self) -> str | None:
+        """Why a message cannot be sent now, said so that the person knows what to do."""
+        if self.model_state is ModelState.LOADING:
+            return "The model is still loading.\nYour message can be sent as soon as it is ready."
+        if self.model_state is ModelState.NONE:
+            return ("No model is loaded.\nPick one in the Model list at the top, or download one with "
+                    "Models ▸ Model Manager… (Ctrl+M).")
+        return None
+
+    def configure(self, system_prompt: str | None = None, sampling: Sampling | None = None) -> None:
+        self._attempt(self.session.configure, system_prompt=system_prompt, sampling=sampling)
+
+    # -- which conversation --------------------------------------------------------------------
+    def open_initial(self, wanted: int | None) -> None:
+        """The conversation shown last time, else the latest one, else a new chat."""
+        conversation = None
+        if wanted is not None:
+            try:
+                conversation = self.store.conversation(wanted)
+            except LocalChatError:
+                conversation = None  # deleted since: the latest one instead
+        conversation = conversation or self._attempt(self.store.last_conversation)
+        if conversation is not None:
+            self.open(conversation.id)
+        else:
+            self.conversation_changed.emit(None)
+
+    @Slot(int)
+    def open(self, conversation_id: int, page: BranchPage | None = None) -> None:
+        current = self.session.conversation_id
+        if current == conversation_id and page is None:
+            return
+        if self.generating:
+            self.failed.emit("Stop the current reply before opening another conversation.")
+            self.conversation_changed.emit(current)
+            return
+        if self._attempt(self.session.open, conversation_id) is None:
+            return
+        self._page_count = PAGE_SIZE
+        self._show_branch(page)
+        self.conversation_changed.emit(conversation_id)
+
+    def new_chat(self) -> None:
+        if self.generating:
+            self.stop()
+            return
+        self.session.new()
+        self.view.set_messages([])
+        self.view.set_earlier_available(False)
+        self.conversation_changed.emit(None)
+
+    @Slot(int, int)
+    def show_message(self, conversation_id: int, message_id: int) -> None:
+        """A search result: its conversation, on the branch through it, scrolled to it."""
+        if self.generating:
+            self.failed.emit("Stop the current reply before opening another conversation.")
+            return
+        page = self._attempt(self.store.jump_to, message_id)
+        if page is not None:
+            self.open(conversation_id, page)
+            self.view.scroll_to_key(message_id)
+
+    @Slot(int)
+    def forget(self, conversation_id: int) -> None:
+        """The conversation was deleted: if it is the one shown, a new chat takes its place."""
+        if self.session.conversation_id == conversation_id:
+            self.new_chat()
+
+    @Slot()
+    def show_earlier(self) -> None:
+        self._page_count += PAGE_SIZE
+        self._show_branch()
+
+    # -- the actions that write a reply --------------------------------------------------------
+    @Slot(str)
+    def send(self, text: str) -> None:
+        if self.generating or not text.strip():
+            return
+        reason = self.why_not_ready()
+        if reason:
+            self.failed.emit(reason)
+            return
+        created = self.session.conversation is None
+        turn = self._attempt(self.session.send, text)
+        if turn is not None:
+            self._start(turn, with_question=True)
+            if created:
+                self.conversation_changed.emit(turn.conversation_id)
+
+    @Slot(object, str)
+    def edit(self, message_id: int, text: str) -> None:
+        if self._can_act():
+            turn = self._attempt(self.session.edit, message_id, text)
+            if turn is not None:
+                self._start(turn, with_question=True, replacing=message_id)
+
+    @Slot(object)
+    def regenerate(self, message_id: int) -> None:
+        if self._can_act():
+            turn = self._attempt(self.session.regenerate, message_id)
+            if turn is not None:
+                self._start(turn, with_question=False, replacing=message_id)
+
+    @Slot(object, int)
+    def switch_branch(self, message_id: int, step: int) -> None:
+        if self.generating:
+            return
+        chosen = self._attempt(self.session.switch_branch, message_id, step)
+        if chosen is None:
+            return
+        # the branch changes from this message on: the bubbles above it stay
+        rest = self._attempt(lambda: self.store.branch_page(
+            self.session.conversation_id, start=self.store.message(chosen).depth, count=self._page_count))
+        if rest is None or rest.has_later or not self.view.truncate_from(message_id):
+            self._show_branch()
+            return
+        for m in rest.messages:
+            self.view.append_message(message_item(m))
+
+    @Slot()
+    def stop(self) -> None:
+        if self._job is not None:
+            self.inference.cancel(self._job)
+
+    def shutdown(self) -> None:
+        """The window closes and the worker has stopped: take the last batches it sent, then
+        end a reply that it cut short; the reply keeps its text."""
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        if self.turn is not None:
+            self._end(GenerationStats(StopReason.CANCELLED))
+
+    # -- a reply's life ------------------------------------------------------------------------
+    def _start(self, turn: Turn, *, with_question: bool, replacing: int | None = None) -> None:
+        """Show the question and the empty reply, and ask the worker to write it."""
+        self.turn = turn
+        try:
+            reply = self.store.message(turn.message_id)
+            items = [message_item(self.store.message(reply.parent_id))] if with_question else []
+            self._job = self.inference.submit(ChatJob(turn.messages, turn.sampling))
+        except LocalChatError as exc:
+            self.failed.emit(str(exc))
+            self.turn = None
+            self._attempt(turn.interrupt)
+            self._show_branch()
+            return
+        items.append(replace(message_item(reply), stats=""))  # being written, not interrupted
+        if replacing is None or self.view.truncate_from(replacing):
+            for item in items:
+                self.view.append_message(item)
+        else:  # the view did not show that point: the whole page again
+            self._show_branch()
+            if self.view.last_bubble() is not None:
+                self.view.last_bubble().set_stats("")
+        self.view.set_actions_enabled(False)
+        self.view.follow_bottom()
+        self._save_timer.start()
+        self.reply_started.emit()
+
+    @Slot(object, str)
+    def _on_reply_delta(self, job: ChatJob, text: str) -> None:
+        turn = self.turn
+        if job is not self._job or turn is None:
+            return  # a reply that has ended already (the window closed while it streamed)
+        self._attempt(turn.feed, text)  # keeps the text even if saving it failed
+        bubble = self.view.last_bubble()
+        if bubble is not None and bubble.item.key == turn.message_id:
+            bubble.append_text(text)
+        self.reply_updated.emit(turn.text)
+
+    @Slot(object, object)
+    def _on_reply_finished(self, job: ChatJob, stats: GenerationStats) -> None:
+        if job is self._job and self.turn is not None:
+            self._end(stats)
+
+    def _end(self, stats: GenerationStats) -> None:
+        turn, self.turn, self._job = self.turn, None, None
+        self._save_timer.stop()
+        saved = self._attempt(turn.finish, stats)
+        bubble = self.view.last_bubble()
+        if saved is not None and bubble is not None and bubble.item.key == saved.id:
+            bubble.update_item(message_item(saved))  # no rebuild: the scroll position stays
+        if stats.error:
+            self.failed.emit(stats.error)
+        self.view.set_actions_enabled(True)
+        self.reply_finished.emit(stats)
+
+    @Slot()
+    def _on_save_due(self) -> None:
+        if self.turn is not None:
+            self._attempt(self.turn.save)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _can_act(self) -> bool:
+        if self.generating or self.session.conversation is None:
+            return False
+        reason = self.why_not_ready()
+        if reason:
+            self.failed.emit(reason)
+            return False
+        return True
+
+    def _show_branch(self, page: BranchPage | None = None) -> None:
+        conversation_id = self.session.conversation_id
+        if conversation_id is None:
+            self.view.set_messages([])
+            return
+        page = page or self._attempt(self.store.branch_page, conversation_id, count=self._page_count)
+        if page is not None:
+            self.view.set_messages([message_item(m) for m in page.messages])
+            self.view.set_earlier_available(page.has_earlier)
+
+    def _attempt(self, action: Callable[..., T], *args, **kwargs) -> T | None:
+        """Run a history action; a failure the person can meet is shown, not raised."""
+        try:
+            return action(*args, **kwargs)
+        except LocalChatError as exc:
+            log.warning("%s", exc)
+            self.failed.emit(str(exc))
+            return None

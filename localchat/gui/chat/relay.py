@@ -1,0 +1,72 @@
+"""The inference worker (core, a plain thread) seen from the window: its events as Qt signals.
+
+``InferenceWorker`` calls its listeners on its own thread. ``InferenceRelay`` is a QObject that
+lives in the GUI thread; its listener only emits the relay's signals, and Qt queues a signal
+emitted on another thread to a receiver living in the GUI thread, so the receivers' slots run
+there, in the order the events came. Receivers must be QObjects (a window, a controller) with
+their slots: a plain function connected to these signals would run on the worker's thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from localchat.core.inference.worker import (
+    InferenceWorker,
+    Job,
+    ModelFailed,
+    ModelLoaded,
+    ModelLoading,
+    ModelUnloaded,
+    ReplyDelta,
+    ReplyFinished,
+    WorkerEvent,
+)
+
+
+class InferenceRelay(QObject):
+    """Owns the worker: ``start`` it with the window, ``stop`` it when the window closes."""
+
+    model_loading = Signal(object)  # LoadJob
+    model_loaded = Signal(object, object)  # LoadJob, ModelInfo
+    model_failed = Signal(object, str, bool)  # LoadJob, the message, whether it was cancelled
+    reply_delta = Signal(object, str)  # ChatJob, a batch of reply text
+    reply_finished = Signal(object, object)  # ChatJob, GenerationStats
+    model_unloaded = Signal(object)  # UnloadJob
+
+    def __init__(self, worker: InferenceWorker, parent: QObject | None = None):
+        super().__init__(parent)
+        self.worker = worker
+        self._unsubscribe = worker.subscribe(self._on_event)
+
+    def start(self) -> "InferenceRelay":
+        self.worker.start()
+        return self
+
+    def submit(self, job: Job) -> Job:
+        return self.worker.submit(job)
+
+    def cancel(self, job: Job | None = None) -> None:
+        self.worker.cancel(job)
+
+    def stop(self) -> bool:
+        """Cancel every job and free the model on the worker's thread; the final events of the
+        cancelled jobs are still on their way to the receivers (queued)."""
+        stopped = self.worker.stop()
+        self._unsubscribe()
+        return stopped
+
+    # -- the worker's thread -------------------------------------------------------------------
+    def _on_event(self, event: WorkerEvent) -> None:
+        if isinstance(event, ReplyDelta):
+            self.reply_delta.emit(event.job, event.text)
+        elif isinstance(event, ReplyFinished):
+            self.reply_finished.emit(event.job, event.stats)
+        elif isinstance(event, ModelLoading):
+            self.model_loading.emit(event.job)
+        elif isinstance(event, ModelLoaded):
+            self.model_loaded.emit(event.job, event.info)
+        elif isinstance(event, ModelFailed):
+            self.model_failed.emit(event.job, event.message, event.cancelled)
+        elif isinstance(event, ModelUnloaded):
+            self.model_unloaded.emit(event.job)
