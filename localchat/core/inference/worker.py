@@ -21,11 +21,16 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Sequence, Union
 
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LoadCancelledError, LocalChatError
+from localchat.core.models.defaults import defaults_of_file
+
+if TYPE_CHECKING:
+    from localchat.core.models.catalog import Catalog
+    from localchat.core.models.defaults import ModelDefaults
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,9 @@ class LoadJob(Job):
     n_ctx: int | None = None
     n_threads: int | None = None
     n_gpu_layers: int | None = 0  # None: "Auto", as many layers as the memory-fit plan puts on the GPU
+    # the catalog that names this file's defaults (context, sampling); the load reads the file's
+    # install record and header on the worker's thread to find them
+    catalog: "Catalog | None" = None
 
 
 @dataclass(eq=False)
@@ -70,6 +78,7 @@ class ModelLoading:
 class ModelLoaded:
     job: LoadJob
     info: object  # ModelInfo
+    defaults: "ModelDefaults"  # the model's context and sampling: its catalog entry's, else the app's
 
 
 @dataclass(frozen=True)
@@ -231,10 +240,12 @@ class InferenceWorker:
             return
         self._emit(ModelLoading(job))
         try:
+            defaults = defaults_of_file(job.path, job.catalog)
+            n_ctx = defaults.context_for(job.n_ctx or 0)
             n_gpu_layers = job.n_gpu_layers
             if n_gpu_layers is None:
-                n_gpu_layers = planned_gpu_layers(job.path, job.n_ctx)
-            info = self.engine.load(job.path, n_ctx=job.n_ctx, n_threads=job.n_threads,
+                n_gpu_layers = planned_gpu_layers(job.path, n_ctx)
+            info = self.engine.load(job.path, n_ctx=n_ctx, n_threads=job.n_threads,
                                     n_gpu_layers=n_gpu_layers, cancelled=lambda: job.cancelled)
         except LoadCancelledError as exc:
             log.info("load of %s cancelled", job.path)
@@ -246,7 +257,7 @@ class InferenceWorker:
             log.exception("unexpected error loading %s", job.path)
             self._emit(ModelFailed(job, f"Unexpected error while loading the model: {exc}"))
         else:
-            self._emit(ModelLoaded(job, info))
+            self._emit(ModelLoaded(job, info, defaults))
 
     def _chat(self, job: ChatJob) -> None:
         if job.cancelled:

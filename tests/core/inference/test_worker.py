@@ -259,3 +259,37 @@ def test_an_unsubscribed_listener_hears_nothing_more(worker, tiny_model):
     wait(worker.submit(UnloadJob()))
     assert [type(e) for e in late.events] == [ModelLoading, ModelLoaded]
     assert isinstance(rec.events[-1], ModelUnloaded)
+
+
+def test_a_catalog_model_loads_with_its_entry_s_context_and_sampling(worker, tiny_model, tmp_path):
+    """The catalog recommends a model at its default context; the load uses that context, not the
+    app's, and hands its authors' sampling to whoever starts a conversation with it."""
+    import json
+    import shutil
+
+    from localchat.core.models.catalog import parse_catalog, shipped_catalog_text
+
+    worker, rec = worker
+    raw = json.loads(shipped_catalog_text())
+    entry = next(m for m in raw["models"] if m["kind"] == "chat")
+    model = tmp_path / entry["file"]["filename"]  # a file added by hand: matched by its name
+    shutil.copy(tiny_model, model)
+    entry["defaults"] = {**entry.get("defaults", {}), "context": 1536, "temperature": 0.25}
+    catalog = parse_catalog(json.dumps({"schema": raw["schema"], "models": [entry]}))
+
+    plain, known = LoadJob(str(tiny_model)), LoadJob(str(model), catalog=catalog)
+    for job in (plain, known):
+        worker.submit(job)
+    wait(known)
+    (loaded_plain,) = [e for e in rec.of(plain) if isinstance(e, ModelLoaded)]
+    (loaded_known,) = [e for e in rec.of(known) if isinstance(e, ModelLoaded)]
+    assert loaded_known.info.n_ctx == 1536 and loaded_known.defaults.context == 1536
+    assert loaded_known.defaults.sampling.temperature == 0.25
+    assert loaded_known.defaults.entry is not None and loaded_known.defaults.entry.id == entry["id"]
+    assert loaded_plain.defaults.entry is None and loaded_plain.defaults.sampling == Sampling()
+    assert loaded_plain.info.n_ctx == loaded_plain.defaults.context != 1536
+
+    own = LoadJob(str(model), n_ctx=1024, catalog=catalog)  # the person's context setting wins
+    wait(worker.submit(own))
+    (loaded_own,) = [e for e in rec.of(own) if isinstance(e, ModelLoaded)]
+    assert loaded_own.info.n_ctx == 1024 and loaded_own.defaults.sampling.temperature == 0.25
