@@ -28,6 +28,7 @@ from localchat.core.history.store import Store
 from localchat.core.inference.engine import ModelInfo
 from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, LoadJob
 from localchat.core.models.catalog import Catalog, load_catalog
+from localchat.core.models.defaults import ModelDefaults
 from localchat.core.paths import DataPaths
 from localchat.core.settings import Settings, load_settings, save_settings
 from localchat.gui.appearance import apply_appearance
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         apply_appearance(new)
         if new.models_dir != old.models_dir:
+            self.downloads.set_models_dir(self.models_dir)  # downloads, the Installed tab
             self.refresh_models()
         reload_keys = ("n_threads", "gpu_mode", "gpu_layers", "context_length")
         if self.model_info and any(getattr(old, k) != getattr(new, k) for k in reload_keys):
@@ -332,7 +334,7 @@ class MainWindow(QMainWindow):
         try:
             self._load_job = self.inference.submit(LoadJob(
                 str(path), n_ctx=s.context_length or None, n_threads=s.n_threads or None,
-                n_gpu_layers=s.requested_gpu_layers()))
+                n_gpu_layers=s.requested_gpu_layers(), catalog=self.catalog))
         except LocalChatError as exc:
             self.show_error(str(exc))
             return
@@ -346,12 +348,16 @@ class MainWindow(QMainWindow):
             self.model_status.setText(f"Loading {Path(job.path).name}…")
             self.load_progress.show()
 
-    @Slot(object, object)
-    def _on_model_loaded(self, job: LoadJob, info: ModelInfo) -> None:
+    @Slot(object, object, object)
+    def _on_model_loaded(self, job: LoadJob, info: ModelInfo, defaults: ModelDefaults) -> None:
         if job is not self._load_job:
             return  # a load that another pick replaced: that one comes next
         self._load_job = None
-        self.chat.set_model(info)
+        self.chat.set_model(info, defaults=defaults.sampling)
+        source = f"{defaults.entry.display_name}'s authors" if defaults.entry else ""
+        self.conversation_settings.set_model_defaults(defaults.sampling, source)
+        session = self.chat.session
+        self.conversation_settings.set_values(session.system_prompt, session.sampling)
         self.load_progress.hide()
         self.show_error(None)
         self.model_status.setText(

@@ -63,6 +63,7 @@ class ChatController(QObject):
         self.session = ChatSession(store)
         self.model: ModelInfo | None = None
         self.model_state = ModelState.NONE
+        self.model_defaults = Sampling()  # the loaded model's: what a new chat starts with
         self.turn: Turn | None = None
         self._job: ChatJob | None = None
         self._page_count = PAGE_SIZE
@@ -90,10 +91,17 @@ class ChatController(QObject):
         """The current branch as chat messages (no system prompt)."""
         return self._attempt(self.session.branch) or []
 
-    def set_model(self, info: ModelInfo | None, *, loading: bool = False) -> None:
+    def set_model(self, info: ModelInfo | None, *, loading: bool = False,
+                  defaults: Sampling | None = None) -> None:
+        """The model replies come from; ``defaults``, its sampling (its catalog entry's, else the
+        app's), is what a new chat starts with. A saved conversation keeps its own."""
         self.model = info
         self.model_state = ModelState.READY if info else ModelState.LOADING if loading else ModelState.NONE
         self.session.model_name = info.name if info else None
+        if defaults is not None:
+            self.model_defaults = defaults
+            if self.session.conversation is None and not self.generating:
+                self.session.new(sampling=defaults)
 
     def why_not_ready(self) -> str | None:
         """Why a message cannot be sent now, said so that the person knows what to do."""
@@ -141,7 +149,7 @@ class ChatController(QObject):
         if self.generating:
             self.stop()
             return
-        self.session.new()
+        self.session.new(sampling=self.model_defaults)
         self.view.set_messages([])
         self.view.set_earlier_available(False)
         self.conversation_changed.emit(None)

@@ -28,7 +28,7 @@ class InferenceRelay(QObject):
     """Owns the worker: ``start`` it with the window, ``stop`` it when the window closes."""
 
     model_loading = Signal(object)  # LoadJob
-    model_loaded = Signal(object, object)  # LoadJob, ModelInfo
+    model_loaded = Signal(object, object, object)  # LoadJob, ModelInfo, ModelDefaults
     model_failed = Signal(object, str, bool)  # LoadJob, the message, whether it was cancelled
     reply_delta = Signal(object, str)  # ChatJob, a batch of reply text
     reply_finished = Signal(object, object)  # ChatJob, GenerationStats
@@ -65,7 +65,7 @@ class InferenceRelay(QObject):
         elif isinstance(event, ModelLoading):
             self.model_loading.emit(event.job)
         elif isinstance(event, ModelLoaded):
-            self.model_loaded.emit(event.job, event.info)
+            self.model_loaded.emit(event.job, event.info, event.defaults)
         elif isinstance(event, ModelFailed):
             self.model_failed.emit(event.job, event.message, event.cancelled)
         elif isinstance(event, ModelUnloaded):

@@ -30,7 +30,7 @@ class Receiver(QObject):
         self._record("loading", job)
 
     @Slot(object, object)
-    def on_loaded(self, job, info):
+    def on_loaded(self, job, info, defaults):
         self._record("loaded", job, info)
 
     @Slot(object, str)
