@@ -38,6 +38,7 @@ class Faults:
     hold_at: int | None = None  # the file offset where a GET waits until release()
     corrupt: bool = False  # flip bytes in the middle of the file
     ignore_range: bool = False  # answer 200 with the whole file to a Range request
+    error_body: int = 0  # bytes of body sent with a get_statuses answer (0: a short JSON error)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class HubFile:
     sha256: str
     size: int
     faults: Faults = field(default_factory=Faults)
+    bytes_sent: int = 0  # body bytes the cdn has handed to the network for this file
 
 
 @dataclass
@@ -310,6 +312,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(404, None, "NoSuchKey")
         faults = hub_file.faults
         status = self.hub.take(faults.get_statuses) if method == "GET" else None
+        if status and faults.error_body:
+            return self._long_error(hub_file, status)
         if status:
             return self._error(status, None, "Service Unavailable")
         start, status = 0, 200
@@ -331,6 +335,18 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "GET":
             self._send_body(hub_file, start)
 
+    def _long_error(self, hub_file: HubFile, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(hub_file.faults.error_body))
+        self.end_headers()
+        block = b"x" * _BLOCK
+        left = hub_file.faults.error_body
+        while left > 0:
+            self.wfile.write(block[:left])
+            hub_file.bytes_sent += min(left, _BLOCK)
+            left -= _BLOCK
+
     def _send_body(self, hub_file: HubFile, start: int) -> None:
         faults = hub_file.faults
         drop = self.hub.take(faults.drop_after)
@@ -340,7 +356,10 @@ class _Handler(BaseHTTPRequestHandler):
                                None if stall is None else start + stall, hold) if x is not None]
         if not stop_at and not faults.corrupt:
             with open(hub_file.path, "rb") as fh:  # the fast path: the kernel copies the bytes
-                self.connection.sendfile(fh, start, hub_file.size - start)
+                for pos in range(start, hub_file.size, 16 * _BLOCK):  # in blocks, to count them
+                    count = min(16 * _BLOCK, hub_file.size - pos)
+                    self.connection.sendfile(fh, pos, count)
+                    hub_file.bytes_sent += count
             return
         middle = hub_file.size // 2
         pos = start
@@ -364,4 +383,71 @@ class _Handler(BaseHTTPRequestHandler):
                     i = middle - pos
                     block = block[:i] + bytes([block[i] ^ 0xFF]) + block[i + 1:]
                 self.wfile.write(block)
+                hub_file.bytes_sent += len(block)
                 pos += len(block)
+
+
+class ForwardProxy:
+    """A plain HTTP forward proxy (absolute-form requests) that logs what passes through it.
+
+    ``with ForwardProxy() as proxy:``; point ``HTTP_PROXY`` or a client's ``proxy=`` at
+    ``proxy.url``; ``proxy.requests`` holds (method, absolute URL) pairs."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str]] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _ProxyHandler)
+        self._server.daemon_threads = True
+        self._server.proxy = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True, name="hub-proxy")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> "ForwardProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._forward()
+
+    def do_GET(self) -> None:
+        self._forward()
+
+    def _forward(self) -> None:
+        import http.client
+
+        self.server.proxy.requests.append((self.command, self.path))  # type: ignore[attr-defined]
+        target = urlsplit(self.path)  # a proxy is sent the whole URL
+        upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=_MAX_WAIT)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("proxy-connection", "proxy-authorization", "connection")}
+        try:
+            upstream.request(self.command, target.path + (f"?{target.query}" if target.query else ""),
+                             headers=headers)
+            answer = upstream.getresponse()
+            self.send_response(answer.status)
+            for key, value in answer.getheaders():
+                if key.lower() not in ("connection", "transfer-encoding", "keep-alive"):
+                    self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                while block := answer.read(_BLOCK):
+                    self.wfile.write(block)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            upstream.close()

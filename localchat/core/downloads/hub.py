@@ -4,7 +4,8 @@ Everything goes through ``huggingface_hub``: its URL scheme and ``HF_ENDPOINT``,
 headers (``HF_TOKEN`` or a token given here), ``HF_HUB_OFFLINE``, its shared HTTP client
 (proxies), its metadata HEAD (``X-Repo-Commit``, ``X-Linked-Etag``, ``X-Linked-Size``,
 redirects), ``HfApi`` for search and file listings, and its typed HTTP errors, which
-``hub_error`` turns into messages a person can act on.
+``hub_error`` turns into messages a person can act on. A download (``job``) and the header read
+of a fit check (``remote_header``) take the same steps here, so both fail with the same words.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ TOKEN_HINT = (
     "token at https://huggingface.co/settings/tokens and give it to localchat: set the HF_TOKEN "
     "environment variable, or paste it under \"Hugging Face token\" in the Model Manager."
 )
+_MAX_ERROR_BODY = 1 << 20  # an error page larger than this is not read
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<part>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 _QUANT = re.compile(
@@ -240,28 +242,40 @@ def is_transient(exc: BaseException) -> bool:
     return status in (408, 429) or (status is not None and status >= 500)
 
 
-def offline_error(exc: BaseException, endpoint: str | None) -> LocalChatError:
-    """The message for a transient fault that outlasted every retry."""
+def offline_error(exc: BaseException, endpoint: str | None, *, resumes: bool = True) -> LocalChatError:
+    """The message for a transient fault that outlasted every retry. ``resumes``: the hint says
+    that a download goes on from where it stopped (not said of a header read)."""
     import httpx2
     from huggingface_hub import constants as hf_constants
 
     host = urlsplit(endpoint or hf_constants.ENDPOINT).netloc
+    then = " The download resumes from where it stopped." if resumes else ""
     if isinstance(exc, httpx2.ConnectError):
         return OfflineError(f"localchat cannot reach {host}: you seem to be offline.",
-                            "Check your internet connection (and proxy); the download resumes "
-                            "from where it stopped.")
+                            f"Check your internet connection (and proxy).{then}")
     if isinstance(exc, httpx2.TimeoutException):
         return OfflineError(f"{host} stopped sending data (timed out).",
-                            "Check your connection and try again; the download resumes from "
-                            "where it stopped.")
+                            f"Check your connection and try again.{then}")
     status = getattr(getattr(exc, "response", None), "status_code", None)
     if status is not None:
         return DownloadError(f"Hugging Face answered with an error (HTTP {status}) several times.",
-                             "The Hub may be busy or down; try again later. The download "
-                             "resumes from where it stopped.")
+                             f"The Hub may be busy or down; try again later.{then}")
     return OfflineError(f"The connection to {host} failed: {exc}.",
-                        "Check your connection and try again; the download resumes from where "
-                        "it stopped.")
+                        f"Check your connection and try again.{then}")
+
+
+def raise_for_status(response) -> None:
+    """``hf_raise_for_status`` for a streamed answer, without reading a large error body: a
+    broken or hostile server may send gigabytes with a 5xx. The status alone then decides."""
+    import httpx2
+    from huggingface_hub.utils import hf_raise_for_status
+
+    if response.status_code >= 400:
+        length = response.headers.get("Content-Length", "")
+        if not length.isdigit() or int(length) > _MAX_ERROR_BODY:
+            raise httpx2.HTTPStatusError(f"HTTP {response.status_code} from {response.url}",
+                                         request=response.request, response=response)
+    hf_raise_for_status(response)
 
 
 def search_models(text: str, *, sort: str = "downloads", limit: int = 50,
@@ -317,8 +331,8 @@ def fit_of_hub_file(f: HubGGUFFile, machine, *, endpoint: str | None = None,
     from its header alone: a few MB of a file of any size; every part of a split model."""
     from dataclasses import replace
 
+    from localchat.core.downloads.remote_header import read_hub
     from localchat.core.models.fit import fit_model
-    from localchat.core.models.gguf import read_hub
 
     headers = [read_hub(f.repo_id, part, revision=f.revision, endpoint=endpoint, token=token)
                for part in f.parts]
@@ -338,8 +352,10 @@ def _listing_error(exc: Exception, repo_id: str | None, endpoint: str | None) ->
     return DownloadError(f"Hugging Face gave an answer localchat does not understand: {exc}.")
 
 
-def download_headers(resolved: ResolvedFile, *, endpoint: str | None, token: str | None) -> dict[str, str]:
-    """Headers for the GET of the bytes: the token only goes to the Hub, never to a CDN."""
+def download_headers(resolved: ResolvedFile, *, endpoint: str | None,
+                     token: str | bool | None) -> dict[str, str]:
+    """Headers for a GET of the bytes (the whole file or a header's Range): the token only goes
+    to the Hub, never to a CDN."""
     from huggingface_hub import constants as hf_constants
 
     headers = _headers(token)

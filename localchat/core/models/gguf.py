@@ -2,7 +2,8 @@
 
 The header (metadata and tensor table) is a few MB even for a 10 GB model, so this is fast on
 any local file and, through HTTP Range requests, on a file that is still on the Hub. The same
-parser serves both: it pulls bytes through a ``fetch(offset, size)`` function.
+parser serves both: it pulls bytes through a ``fetch(offset, size)`` function (for the Hub,
+``localchat.core.downloads.remote_header`` brings them through the download's HTTP client).
 
 It is also the guard in front of llama.cpp: a file that is not GGUF, has a broken header or is
 shorter than its tensor table says is refused here with a clear message, before llama.cpp sees
@@ -13,20 +14,11 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from localchat.core.errors import (
-    CorruptModelError,
-    DownloadError,
-    GatedRepoError,
-    ModelNotFoundError,
-    NotAGGUFError,
-    OfflineError,
-    RemoteNotFoundError,
-)
-from localchat.core.units import size_text
+from localchat.core.errors import CorruptModelError, ModelNotFoundError, NotAGGUFError
 
 GGUF_MAGIC = b"GGUF"
 _SMALL_ARRAY = 64  # arrays longer than this are kept as their length only (vocabularies)
@@ -263,140 +255,3 @@ def read_local(path: str | os.PathLike) -> GGUFFacts:
             "The download was probably interrupted; download the model again.",
         )
     return facts
-
-
-# -- remote files -------------------------------------------------------------------------------------
-MAX_REMOTE_HEADER = 128 * 1024 * 1024  # no real header comes near this; a bad server might
-
-
-class _RangeReader:
-    """``fetch(offset, n)`` over HTTP Range requests. The first request may be redirected (the
-    Hub sends a file to its CDN); later ones go straight to where it landed. Each request asks
-    for twice as much as the one before, so a header of a few MB takes a handful of round trips.
-    A server that ignores Range is read from the start and cut, never downloaded whole."""
-
-    def __init__(self, url: str, headers: dict[str, str], timeout: float, first_chunk: int = 256 * 1024):
-        self.url = url
-        self.headers = headers
-        self.timeout = timeout
-        self.chunk = first_chunk
-        self.file_size: int | None = None
-        self.requests = 0
-        self.bytes_read = 0
-        self.range_ignored = False
-
-    def fetch(self, offset: int, n: int) -> bytes:
-        import urllib.error
-        import urllib.request
-
-        want = max(n, self.chunk)
-        self.chunk = min(self.chunk * 2, 16 * 1024 * 1024)
-        if offset + want > MAX_REMOTE_HEADER:
-            raise CorruptModelError(f"its header claims more than {size_text(MAX_REMOTE_HEADER)}")
-        if self.file_size is not None:
-            if offset >= self.file_size:
-                return b""
-            want = min(want, self.file_size - offset)
-        request = urllib.request.Request(self.url, headers={
-            **self.headers, "Range": f"bytes={offset}-{offset + want - 1}", "Accept-Encoding": "identity"})
-        self.requests += 1
-        try:
-            with _opener().open(request, timeout=self.timeout) as response:
-                self.url = response.geturl()  # the CDN address, for the next requests
-                skip = self._size_from(response, offset)
-                data = _read_exactly(response, skip + want)[skip:]
-        except urllib.error.HTTPError as exc:
-            if exc.code == 416:  # asked past the end: the file is shorter than its header says
-                return b""
-            raise _http_error(exc.code, self.url) from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise OfflineError(f"localchat cannot read the model file's header from the server: {reason}.",
-                               "Check your internet connection and try again.") from None
-        self.bytes_read += len(data)
-        return data
-
-    def _size_from(self, response, offset: int) -> int:
-        """Learn the file's size; return how many leading bytes to skip."""
-        content_range = response.headers.get("Content-Range", "")
-        if response.status == 206 and "/" in content_range:
-            total = content_range.rsplit("/", 1)[1].strip()
-            self.file_size = int(total) if total.isdigit() else None
-            return 0
-        # 200: the whole file from its first byte
-        self.range_ignored = True
-        length = response.headers.get("Content-Length")
-        self.file_size = int(length) if length and length.isdigit() else None
-        return offset
-
-
-def _read_exactly(response, n: int) -> bytes:
-    parts, got = [], 0
-    while got < n:
-        block = response.read(min(n - got, 1 << 20))
-        if not block:
-            break
-        parts.append(block)
-        got += len(block)
-    return b"".join(parts)
-
-
-def _opener():
-    import urllib.request
-    from urllib.parse import urlsplit
-
-    class KeepTokenOnHost(urllib.request.HTTPRedirectHandler):
-        # a redirect to another host (the Hub's CDN) must not carry the person's token
-        def redirect_request(self, req, fp, code, msg, headers, newurl):
-            new = super().redirect_request(req, fp, code, msg, headers, newurl)
-            if new is not None and urlsplit(newurl).netloc != urlsplit(req.full_url).netloc:
-                new.remove_header("Authorization")
-            return new
-
-    return urllib.request.build_opener(KeepTokenOnHost)
-
-
-def _http_error(status: int, url: str) -> Exception:
-    if status in (401, 403):
-        return GatedRepoError(
-            f"The server refused to show the model file (HTTP {status}): it is gated or private.",
-            "Sign in to Hugging Face, accept the model's terms and give localchat a token "
-            "(HF_TOKEN, or the Model Manager's token field).")
-    if status == 404:
-        return RemoteNotFoundError("The model file was not found on the server (HTTP 404).",
-                                   "Check the repository and file name; it may have been renamed or removed.")
-    return DownloadError(f"The server answered HTTP {status} when asked for the model file's header.",
-                         "Try again later.")
-
-
-def read_remote(url: str, *, headers: dict[str, str] | None = None, timeout: float = 30.0) -> GGUFFacts:
-    """The facts of a GGUF file on a web server, from its header alone (a few MB of a file of
-    any size), read with HTTP Range requests. ``extras`` says how: ``requests``, ``bytes_read``,
-    ``range_ignored``. Raises NotAGGUFError / CorruptModelError for a bad file, and a
-    DownloadError subclass (offline, not found, gated) when the server does not give it."""
-    reader = _RangeReader(url, dict(headers or {}), timeout)
-    try:
-        facts = parse_header(reader.fetch)
-    except CorruptModelError as exc:
-        raise CorruptModelError(exc.message.replace("The model file", "The model file on the server"),
-                                "It may still be uploading, or damaged; pick another file.") from None
-    if reader.file_size is not None and reader.file_size < facts.expected_size:
-        raise CorruptModelError(
-            f"The model file on the server is incomplete: {reader.file_size:,} bytes of "
-            f"{facts.expected_size:,}.",
-            "It may still be uploading, or damaged; pick another file.")
-    return replace(facts, file_size=reader.file_size, extras={
-        "url": url, "requests": reader.requests, "bytes_read": reader.bytes_read,
-        "range_ignored": reader.range_ignored})
-
-
-def read_hub(repo_id: str, filename: str, *, revision: str = "main", endpoint: str | None = None,
-             token: str | bool | None = None, timeout: float = 30.0) -> GGUFFacts:
-    """``read_remote`` for a file on Hugging Face (or the mirror ``endpoint``/``HF_ENDPOINT``
-    names), with the token ``huggingface_hub`` would use (``token``, else ``HF_TOKEN`` or the saved
-    one; ``False``: none)."""
-    from huggingface_hub import hf_hub_url
-    from huggingface_hub.utils import build_hf_headers
-
-    url = hf_hub_url(repo_id, filename, revision=revision, endpoint=endpoint)
-    return read_remote(url, headers=build_hf_headers(token=token), timeout=timeout)
