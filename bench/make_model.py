@@ -72,6 +72,8 @@ def real_vocabulary(source: str | os.PathLike | None = None, size: int = LLAMA_V
     import llama_cpp
     from gguf import TokenType
 
+    from localchat.core.inference import llama as native
+
     if source is None:
         from localchat.core.models.demo import install_demo_model
 
@@ -81,7 +83,7 @@ def real_vocabulary(source: str | os.PathLike | None = None, size: int = LLAMA_V
                              "or pass --vocab-from FILE.gguf (a model with a SentencePiece tokenizer).")
     reader = llama_cpp.Llama(model_path=str(source), vocab_only=True, verbose=False)
     try:
-        vocab = reader._model.vocab
+        vocab = native.vocabulary(reader)
         if llama_cpp.llama_vocab_type(vocab) != llama_cpp.LLAMA_VOCAB_TYPE_SPM:
             raise SystemExit(f"{source} has no SentencePiece tokenizer to take a vocabulary from.")
         normal = []

@@ -144,6 +144,7 @@ def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 1
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from localchat.core.chat.messages import USER, Message, Sampling
     from localchat.core.chat.prompt import PromptFormat
+    from localchat.core.inference import llama as native
     from localchat.core.inference.worker import BATCH_SECONDS
     from localchat.core.models.gguf import read_local
     from localchat.core.paths import DataPaths
@@ -162,7 +163,7 @@ def measure_stream(model: str | os.PathLike, *, rounds: int = 5, tokens: int = 1
         window.load_model(model)
         (info,) = arrivals.wait("model_ready", 300)
         raw = open_llama(model, n_ctx=info.n_ctx, n_threads=info.n_threads)
-        bos = raw._model.token_get_text(raw.token_bos()) if raw.token_bos() >= 0 else ""
+        bos = native.token_text(raw, raw.token_bos())
         fmt = PromptFormat(template=facts.chat_template, bos_token=bos)
         def app_side() -> tuple[int, float]:
             """(tokens shown, seconds from send to the finished reply on screen)"""

@@ -134,11 +134,16 @@ def keep_cached_prefix(llm: "Llama", n: int) -> int:
     return n
 
 
+def vocabulary(llm: "Llama"):
+    """The model's ``llama_vocab`` pointer, for llama.cpp's ``llama_vocab_*`` functions."""
+    return llm._model.vocab
+
+
 def end_of_generation(llm: "Llama") -> Callable[[int], bool]:
     """A test of whether a token ends the model's turn (EOS, EOT, <|im_end|>, ...)."""
     import llama_cpp
 
-    vocab = llm._model.vocab
+    vocab = vocabulary(llm)
     return lambda token: bool(llama_cpp.llama_vocab_is_eog(vocab, token))
 
 
