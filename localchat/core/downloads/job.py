@@ -256,7 +256,7 @@ class DownloadJob:
 
     def _transfer(self, resolved: ResolvedFile) -> None:
         import httpx2
-        from huggingface_hub.utils import get_session, hf_raise_for_status
+        from huggingface_hub.utils import get_session
 
         q = self._queue
         if self._digest is None:  # the first attempt of this run
@@ -277,7 +277,7 @@ class DownloadJob:
         with open(self.partial_path, "ab") as fh, get_session().stream(
                 "GET", resolved.url, headers=headers, follow_redirects=True,
                 timeout=httpx2.Timeout(q.timeout)) as response:
-            hf_raise_for_status(response)
+            hub.raise_for_status(response)
             if self.downloaded and response.status_code == 200:
                 # the server ignored the Range: start again from the first byte
                 log.info("%s: the server ignored the Range header; restarting", self.key)

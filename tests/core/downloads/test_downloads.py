@@ -199,6 +199,17 @@ def test_server_errors_that_do_not_end_fail_with_a_message(make_queue, served, d
     assert_nothing_installed(data_paths)
 
 
+def test_a_huge_error_page_is_not_read(make_queue, served, data_paths):
+    """A broken or hostile server may answer with gigabytes of error page: the status decides."""
+    served.faults.get_statuses = [503] * 3
+    served.faults.error_body = 256 * 1024 * 1024
+    job = download(make_queue(retry=RetryPolicy(attempts=2, base_delay=0.01)))
+
+    assert job.state == JobState.FAILED and "503" in job.error.message
+    assert served.bytes_sent < served.faults.error_body / 4
+    assert_nothing_installed(data_paths)
+
+
 def test_a_stall_times_out_and_the_download_resumes(make_queue, served, hub):
     served.faults.stall_after = [served.size // 3]
     job = download(make_queue(timeout=0.5))
