@@ -1,10 +1,11 @@
-"""App settings: what the GPU choice asks of the engine, and a settings file that survives."""
+"""App settings: a settings file that survives, and what the settings ask of a model load."""
 
 import json
 
 import pytest
 
-from localchat.core.settings import Settings, load_settings, save_settings
+from localchat.core.paths import DataPaths
+from localchat.core.settings import Settings, hub_token, load_settings, resolve_run_options, save_settings
 
 
 @pytest.mark.parametrize("mode, layers, expected", [
@@ -41,3 +42,32 @@ def test_unknown_choices_fall_back_to_defaults(tmp_path):
     path.write_text(json.dumps({"gpu_mode": "warp-drive", "theme": "neon"}))
     loaded = load_settings(path)
     assert (loaded.gpu_mode, loaded.theme) == ("auto", "system")
+
+
+# -- what the settings ask of a run (the window and the CLI read them the same way) --------------
+def test_run_options_spell_every_default_as_the_engine_takes_it(tmp_path):
+    paths = DataPaths(tmp_path / "data")
+    options = resolve_run_options(paths, Settings())
+    assert options.models_dir == paths.models
+    assert options.load_options() == {"n_ctx": None, "n_threads": None, "n_gpu_layers": None}  # Auto
+    assert options.last_model is None
+
+
+def test_run_options_follow_the_settings(tmp_path):
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    settings = Settings(models_dir=str(tmp_path / "elsewhere"), n_threads=3, gpu_mode="layers", gpu_layers=9,
+                        context_length=2048, last_model=str(model))
+    options = resolve_run_options(DataPaths(tmp_path / "data"), settings)
+    assert options.models_dir == tmp_path / "elsewhere"
+    assert options.load_options() == {"n_ctx": 2048, "n_threads": 3, "n_gpu_layers": 9}
+    assert options.last_model == model
+    model.unlink()  # a last model whose file is gone is no model to load
+    assert resolve_run_options(DataPaths(tmp_path / "data"), settings).last_model is None
+
+
+def test_the_saved_hub_token_is_used_unless_hf_token_is_set(monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    assert hub_token(Settings(hf_token="hf_saved")) == "hf_saved"
+    monkeypatch.setenv("HF_TOKEN", "hf_env")
+    assert hub_token(Settings(hf_token="hf_saved")) is None  # huggingface_hub reads HF_TOKEN itself
