@@ -23,6 +23,7 @@ from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError, ModelNotFoundError, RemoteNotFoundError
 from localchat.core.models.inventory import InstalledModel, ModelInventory
+from localchat.core.settings import hub_token, models_folder
 from localchat.core.units import size_text
 
 BAR = 24
@@ -58,9 +59,9 @@ def wanted_files(args: argparse.Namespace) -> tuple[list[RemoteFile], str | None
 class ProgressBar:
     """One line on stderr, redrawn in place on a terminal; a line per tenth elsewhere."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr  # looked up now: stderr may have been replaced since import
+        self.tty = self.stream.isatty()
         self.label = ""
         self._last = 0.0
         self._tenth = -1
@@ -94,9 +95,15 @@ class ProgressBar:
         print(("\r\033[K" if self.tty else "") + text, file=self.stream, flush=True)
 
 
+def models_dir_of(args: argparse.Namespace):
+    """The models folder the settings name (else the data folder's), as the window uses it."""
+    return models_folder(args.paths, args.settings)
+
+
 def run_download(args: argparse.Namespace) -> int:
     remotes, model_id = wanted_files(args)
-    queue = DownloadQueue.for_paths(args.paths, token=args.token, max_active=1)
+    queue = DownloadQueue(models_dir_of(args), args.paths.downloads,
+                          token=args.token or hub_token(args.settings), max_active=1)
     bar = ProgressBar()
     queue.subscribe(bar.on_event)
     for i, remote in enumerate(remotes, start=1):
@@ -129,7 +136,7 @@ def add_verify(actions: argparse._SubParsersAction) -> None:
 
 
 def installed_models(args: argparse.Namespace) -> tuple[ModelInventory, list[InstalledModel]]:
-    inventory = ModelInventory(args.paths.models)
+    inventory = ModelInventory(models_dir_of(args))
     if args.model is None:
         return inventory, inventory.scan()
     model = inventory.find(args.model)

@@ -1,12 +1,17 @@
 """The ``localchat`` command: the window by default, and headless subcommands.
 
 Each group of subcommands lives in its own module with a ``register(subparsers)`` function that
-adds its parsers and sets ``func`` on them; ``func(args) -> int`` runs the command.
+adds its parsers and sets ``func`` on them; ``func(args) -> int`` runs the command. Before it
+runs, ``args.paths`` is the data folder and ``args.settings`` the settings read from it.
+
+Global options (``--data-dir``) go before or after the subcommand: every subcommand's parser is
+a ``CommandParser``, which takes them too (``localchat models list --data-dir D``).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from localchat import __version__
@@ -22,6 +27,22 @@ def version_text() -> str:
             f"llama.cpp system info: {info.system_info}")
 
 
+def add_global_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help=f"keep models, history, settings and logs in DIR (or set {ENV_DATA_DIR})")
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser, which also takes the global options. Their default is SUPPRESS:
+    an option not written after the subcommand leaves the one written before it alone. Nested
+    subcommands (``models list``) get this class too, since argparse makes a parser's
+    subparsers of its own class."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_global_options(self, argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="localchat",
@@ -29,11 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, the window opens.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and build, then exit")
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help=f"keep models, history, settings and logs in DIR (or set {ENV_DATA_DIR})")
+    add_global_options(parser, None)
     parser.add_argument("--self-test", action="store_true",
                         help="open the window offscreen, generate a few tokens with a tiny model, exit 0 or 1")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     from localchat.cli import chat, export, models
 
@@ -42,13 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_text(exc: LocalChatError) -> str:
+    """One line: what happened, then what to do."""
+    return f"localchat: {exc.message}" + (f" {exc.hint}" if exc.hint else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
         print(version_text())
         return 0
+    paths = None
     try:
+        from localchat.core.settings import load_settings
+
         paths = resolve_data_paths(args.data_dir).ensure()
         setup_logging(paths)
         args.paths = paths
@@ -60,9 +88,15 @@ def main(argv: list[str] | None = None) -> int:
             from localchat.gui.app import run_app
 
             return run_app(paths)
+        args.settings = load_settings(paths.settings)
         return args.func(args)
     except LocalChatError as exc:
-        print(f"localchat: {exc}", file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: said in a sentence, the traceback goes to the log
+        logging.getLogger("localchat.cli").exception("localchat %s failed", args.command)
+        where = f" The details are in {paths.logs / 'localchat.log'}." if paths else ""
+        print(f"localchat: unexpected error: {exc}.{where}", file=sys.stderr)
+        return 1

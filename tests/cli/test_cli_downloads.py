@@ -118,3 +118,16 @@ def test_ctrl_c_pauses_and_the_same_command_resumes(env, hub, tmp_path):
     assert again.returncode == 0, again.stderr
     assert hub.gets(served)[-1].range not in (None, "bytes=0-")
     assert sha256_of(tmp_path / "data" / "models" / FILE) == served.sha256
+
+
+def test_a_download_lands_in_the_models_folder_of_the_settings(env, hub, tmp_path):
+    folder = tmp_path / "my models"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"models_dir": str(folder)}))
+    done = localchat(env, "download", f"{REPO}/{FILE}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(folder / FILE) and not (data / "models" / FILE).exists()
+    assert ModelInventory(folder).find(FILE).record.repo_id == REPO
+    checked = localchat(env, "verify", FILE)
+    assert checked.returncode == 0 and "ok" in checked.stdout
