@@ -108,14 +108,24 @@ def run_download(args: argparse.Namespace) -> int:
     queue.subscribe(bar.on_event)
     for i, remote in enumerate(remotes, start=1):
         bar.label = remote.basename if len(remotes) == 1 else f"{remote.basename} ({i}/{len(remotes)})"
-        queue.add(remote, model_id=model_id)
         try:
+            queue.add(remote, model_id=model_id)
             job = queue.wait(remote.key)
         except KeyboardInterrupt:
             queue.pause(remote.key)
+            bar.say("Pausing the download…")
             job = queue.wait(remote.key)
-            bar.say(f"Paused with {size_text(job.downloaded)} kept: run the same command to resume.")
-            return 130
+            # The pause is only seen between two blocks: the last ones may have arrived first,
+            # and then the file is verified and installed. Say what happened, not what was asked.
+            if job is None or job.state != JobState.FINISHED:
+                kept = size_text(job.downloaded if job else 0)
+                bar.say(f"Paused with {kept} kept: run the same command to resume.")
+                return 130
+            bar.say(f"{bar.label}: installed (it had finished before the pause)")
+            if i < len(remotes):
+                bar.say("Paused before the next part: run the same command to download the rest.")
+                return 130
+            continue
         if job.state != JobState.FINISHED:
             if bar.tty:
                 bar.say("")  # end the progress line

@@ -103,21 +103,57 @@ def test_ctrl_c_pauses_and_the_same_command_resumes(env, hub, tmp_path):
                              env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in child.stderr], daemon=True).start()
+    seen = []
     try:
-        assert "%" in lines.get(timeout=WAIT)  # the first progress line: bytes are on disk
+        seen.append(lines.get(timeout=WAIT))
+        assert "%" in seen[0]  # the first progress line: bytes are on disk
         child.send_signal(signal.SIGINT)
+        # Release the held GET only once the command has asked for the pause: released sooner,
+        # the rest of the file can arrive before the pause is seen, and then it is installed.
+        while "Pausing" not in seen[-1]:
+            seen.append(lines.get(timeout=WAIT))
         hub.release()
         child.wait(timeout=WAIT)
     finally:
         child.kill()
-    err = "".join(lines.queue)
+    err = "".join(seen) + "".join(lines.queue)
     assert child.returncode == 130, err
     assert "run the same command to resume" in err
+    partial = next((tmp_path / "data" / "downloads").glob("*.part"))
+    kept = partial.stat().st_size
+    assert 0 < kept < served.size and not (tmp_path / "data" / "models" / FILE).exists()
 
     again = localchat(env, "download", f"{REPO}/{FILE}")
     assert again.returncode == 0, again.stderr
-    assert hub.gets(served)[-1].range not in (None, "bytes=0-")
+    assert len(hub.gets(served)) == 2
+    assert hub.gets(served)[-1].range == f"bytes={kept}-"
     assert sha256_of(tmp_path / "data" / "models" / FILE) == served.sha256
+
+
+def test_ctrl_c_as_the_download_finishes_says_it_is_installed(env, hub, tmp_path, monkeypatch, capsys):
+    """The pause is seen between two blocks; when the last block came first, the file is
+    installed, and the command says so instead of asking to resume a finished download."""
+    from localchat.cli.main import main
+    from localchat.core.downloads.queue import DownloadQueue
+
+    installed = localchat(env, "download", f"{REPO}/{FILE}")
+    assert installed.returncode == 0, installed.stderr
+    real_wait = DownloadQueue.wait
+    interrupted = []
+
+    def wait_then_ctrl_c(queue, key, timeout=None):
+        job = real_wait(queue, key, timeout)
+        if not interrupted:  # as if Ctrl+C landed as the job ended
+            interrupted.append(key)
+            raise KeyboardInterrupt
+        return job
+
+    monkeypatch.setattr(DownloadQueue, "wait", wait_then_ctrl_c)
+    monkeypatch.setenv("LOCALCHAT_DATA_DIR", env["LOCALCHAT_DATA_DIR"])
+    assert main(["models", "download", f"{REPO}/{FILE}"]) == 0
+    out = capsys.readouterr()
+    assert interrupted and "installed" in out.err and "resume" not in out.err
+    assert out.out.strip() == str(tmp_path / "data" / "models" / FILE)
 
 
 def test_a_download_lands_in_the_models_folder_of_the_settings(env, hub, tmp_path):
