@@ -1,5 +1,5 @@
 import sys
 
-from localchat.cli.main import main
+from localchat.launcher import main
 
 sys.exit(main())

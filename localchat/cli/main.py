@@ -1,4 +1,4 @@
-"""The ``localchat`` command: the window by default, and headless subcommands.
+"""The ``localchat`` command line: the headless subcommands (the window opens through ``localchat.launcher``).
 
 Each group of subcommands lives in its own module with a ``register(subparsers)`` function that
 adds its parsers and sets ``func`` on them; ``func(args) -> int`` runs the command. Before it
@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Callable
 
 from localchat import __version__
 from localchat.core.errors import LocalChatError
 from localchat.core.paths import ENV_DATA_DIR, resolve_data_paths, setup_logging
+
+Window = Callable[..., int]  # (paths, *, self_test: bool) -> exit status
 
 
 def version_text() -> str:
@@ -67,7 +70,10 @@ def error_text(exc: LocalChatError) -> str:
     return f"localchat: {exc.message}" + (f" {exc.hint}" if exc.hint else "")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, window: Window | None = None) -> int:
+    """Run the command in ``argv``. With none (or ``--self-test``), ``window(paths, self_test=...)``
+    opens the window: the program's entry point (``localchat.launcher``) passes it in, since the
+    command line does not import the GUI."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
@@ -80,14 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         paths = resolve_data_paths(args.data_dir).ensure()
         setup_logging(paths)
         args.paths = paths
-        if args.self_test:
-            from localchat.gui.self_test import run_self_test
-
-            return run_self_test(paths)
-        if args.command is None:
-            from localchat.gui.app import run_app
-
-            return run_app(paths)
+        if args.self_test or args.command is None:
+            if window is None:
+                parser.error("give a command (see localchat --help)")
+            return window(paths, self_test=args.self_test)
         args.settings = load_settings(paths.settings)
         return args.func(args)
     except LocalChatError as exc:
