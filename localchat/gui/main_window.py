@@ -30,7 +30,14 @@ from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, Load
 from localchat.core.models.catalog import Catalog, load_catalog
 from localchat.core.models.defaults import ModelDefaults
 from localchat.core.paths import DataPaths
-from localchat.core.settings import Settings, load_settings, save_settings
+from localchat.core.settings import (
+    Settings,
+    hub_token,
+    load_settings,
+    models_folder,
+    resolve_run_options,
+    save_settings,
+)
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
 from localchat.gui.banner import Banner
@@ -78,7 +85,7 @@ class MainWindow(QMainWindow):
         self.store, store_problem = self._open_store(paths)
         self.catalog, catalog_problem = self._load_catalog()
         self.downloads = DownloadCenter(DownloadQueue(
-            self.models_dir, paths.downloads, endpoint=hub_endpoint, token=self.settings.hf_token))
+            self.models_dir, paths.downloads, endpoint=hub_endpoint, token=hub_token(self.settings)))
         self.downloads.installed.connect(self._on_model_installed)
         self._hub_endpoint = hub_endpoint
         self.model_manager: ModelManager | None = None
@@ -142,7 +149,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_token_changed(self, token: str) -> None:
         self.settings = self.settings.with_(hf_token=token or None)
-        self.downloads.queue.token = token or None
+        self.downloads.queue.token = hub_token(self.settings)
         self._save_settings()
 
     @Slot(object)
@@ -306,7 +313,7 @@ class MainWindow(QMainWindow):
     # -- models --------------------------------------------------------------------------------
     @property
     def models_dir(self) -> Path:
-        return Path(self.settings.models_dir) if self.settings.models_dir else self.paths.models
+        return models_folder(self.paths, self.settings)
 
     def refresh_models(self):
         """Scan the models folder off the GUI thread (the demo model may be written there)."""
@@ -317,8 +324,8 @@ class MainWindow(QMainWindow):
     def _on_models_scanned(self, paths: list[Path]) -> None:
         self.model_picker.set_scanned(self.models_dir, paths)
         if self.model_info is None and self._load_job is None:
-            last = self.settings.last_model
-            if last and Path(last).exists():
+            last = resolve_run_options(self.paths, self.settings).last_model
+            if last is not None:
                 self.load_model(last)
             elif paths:
                 self.load_model(paths[0])
@@ -330,11 +337,10 @@ class MainWindow(QMainWindow):
             return
         if self._load_job is not None:
             self.inference.cancel(self._load_job)
-        s = self.settings
+        options = resolve_run_options(self.paths, self.settings)
         try:
-            self._load_job = self.inference.submit(LoadJob(
-                str(path), n_ctx=s.context_length or None, n_threads=s.n_threads or None,
-                n_gpu_layers=s.requested_gpu_layers(), catalog=self.catalog))
+            self._load_job = self.inference.submit(LoadJob(str(path), **options.load_options(),
+                                                           catalog=self.catalog))
         except LocalChatError as exc:
             self.show_error(str(exc))
             return
