@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from typing import Callable, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.session import ChatSession, Turn
@@ -230,7 +230,7 @@ class ChatController(QObject):
     def shutdown(self) -> None:
         """The window closes and the worker has stopped: take the last batches it sent, then
         end a reply that it cut short; the reply keeps its text."""
-        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        self.inference.deliver()
         if self.turn is not None:
             self._end(GenerationStats(StopReason.CANCELLED))
 

@@ -1,15 +1,23 @@
 """The inference worker (core, a plain thread) seen from the window: its events as Qt signals.
 
-``InferenceWorker`` calls its listeners on its own thread. ``InferenceRelay`` is a QObject that
-lives in the GUI thread; its listener only emits the relay's signals, and Qt queues a signal
-emitted on another thread to a receiver living in the GUI thread, so the receivers' slots run
-there, in the order the events came. Receivers must be QObjects (a window, a controller) with
-their slots: a plain function connected to these signals would run on the worker's thread.
+``InferenceWorker`` calls its listeners on its own thread. ``InferenceRelay`` lives in the GUI
+thread; its listener only puts the event in a queue and, when the queue was empty, emits a
+signal that carries nothing, queued to the relay itself. The relay then takes the events out on
+the GUI thread and emits its public signals there, in the order the events came, so every
+receiver's slot runs on the GUI thread.
+
+No Python object crosses threads through Qt. Queued signals with Python arguments, emitted from
+a thread Qt did not start, are a known source of PySide6 crashes (PYSIDE-3124); a full test run
+here once died of a segfault in the worker's pure Python code while the GUI thread was taking
+such signals. The queue keeps the events under the GIL, and the one signal that crosses is empty.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import threading
+from collections import deque
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from localchat.core.inference.worker import (
     InferenceWorker,
@@ -33,10 +41,14 @@ class InferenceRelay(QObject):
     reply_delta = Signal(object, str)  # ChatJob, a batch of reply text
     reply_finished = Signal(object, object)  # ChatJob, GenerationStats
     model_unloaded = Signal(object)  # UnloadJob
+    _events_waiting = Signal()  # emitted on the worker's thread; carries nothing
 
     def __init__(self, worker: InferenceWorker, parent: QObject | None = None):
         super().__init__(parent)
         self.worker = worker
+        self._pending: deque[WorkerEvent] = deque()
+        self._lock = threading.Lock()
+        self._events_waiting.connect(self.deliver, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = worker.subscribe(self._on_event)
 
     def start(self) -> "InferenceRelay":
@@ -58,6 +70,25 @@ class InferenceRelay(QObject):
 
     # -- the worker's thread -------------------------------------------------------------------
     def _on_event(self, event: WorkerEvent) -> None:
+        with self._lock:
+            was_empty = not self._pending
+            self._pending.append(event)
+        if was_empty:  # one wake-up for a run of events: a fast model does not flood the loop
+            self._events_waiting.emit()
+
+    # -- the GUI thread ------------------------------------------------------------------------
+    @Slot()
+    def deliver(self) -> None:
+        """Emit the signals of every event that has come so far (the queued wake-up calls this;
+        a window that closes calls it to take the last events before it ends a reply)."""
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                event = self._pending.popleft()
+            self._emit(event)
+
+    def _emit(self, event: WorkerEvent) -> None:
         if isinstance(event, ReplyDelta):
             self.reply_delta.emit(event.job, event.text)
         elif isinstance(event, ReplyFinished):
