@@ -58,9 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window offscreen, generate a few tokens with a tiny model, exit 0 or 1")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
-    from localchat.cli import chat, export, models
+    from localchat.cli import chat, export, models, serve
 
-    for module in (chat, export, models):
+    for module in (chat, export, models, serve):
         module.register(sub)
     return parser
 

@@ -1,0 +1,216 @@
+"""``POST /v1/chat/completions``: one request, one job of the worker, streamed or whole.
+
+Streaming is Server-Sent Events exactly as OpenAI writes them (``data: {json}\\n\\n``, then
+``data: [DONE]\\n\\n``), through Starlette's own ``StreamingResponse``: sse-starlette would add a
+dependency and its default ``\\r\\n`` line ends and keep-alive comments, none of which a client
+of OpenAI's API needs. The response starts once the first text (or the reply's end) is there,
+so a prompt too long for the context is still a 400 and not an error inside a 200 stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.inference.generate import StopFilter
+from localchat.core.inference.worker import ReplyDelta
+from localchat.server.requests import ApiRequest, RequestQueue, ServedModel
+from localchat.server.schemas import (
+    ApiError,
+    ChatCompletionRequest,
+    error_body,
+    parse_request,
+    refuse_unsupported,
+    to_messages,
+    usage,
+)
+
+log = logging.getLogger(__name__)
+
+CONTEXT_MARGIN = 8  # the engine refuses a prompt within this many tokens of the context's end
+
+
+@dataclass
+class Outcome:
+    stats: GenerationStats | None = None
+    stopped: bool = False  # a stop string of the request was written
+
+    @property
+    def finish_reason(self) -> str:
+        if self.stats is not None and self.stats.stop_reason is StopReason.LENGTH and not self.stopped:
+            return "length"
+        return "stop"
+
+
+async def read_json(request: Request, limit: int) -> object:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"The request body is not valid JSON: {exc}.") from None
+
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(413, f"The request body is larger than {limit // (1024 * 1024)} MiB, this server's "
+                    "limit.", code="request_too_large")
+
+
+def resolve_model(queue: RequestQueue, wanted: str | None, installed: list[str]) -> ServedModel:
+    model = queue.model
+    if model is None:
+        raise ApiError(503, "No model is loaded yet.", type="server_error", code="model_not_loaded",
+                       headers={"Retry-After": "5"})
+    if wanted and wanted not in model.names:
+        # Loading another model on request can come later; for now the loaded one answers.
+        others = ", ".join(installed) or "none"
+        raise ApiError(404, f"The model {wanted!r} is not the one loaded ({model.id!r}). "
+                       f"Installed models: {others}.", param="model", code="model_not_found")
+    return model
+
+
+def sampling_for(req: ChatCompletionRequest, model: ServedModel):
+    changes = {"temperature": req.temperature, "top_p": req.top_p, "seed": req.seed,
+               "max_tokens": req.token_limit}
+    return model.sampling.with_(**{k: v for k, v in changes.items() if v is not None})
+
+
+async def reply_text(queue: RequestQueue, request: ApiRequest, stops: tuple[str, ...],
+                     outcome: Outcome) -> AsyncIterator[str]:
+    """The reply's text as it comes, cut before a stop string (whose job is then cancelled);
+    ``outcome`` holds the stats once it ends."""
+    stopper = StopFilter(stops)
+    while True:
+        event = await request.next_event()
+        if isinstance(event, ReplyDelta):
+            if outcome.stopped:
+                continue  # text generated before the cancel landed
+            text, hit = stopper.feed(event.text)
+            if hit:
+                outcome.stopped = True
+                queue.cancel(request)
+            if text:
+                yield text
+            continue
+        outcome.stats = event.stats
+        if not outcome.stopped:
+            tail = stopper.flush()
+            if tail:
+                yield tail
+        return
+
+
+def error_of(stats: GenerationStats, model: ServedModel) -> ApiError:
+    if stats.completion_tokens == 0 and stats.prompt_tokens + CONTEXT_MARGIN > model.n_ctx:
+        return ApiError(400, stats.error or "The prompt is too long for the context.",
+                        param="messages", code="context_length_exceeded")
+    return ApiError(500, stats.error or "The reply failed.", type="server_error")
+
+
+async def cancel_on_disconnect(request: Request, queue: RequestQueue, job: ApiRequest) -> None:
+    """A client that goes away cancels its own job, queued or running."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            log.info("client left; its request is cancelled")
+            queue.cancel(job)
+            return
+
+
+async def chat_completions(request: Request, queue: RequestQueue, installed, body_limit: int) -> Response:
+    req = parse_request(await read_json(request, body_limit))
+    if req.model_extra:
+        log.info("ignored request fields: %s", ", ".join(sorted(req.model_extra)))
+    for name in ("presence_penalty", "frequency_penalty"):
+        if getattr(req, name):
+            log.info("%s is not applied yet; the request is answered without it", name)
+    refuse_unsupported(req)
+    model = resolve_model(queue, req.model, installed())
+    job = queue.submit(to_messages(req), sampling_for(req, model))
+    watcher = asyncio.create_task(cancel_on_disconnect(request, queue, job))
+    outcome = Outcome()
+    pieces = reply_text(queue, job, req.stops, outcome)
+    try:
+        if not req.stream:
+            text = "".join([piece async for piece in pieces])
+            return whole_reply(request, req, model, text, outcome)
+        first = await anext(pieces, None)
+    except BaseException:
+        watcher.cancel()
+        queue.cancel(job)
+        raise
+    if first is None and outcome.stats.stop_reason is StopReason.ERROR:
+        watcher.cancel()
+        raise error_of(outcome.stats, model)
+    return StreamingResponse(sse(request, req, model, first, pieces, outcome, queue, job, watcher),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def whole_reply(request: Request, req: ChatCompletionRequest, model: ServedModel, text: str,
+                outcome: Outcome) -> Response:
+    stats = outcome.stats
+    if stats.stop_reason is StopReason.ERROR and not text:
+        raise error_of(stats, model)
+    request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)
+    return JSONResponse({
+        "id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
+        "model": model.id, "system_fingerprint": None,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                     "logprobs": None, "finish_reason": outcome.finish_reason}],
+        "usage": usage(stats.prompt_tokens, stats.completion_tokens),
+    })
+
+
+def event_line(data: dict) -> bytes:
+    return b"data: " + json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
+
+
+async def sse(request: Request, req: ChatCompletionRequest, model: ServedModel, first: str | None,
+              pieces: AsyncIterator[str], outcome: Outcome, queue: RequestQueue, job: ApiRequest,
+              watcher: asyncio.Task) -> AsyncIterator[bytes]:
+    base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk",
+            "created": int(time.time()), "model": model.id, "system_fingerprint": None}
+    if req.include_usage:
+        base["usage"] = None  # as OpenAI: every chunk names it, the last one holds it
+
+    def chunk(delta: dict, finish: str | None = None) -> bytes:
+        return event_line({**base, "choices": [{"index": 0, "delta": delta, "logprobs": None,
+                                                 "finish_reason": finish}]})
+    try:
+        yield chunk({"role": "assistant", "content": ""})
+        if first is not None:
+            yield chunk({"content": first})
+            async for piece in pieces:
+                yield chunk({"content": piece})
+        stats = outcome.stats
+        request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)
+        if stats.stop_reason is StopReason.ERROR:
+            error = error_of(stats, model)
+            yield event_line(error_body(error.message, type=error.type, code=error.code))
+        else:
+            yield chunk({}, outcome.finish_reason)
+            if req.include_usage:
+                yield event_line({**base, "choices": [],
+                                  "usage": usage(stats.prompt_tokens, stats.completion_tokens)})
+        yield b"data: [DONE]\n\n"
+    finally:  # the client gone (the task cancelled) or the reply done: the job ends either way
+        watcher.cancel()
+        if outcome.stats is None:
+            queue.cancel(job)

@@ -1,0 +1,150 @@
+"""API requests as jobs of the inference worker, awaited on the server's event loop.
+
+The worker hands events to its listeners on its own thread; each request's events go to that
+request's asyncio queue through the loop's thread-safe call, so the event loop never blocks on
+llama.cpp and a request sees only its own job. A request never cancels another: each cancels
+its own job (a client gone, a stop string written), and the worker ends it within one token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from localchat.core.chat.messages import Message, Sampling
+from localchat.core.errors import LocalChatError
+from localchat.core.inference.worker import (
+    ChatJob,
+    ModelFailed,
+    ModelLoaded,
+    ModelUnloaded,
+    ReplyFinished,
+    WorkerEvent,
+)
+from localchat.server.schemas import ApiError
+
+if TYPE_CHECKING:
+    from localchat.core.inference.worker import InferenceWorker
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 5
+
+
+@dataclass(eq=False)
+class ApiRequest:
+    """One request's job and the queue its events arrive in."""
+
+    job: ChatJob
+    loop: asyncio.AbstractEventLoop
+    events: asyncio.Queue = field(default_factory=asyncio.Queue)
+
+    async def next_event(self) -> WorkerEvent:
+        return await self.events.get()
+
+
+@dataclass(frozen=True)
+class ServedModel:
+    """The loaded model as the API names it: its catalog id when it was installed from the
+    catalog, else its file's name without ``.gguf``; ``names`` are every name a request may use."""
+
+    id: str
+    names: frozenset[str]
+    n_ctx: int
+    sampling: Sampling  # the model's own defaults: its catalog entry's, else the app's
+    created: int
+
+    @classmethod
+    def of(cls, info, sampling: Sampling) -> "ServedModel":
+        from localchat.core.models.inventory import ModelInventory
+
+        path = Path(info.path)
+        record = ModelInventory(path.parent).record_for(path)
+        catalog_id = record.model_id if record else None
+        names = {path.stem, path.name, info.name} | ({catalog_id} if catalog_id else set())
+        try:
+            created = int(path.stat().st_mtime)
+        except OSError:
+            created = 0
+        return cls(catalog_id or path.stem, frozenset(n for n in names if n), info.n_ctx, sampling, created)
+
+
+class RequestQueue:
+    """The API's share of the worker's FIFO: at most ``max_queue`` API requests at once (the
+    running one counted); one more is answered 503 with ``Retry-After``."""
+
+    def __init__(self, worker: "InferenceWorker", max_queue: int = 16):
+        self.worker = worker
+        self.max_queue = max_queue
+        self._lock = threading.Lock()
+        self._open: dict[ChatJob, ApiRequest] = {}
+        self._served: ServedModel | None = None
+        info = worker.engine.model  # a model the window loaded before the server started
+        if info is not None:
+            from localchat.core.models.defaults import defaults_of_file
+
+            self._served = ServedModel.of(info, defaults_of_file(info.path, None).sampling)
+        self._unsubscribe = worker.subscribe(self._on_event)
+
+    # -- any thread ----------------------------------------------------------------------------
+    @property
+    def model(self) -> ServedModel | None:
+        return self._served
+
+    @property
+    def in_flight(self) -> int:
+        """API requests queued or running (what the window shows as "API request running / N waiting")."""
+        with self._lock:
+            return len(self._open)
+
+    def close(self) -> None:
+        """Stop following the worker and cancel every API request still open."""
+        self._unsubscribe()
+        with self._lock:
+            jobs = list(self._open)
+        for job in jobs:
+            self.worker.cancel(job)
+
+    # -- the event loop ------------------------------------------------------------------------
+    def submit(self, messages: Sequence[Message], sampling: Sampling) -> ApiRequest:
+        request = ApiRequest(ChatJob(list(messages), sampling), asyncio.get_running_loop())
+        with self._lock:
+            if len(self._open) >= self.max_queue:
+                raise ApiError(503, f"The server is busy: {len(self._open)} requests are waiting. "
+                               "Try again shortly.", type="server_error", code="queue_full",
+                               headers={"Retry-After": str(RETRY_AFTER_S)})
+            self._open[request.job] = request  # before submit: its first event must find it
+        try:
+            self.worker.submit(request.job)
+        except LocalChatError as exc:
+            with self._lock:
+                self._open.pop(request.job, None)
+            raise ApiError(503, exc.message, type="server_error") from None
+        return request
+
+    def cancel(self, request: ApiRequest) -> None:
+        self.worker.cancel(request.job)
+
+    # -- the worker's thread -------------------------------------------------------------------
+    def _on_event(self, event: WorkerEvent) -> None:
+        if isinstance(event, ModelLoaded):
+            self._served = ServedModel.of(event.info, event.defaults.sampling)
+            return
+        if isinstance(event, (ModelUnloaded, ModelFailed)):
+            if self.worker.engine.model is None:  # a failed load may have closed the model before
+                self._served = None
+            return
+        request = self._open.get(event.job)
+        if request is None:
+            return
+        if isinstance(event, ReplyFinished):
+            with self._lock:
+                self._open.pop(event.job, None)
+        try:
+            request.loop.call_soon_threadsafe(request.events.put_nowait, event)
+        except RuntimeError:  # the server's loop has closed: nobody waits for this reply
+            log.info("an API reply ended after the server stopped")

@@ -1,0 +1,135 @@
+"""What the API reads and writes, as OpenAI's ``openai`` package sends and expects it.
+
+Requests are typed pydantic models that accept any field: a field we do not know is ignored and
+its name logged, never refused (a server that refuses one breaks every client that sends it).
+Errors take OpenAI's shape, ``{"error": {"message", "type", "param", "code"}}``, which the
+``openai`` package turns into its own exceptions with the message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from localchat.core.chat.messages import ASSISTANT, SYSTEM, USER, Message
+
+
+class ApiError(Exception):
+    """An answer other than 200, with the message a client shows."""
+
+    def __init__(self, status: int, message: str, *, type: str = "invalid_request_error",
+                 param: str | None = None, code: str | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.type, self.param, self.code = status, message, type, param, code
+        self.headers = headers or {}
+
+    def body(self) -> dict:
+        return error_body(self.message, type=self.type, param=self.param, code=self.code)
+
+
+def error_body(message: str, *, type: str = "invalid_request_error", param: str | None = None,
+               code: str | None = None) -> dict:
+    return {"error": {"message": message, "type": type, "param": param, "code": code}}
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ContentPart(Lenient):
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(Lenient):
+    role: str
+    content: str | list[ContentPart] | None = None
+
+
+class StreamOptions(Lenient):
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(Lenient):
+    model: str | None = None
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(None, ge=1)
+    max_completion_tokens: int | None = Field(None, ge=1)
+    temperature: float | None = Field(None, ge=0, le=2)
+    top_p: float | None = Field(None, ge=0, le=1)
+    stop: str | list[str] | None = None
+    seed: int | None = None
+    n: int | None = Field(None, ge=1)
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    response_format: dict[str, Any] | None = None
+    presence_penalty: float | None = Field(None, ge=-2, le=2)
+    frequency_penalty: float | None = Field(None, ge=-2, le=2)
+
+    @property
+    def token_limit(self) -> int | None:
+        return self.max_completion_tokens or self.max_tokens
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        if self.stop is None:
+            return ()
+        return tuple(s for s in ([self.stop] if isinstance(self.stop, str) else self.stop) if s)
+
+    @property
+    def include_usage(self) -> bool:
+        return bool(self.stream and self.stream_options and self.stream_options.include_usage)
+
+
+ROLES = {SYSTEM: SYSTEM, "developer": SYSTEM, USER: USER, ASSISTANT: ASSISTANT}
+
+
+def parse_request(raw: object) -> ChatCompletionRequest:
+    """The request, or a 400 naming the first field that is wrong."""
+    if not isinstance(raw, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    try:
+        return ChatCompletionRequest.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        param = ".".join(str(p) for p in first["loc"]) or None
+        raise ApiError(400, f"Invalid value for '{param}': {first['msg']}.", param=param) from None
+
+
+def refuse_unsupported(req: ChatCompletionRequest) -> None:
+    """A clear 400 for what would otherwise be answered wrongly without a word."""
+    if req.n is not None and req.n > 1:
+        raise ApiError(400, "Only n=1 is supported: one reply per request.", param="n")
+    if req.logprobs or req.top_logprobs:
+        raise ApiError(400, "logprobs are not supported yet.", param="logprobs")
+    kind = (req.response_format or {}).get("type", "text")
+    if kind != "text":
+        raise ApiError(400, f"response_format {kind!r} is not supported yet; only 'text'.",
+                       param="response_format")
+
+
+def to_messages(req: ChatCompletionRequest) -> list[Message]:
+    out = []
+    for i, m in enumerate(req.messages):
+        role = ROLES.get(m.role)
+        if role is None:
+            raise ApiError(400, f"Messages with role {m.role!r} are not supported; use system, user "
+                           "or assistant.", param=f"messages.{i}.role")
+        content = m.content
+        if isinstance(content, list):
+            if any(p.type != "text" for p in content):
+                raise ApiError(400, "Only text content is supported.", param=f"messages.{i}.content")
+            content = "".join(p.text or "" for p in content)
+        out.append(Message(role, content or ""))
+    return out
+
+
+FinishReason = Literal["stop", "length"]
+
+
+def usage(prompt_tokens: int, completion_tokens: int) -> dict:
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens}
