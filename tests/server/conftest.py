@@ -70,7 +70,7 @@ class Hold:
         self.held = threading.Event()
         self._release = threading.Event()
         self.finished = {}
-        self._unsubscribe = worker.subscribe(self)
+        worker.subscribe(self)  # only the first reply is held; the rest are recorded
 
     def __call__(self, event):
         if isinstance(event, ReplyFinished):
@@ -82,7 +82,6 @@ class Hold:
 
     def release(self):
         self._release.set()
-        self._unsubscribe()
 
 
 def wait_until(condition, what):

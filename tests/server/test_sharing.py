@@ -1,0 +1,90 @@
+"""Requests share the one inference worker fairly: in turn, each cancelling only its own job."""
+
+import threading
+import time
+
+import openai
+import pytest
+
+from localchat.core.chat.messages import USER, Message, Sampling
+from localchat.core.chat.stats import StopReason
+from localchat.core.inference.worker import ChatJob
+from tests.server.conftest import WAIT, Hold, openai_client, raw, wait_until
+
+HELLO = [{"role": "user", "content": "hello"}]
+GREEDY = dict(temperature=0, seed=3, max_tokens=24)
+
+
+def window_reply(worker, max_tokens=8):
+    """A reply the window asks for, through the same worker."""
+    return worker.submit(ChatJob([Message(USER, "hi")], Sampling(max_tokens=max_tokens, seed=1)))
+
+
+def test_two_clients_streaming_at_once_both_finish_one_after_the_other(serve, worker):
+    server = serve()
+    client = openai_client(server)
+    expected = client.chat.completions.create(messages=HELLO, model="tiny-chat", **GREEDY).choices[0].message.content
+    hold = Hold(worker)
+    window_reply(worker)  # holds the worker, so both requests wait in the queue together
+    assert hold.held.wait(WAIT)
+    spans, texts = {}, {}
+
+    def stream(name):
+        pieces, times = [], []
+        for chunk in client.chat.completions.create(messages=HELLO, model="tiny-chat", stream=True, **GREEDY):
+            if chunk.choices and chunk.choices[0].delta.content:
+                pieces.append(chunk.choices[0].delta.content)
+                times.append(time.monotonic())
+        texts[name], spans[name] = "".join(pieces), (times[0], times[-1])
+
+    threads = [threading.Thread(target=stream, args=(name,)) for name in "ab"]
+    for t in threads:
+        t.start()
+    wait_until(lambda: server.requests.in_flight == 2, "both requests queued")
+    hold.release()
+    for t in threads:
+        t.join(WAIT)
+    assert texts == {"a": expected, "b": expected}  # neither cut short by the other
+    first, second = sorted(spans.values())
+    assert second[0] >= first[1]  # the second began after the first had ended
+
+
+def test_a_client_that_leaves_mid_stream_cancels_its_own_reply_and_frees_the_worker(serve, worker):
+    server = serve()
+    client = openai_client(server)
+    hold = Hold(worker)
+    stream = client.chat.completions.create(messages=HELLO, model="tiny-chat", stream=True,
+                                            temperature=0, seed=3, max_tokens=400)
+    next(iter(stream))  # the reply has begun
+    assert hold.held.wait(WAIT)
+    stream.close()
+    wait_until(lambda: hold.job.cancelled, "the server to cancel the reply")
+    hold.release()
+    assert hold.job.done.wait(WAIT)
+    stats = hold.finished[hold.job]
+    assert stats.stop_reason is StopReason.CANCELLED and stats.completion_tokens < 10
+    assert client.chat.completions.create(messages=HELLO, model="tiny-chat", **GREEDY).choices[0].message.content
+
+
+def test_a_full_queue_answers_503_with_retry_after(serve, worker):
+    server = serve(max_queue=1)
+    client = openai_client(server)
+    hold = Hold(worker)
+    window_reply(worker)
+    assert hold.held.wait(WAIT)
+    waiting = threading.Thread(target=lambda: client.chat.completions.create(messages=HELLO, model="tiny-chat",
+                                                                             **GREEDY))
+    waiting.start()
+    wait_until(lambda: server.requests.in_flight == 1, "the first request queued")
+    try:
+        status, headers, body = raw(server, "POST", "/v1/chat/completions", {"messages": HELLO},
+                                    {"Content-Type": "application/json"})
+        assert status == 503 and int(headers["retry-after"]) > 0
+        assert "busy" in body["error"]["message"]
+        with pytest.raises(openai.InternalServerError):
+            client.chat.completions.create(messages=HELLO, model="tiny-chat")
+    finally:
+        hold.release()
+        waiting.join(WAIT)
+    assert server.requests.in_flight == 0
+    assert client.chat.completions.create(messages=HELLO, model="tiny-chat", **GREEDY).choices
