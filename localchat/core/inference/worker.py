@@ -12,6 +12,10 @@ back on the worker's thread through their listeners; nothing else calls llama.cp
   the job's own, so a cancel that lands between taking a job and starting it is not lost.
 - Reply text is batched: at most one ``ReplyDelta`` every ``batch_seconds`` (~30 ms), so a fast
   model does not flood a GUI event loop.
+- A load with ``ask_first`` does not start when the model needs more memory than is free now
+  (but no more than the computer has): it ends with ``ModelFailed`` and the numbers to ask the
+  person about in ``job.memory_question``. The model loaded before stays loaded; the client asks
+  and submits the load again without ``ask_first`` if the person agrees.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence, Union
 
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LoadCancelledError, LocalChatError
 from localchat.core.models.defaults import defaults_of_file
+from localchat.core.models.fit import LowMemoryError
 
 if TYPE_CHECKING:
     from localchat.core.models.catalog import Catalog
@@ -55,6 +61,10 @@ class LoadJob(Job):
     # the catalog that names this file's defaults (context, sampling); the load reads the file's
     # install record and header on the worker's thread to find them
     catalog: "Catalog | None" = None
+    # stop before loading, with a question, when the model needs more RAM than is free now
+    ask_first: bool = False
+    # set when ask_first stopped the load: what to ask the person ("needs 9.3 GiB, 6.1 GiB free")
+    memory_question: LowMemoryError | None = field(default=None, init=False)
 
 
 @dataclass(eq=False)
@@ -118,6 +128,45 @@ def planned_gpu_layers(path: str, n_ctx: int | None) -> int:
     if not build_info().gpu_offload:
         return 0
     return plan_for_file(path, n_ctx=n_ctx).n_gpu_layers
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """How a load job runs: the model's defaults, its context and its GPU layers."""
+
+    defaults: "ModelDefaults"
+    n_ctx: int
+    n_gpu_layers: int
+
+
+def plan_load(job: LoadJob) -> LoadPlan:
+    """The context and GPU layers ``job`` loads with: the person's settings, else the model's
+    defaults (catalog entry, else the app's) and the memory-fit plan. Reads the file's header
+    and install record, so it runs off the GUI thread."""
+    defaults = defaults_of_file(job.path, job.catalog)
+    n_ctx = defaults.context_for(job.n_ctx or 0)
+    n_gpu_layers = job.n_gpu_layers
+    if n_gpu_layers is None:
+        n_gpu_layers = planned_gpu_layers(job.path, n_ctx)
+    return LoadPlan(defaults, n_ctx, n_gpu_layers)
+
+
+def memory_question(job: LoadJob, plan: LoadPlan | None = None) -> LowMemoryError | None:
+    """What to ask before loading ``job`` when it needs more RAM than is free now; None when it
+    fits. The estimate is the engine's own (``check_memory``), read against free memory now."""
+    import psutil
+
+    from localchat.core.build_info import build_info
+    from localchat.core.models.fit import estimate_memory, low_memory
+    from localchat.core.models.gguf import read_local
+
+    plan = plan or plan_load(job)
+    info = build_info()
+    estimate = estimate_memory(read_local(job.path), n_ctx=plan.n_ctx,
+                               n_gpu_layers=plan.n_gpu_layers if info.gpu_offload else 0,
+                               unified=info.variant == "Metal")
+    vm = psutil.virtual_memory()
+    return low_memory(Path(job.path).name, estimate.ram_bytes, free=vm.available, total=vm.total)
 
 
 class InferenceWorker:
@@ -240,13 +289,15 @@ class InferenceWorker:
             return
         self._emit(ModelLoading(job))
         try:
-            defaults = defaults_of_file(job.path, job.catalog)
-            n_ctx = defaults.context_for(job.n_ctx or 0)
-            n_gpu_layers = job.n_gpu_layers
-            if n_gpu_layers is None:
-                n_gpu_layers = planned_gpu_layers(job.path, n_ctx)
-            info = self.engine.load(job.path, n_ctx=n_ctx, n_threads=job.n_threads,
-                                    n_gpu_layers=n_gpu_layers, cancelled=lambda: job.cancelled)
+            plan = plan_load(job)
+            if job.ask_first and (question := memory_question(job, plan)) is not None:
+                # before the engine closes the model there is: a "no" leaves it loaded
+                job.memory_question = question
+                log.info("load of %s waits for a yes: %s", job.path, question.message)
+                self._emit(ModelFailed(job, str(question)))
+                return
+            info = self.engine.load(job.path, n_ctx=plan.n_ctx, n_threads=job.n_threads,
+                                    n_gpu_layers=plan.n_gpu_layers, cancelled=lambda: job.cancelled)
         except LoadCancelledError as exc:
             log.info("load of %s cancelled", job.path)
             self._emit(ModelFailed(job, str(exc), cancelled=True))
@@ -257,7 +308,7 @@ class InferenceWorker:
             log.exception("unexpected error loading %s", job.path)
             self._emit(ModelFailed(job, f"Unexpected error while loading the model: {exc}"))
         else:
-            self._emit(ModelLoaded(job, info, defaults))
+            self._emit(ModelLoaded(job, info, plan.defaults))
 
     def _chat(self, job: ChatJob) -> None:
         if job.cancelled:

@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from localchat.core.errors import LocalChatError
 from localchat.core.models.defaults import DEFAULT_CONTEXT, default_context
 from localchat.core.models.facts import CONTEXT_STEP, UBATCH, ModelFacts, engine_ubatch, pad_context
 from localchat.core.models.gguf import GGUFFacts
@@ -356,6 +357,26 @@ def _reason(placement: Placement, level: FitLevel, est: MemoryEstimate, budget: 
     elif max_ctx and max_ctx < pad_context(m.n_ctx_train or ctx) and max_ctx > ctx:
         text += f" Context can grow to {max_ctx:,} tokens."
     return text
+
+
+SWAP_WARNING = "Other apps may slow down or the system may swap."
+
+
+class LowMemoryError(LocalChatError):
+    """A model that fits this computer's memory but not what is free now: it loads only once
+    the person agrees, since it may push other apps (or itself) into swap."""
+
+    def __init__(self, model: str, needed: int, free: int):
+        self.model, self.needed, self.free = model, needed, free
+        super().__init__(f"{model} needs {size_text(needed)} of memory; {size_text(free)} is free now.",
+                         f"{SWAP_WARNING} Close other apps, or pick a smaller model or a shorter context.")
+
+
+def low_memory(model: str, needed: int, *, free: int, total: int) -> LowMemoryError | None:
+    """The question to ask before loading a model that needs ``needed`` bytes of RAM: None when
+    it fits in the RAM free now, or when it needs more than the computer has in all (the
+    engine refuses that one with its own message, ``ModelTooLargeError``)."""
+    return LowMemoryError(model, needed, free) if free < needed <= total else None
 
 
 def plan_for_file(path, *, n_ctx: int | None = None, hardware: "Hardware | None" = None) -> FitVerdict:
