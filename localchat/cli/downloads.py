@@ -23,7 +23,7 @@ from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError, ModelNotFoundError, RemoteNotFoundError
 from localchat.core.models.inventory import InstalledModel, ModelInventory
-from localchat.core.settings import hub_token, models_folder
+from localchat.core.settings import models_folder
 from localchat.core.units import size_text
 
 BAR = 24
@@ -35,7 +35,8 @@ def add_download(actions: argparse._SubParsersAction) -> None:
         "download", help="download a catalog model, or any GGUF file on Hugging Face",
         description="Download ID (from `localchat models list`) or OWNER/REPO/FILE.gguf into the "
         "models folder, checked against its sha256. An interrupted download resumes when the "
-        "same command runs again. Gated models need a token: --token or HF_TOKEN.")
+        "same command runs again. Gated models need a token: --token, HF_TOKEN, or the one "
+        "`hf auth login` (or the window's Model Manager) saved.")
     p.add_argument("model", metavar="ID_OR_REPO/FILE")
     p.add_argument("--revision", default="main", help="branch, tag or commit (OWNER/REPO/FILE only)")
     p.add_argument("--token", help="a Hugging Face read token (default: HF_TOKEN or the saved login)")
@@ -102,8 +103,8 @@ def models_dir_of(args: argparse.Namespace):
 
 def run_download(args: argparse.Namespace) -> int:
     remotes, model_id = wanted_files(args)
-    queue = DownloadQueue(models_dir_of(args), args.paths.downloads,
-                          token=args.token or hub_token(args.settings), max_active=1)
+    # without --token, huggingface_hub sends its own: HF_TOKEN, else the one `hf auth login` saved
+    queue = DownloadQueue(models_dir_of(args), args.paths.downloads, token=args.token or None, max_active=1)
     bar = ProgressBar()
     queue.subscribe(bar.on_event)
     for i, remote in enumerate(remotes, start=1):

@@ -7,6 +7,11 @@ still loads; a damaged one is moved aside (never silently overwritten) and defau
 models are and how one loads (threads, GPU layers with "Auto", context): the window and
 ``localchat`` call it, so both load a model the same way. The CLI's flags are settings too: it
 applies them with ``settings.with_(...)`` before resolving.
+
+The Hugging Face token is not a setting: it is kept where huggingface_hub keeps it (the file
+``hf auth login`` writes under HF_HOME), so localchat and the ``hf`` command share one login, and
+every request leaves the token to huggingface_hub (``HF_TOKEN`` first, then that file). A token
+an older localchat saved in settings.json is moved there the first time the settings are read.
 """
 
 from __future__ import annotations
@@ -40,7 +45,6 @@ class Settings:
     last_conversation_id: int | None = None
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     first_start_done: bool = False
-    hf_token: str | None = None  # for gated Hugging Face repositories; HF_TOKEN wins when set
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> "Settings":
@@ -84,10 +88,71 @@ def resolve_run_options(paths: "DataPaths", settings: Settings) -> RunOptions:
     )
 
 
-def hub_token(settings: Settings) -> str | None:
-    """The token for Hugging Face: None when ``HF_TOKEN`` is set (it wins, and huggingface_hub
-    reads it itself), else the one saved in the settings."""
-    return None if os.environ.get("HF_TOKEN") else settings.hf_token
+# -- the Hugging Face token ----------------------------------------------------------------------
+def hub_token_file() -> Path:
+    """The file ``hf auth login`` writes the token to (``$HF_HOME/token`` unless HF_TOKEN_PATH
+    says otherwise), as huggingface_hub reads it for every request."""
+    from huggingface_hub import constants
+
+    return Path(constants.HF_TOKEN_PATH)
+
+
+def token_from_environment() -> bool:
+    """Whether ``HF_TOKEN`` is set: it wins over the saved token and is never written anywhere."""
+    return bool(os.environ.get("HF_TOKEN", "").strip())
+
+
+def saved_hub_token() -> str | None:
+    """The token saved by ``hf auth login`` or the Model Manager (never HF_TOKEN's); None: none.
+    A plain read of the file, without huggingface_hub's refresh of an expiring login, so it
+    makes no network call."""
+    try:
+        token = hub_token_file().read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("could not read the saved Hugging Face token: %s", exc)
+        return None
+    return token or None
+
+
+def save_hub_token(token: str | None) -> None:
+    """Keep ``token`` as huggingface_hub does (readable by this user only): the ``hf`` command
+    and every huggingface_hub program use it too. None or "" forgets the saved one, which logs
+    ``hf`` out as well. Raises OSError when the file cannot be written."""
+    path = hub_token_file()
+    token = (token or "").strip()
+    if not token:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(token)
+
+
+def _move_token_out(path: Path, raw: dict) -> None:
+    """Settings files of older versions held the token in plain text: put it where
+    huggingface_hub keeps it, then write the file again without it, the rest as it was. A
+    login ``hf`` already has is kept (the person chose it there); if the token cannot be saved,
+    settings.json keeps it and the next start tries again."""
+    token = raw.get("hf_token")
+    if isinstance(token, str) and token.strip():
+        saved = saved_hub_token()
+        try:
+            if saved is None:
+                save_hub_token(token)
+                log.info("moved the Hugging Face token from %s to %s", path, hub_token_file())
+            elif saved != token.strip():
+                log.warning("settings.json held a Hugging Face token other than the one `hf auth "
+                            "login` saved in %s; the login's token is kept", hub_token_file())
+        except OSError as exc:
+            log.warning("could not move the Hugging Face token out of %s: %s", path, exc)
+            return
+    try:
+        _write_json(path, {k: v for k, v in raw.items() if k != "hf_token"})
+    except OSError as exc:
+        log.warning("could not rewrite %s without its token: %s", path, exc)
 
 
 def load_settings(path: Path) -> Settings:
@@ -112,11 +177,17 @@ def load_settings(path: Path) -> Settings:
         settings = settings.with_(gpu_mode="auto")
     if settings.theme not in THEMES:
         settings = settings.with_(theme="system")
+    if "hf_token" in raw:
+        _move_token_out(path, raw)
     return settings
 
 
 def save_settings(path: Path, settings: Settings) -> None:
+    _write_json(path, asdict(settings))
+
+
+def _write_json(path: Path, data: dict) -> None:
     """Write atomically: a crash mid-write leaves the previous file intact."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

@@ -30,14 +30,7 @@ from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, Load
 from localchat.core.models.catalog import Catalog, load_catalog
 from localchat.core.models.defaults import ModelDefaults
 from localchat.core.paths import DataPaths
-from localchat.core.settings import (
-    Settings,
-    hub_token,
-    load_settings,
-    models_folder,
-    resolve_run_options,
-    save_settings,
-)
+from localchat.core.settings import Settings, load_settings, models_folder, resolve_run_options, save_settings
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
 from localchat.gui.banner import Banner
@@ -84,8 +77,9 @@ class MainWindow(QMainWindow):
         self._load_job: LoadJob | None = None  # the load the window waits for
         self.store, store_problem = self._open_store(paths)
         self.catalog, catalog_problem = self._load_catalog()
-        self.downloads = DownloadCenter(DownloadQueue(
-            self.models_dir, paths.downloads, endpoint=hub_endpoint, token=hub_token(self.settings)))
+        # no token given: huggingface_hub sends its own, HF_TOKEN else the one `hf auth login` saved
+        self.downloads = DownloadCenter(DownloadQueue(self.models_dir, paths.downloads,
+                                                      endpoint=hub_endpoint))
         self.downloads.installed.connect(self._on_model_installed)
         self._hub_endpoint = hub_endpoint
         self.model_manager: ModelManager | None = None
@@ -117,7 +111,6 @@ class MainWindow(QMainWindow):
     def open_model_manager(self) -> ModelManager:
         if self.model_manager is None:
             self.model_manager = ModelManager(self.downloads, catalog=self.catalog, endpoint=self._hub_endpoint)
-            self.model_manager.token_changed.connect(self._on_token_changed)
         self.model_manager.show()
         self.model_manager.raise_()
         self.model_manager.activateWindow()
@@ -145,12 +138,6 @@ class MainWindow(QMainWindow):
             return
         self.downloads.download(RemoteFile.of_entry(entry).all_parts(), model_id=entry.id)
         self.open_model_manager()
-
-    @Slot(str)
-    def _on_token_changed(self, token: str) -> None:
-        self.settings = self.settings.with_(hf_token=token or None)
-        self.downloads.queue.token = hub_token(self.settings)
-        self._save_settings()
 
     @Slot(object)
     def _on_model_installed(self, path) -> None:

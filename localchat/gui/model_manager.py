@@ -35,6 +35,7 @@ from localchat.core.models.catalog import KINDS, Catalog
 from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.models.inventory import InstalledModel
 from localchat.core.models.recommend import best_model, rank_models
+from localchat.core.settings import save_hub_token, saved_hub_token, token_from_environment
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
@@ -295,7 +296,7 @@ class ModelManager(QWidget):
     GUI thread when not given); the files of a repo on the Search tab are judged for it too,
     each from its header on the Hub."""
 
-    token_changed = Signal(str)  # the Hugging Face token typed in: persist it in the settings
+    token_changed = Signal(str)  # the Hugging Face token typed in, now kept where huggingface_hub keeps it
 
     def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
                  hardware: Hardware | None = None, endpoint: str | None = None,
@@ -390,14 +391,23 @@ class ModelManager(QWidget):
                      lambda: (controls.set_installed(False), self.refresh_installed()))
 
     def ask_token(self) -> None:
-        token, ok = QInputDialog.getText(
-            self, "Hugging Face token",
-            "Gated models need a read token from huggingface.co/settings/tokens,\n"
-            "after you accepted the model's terms on its page. Leave empty to use HF_TOKEN.",
-            QLineEdit.EchoMode.Password, self.center.queue.token or "")
+        text = ("Gated models need a read token from huggingface.co/settings/tokens,\n"
+                "after you accepted the model's terms on its page. It is kept where `hf auth login`\n"
+                "keeps it, so the hf command uses it too. Leave empty to forget it.")
+        if token_from_environment():
+            text += "\n\nHF_TOKEN is set in the environment: it is used instead while it is set."
+        token, ok = QInputDialog.getText(self, "Hugging Face token", text, QLineEdit.EchoMode.Password,
+                                         saved_hub_token() or "")
         if ok:
             self.set_token(token.strip())
 
     def set_token(self, token: str) -> None:
-        self.center.queue.token = token or None
+        """Keep ``token`` (empty: forget it) as huggingface_hub does; every request from now on
+        sends the one huggingface_hub finds, HF_TOKEN first."""
+        try:
+            save_hub_token(token)
+        except OSError as exc:
+            QMessageBox.warning(self, "Hugging Face token", f"The token could not be saved: {exc}")
+            return
+        self.center.queue.token = None
         self.token_changed.emit(token)

@@ -167,3 +167,27 @@ def test_a_download_lands_in_the_models_folder_of_the_settings(env, hub, tmp_pat
     assert ModelInventory(folder).find(FILE).record.repo_id == REPO
     checked = localchat(env, "verify", FILE)
     assert checked.returncode == 0 and "ok" in checked.stdout
+
+
+# -- the token ---------------------------------------------------------------------------------------
+def test_the_token_hf_auth_login_saved_opens_a_gated_repo(env, hub, tmp_path):
+    hub.repos[REPO].gated = True
+    login = tmp_path / "hf" / "token"
+    login.parent.mkdir()
+    login.write_text(TOKEN)
+    with_login = {k: v for k, v in env.items() if k != "HF_HUB_DISABLE_IMPLICIT_TOKEN"}
+    done = localchat({**with_login, "HF_HOME": str(login.parent)}, "download", f"{REPO}/{FILE}")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_token_in_an_old_settings_file_moves_to_the_login_and_still_works(env, hub, tmp_path):
+    hub.repos[REPO].gated = True
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"hf_token": TOKEN, "font_size": 13}))
+    home = tmp_path / "hf"
+    with_login = {k: v for k, v in env.items() if k != "HF_HUB_DISABLE_IMPLICIT_TOKEN"}
+    done = localchat({**with_login, "HF_HOME": str(home)}, "download", f"{REPO}/{FILE}")
+    assert done.returncode == 0, done.stderr
+    assert (home / "token").read_text() == TOKEN
+    assert json.loads((data / "settings.json").read_text()) == {"font_size": 13}

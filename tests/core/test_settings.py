@@ -5,7 +5,15 @@ import json
 import pytest
 
 from localchat.core.paths import DataPaths
-from localchat.core.settings import Settings, hub_token, load_settings, resolve_run_options, save_settings
+from localchat.core.settings import (
+    Settings,
+    load_settings,
+    resolve_run_options,
+    save_hub_token,
+    save_settings,
+    saved_hub_token,
+)
+from tests.hf_home import use_hf_home
 
 
 @pytest.mark.parametrize("mode, layers, expected", [
@@ -66,8 +74,62 @@ def test_run_options_follow_the_settings(tmp_path):
     assert resolve_run_options(DataPaths(tmp_path / "data"), settings).last_model is None
 
 
-def test_the_saved_hub_token_is_used_unless_hf_token_is_set(monkeypatch):
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    assert hub_token(Settings(hf_token="hf_saved")) == "hf_saved"
-    monkeypatch.setenv("HF_TOKEN", "hf_env")
-    assert hub_token(Settings(hf_token="hf_saved")) is None  # huggingface_hub reads HF_TOKEN itself
+@pytest.fixture
+def token_file(tmp_path, monkeypatch):
+    return use_hf_home(monkeypatch, tmp_path / "hf")
+
+
+def test_the_token_is_kept_where_hf_auth_login_keeps_it(token_file):
+    from huggingface_hub import get_token
+
+    save_hub_token(" hf_typed \n")
+    assert token_file.read_text() == "hf_typed"
+    assert token_file.stat().st_mode & 0o077 == 0, "readable by this user only"
+    assert get_token() == "hf_typed", "huggingface_hub sends it with every request"
+    save_hub_token("")
+    assert not token_file.exists() and saved_hub_token() is None and get_token() is None
+
+
+def test_hf_token_in_the_environment_wins_and_is_never_written(token_file, monkeypatch, tmp_path):
+    from huggingface_hub import get_token
+
+    save_hub_token("hf_saved")
+    monkeypatch.setenv("HF_TOKEN", "hf_from_the_environment")
+    assert get_token() == "hf_from_the_environment"
+    assert saved_hub_token() == "hf_saved", "the saved one is still there for when HF_TOKEN goes"
+    settings = tmp_path / "settings.json"
+    save_settings(settings, load_settings(settings))
+    written = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
+    assert not any("hf_from_the_environment" in text for text in written)
+
+
+def test_a_token_in_an_old_settings_file_moves_to_the_login_once(token_file, tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"hf_token": "hf_plain", "font_size": 14, "from_a_newer_version": 1}))
+    assert load_settings(path).font_size == 14
+    assert token_file.read_text() == "hf_plain"
+    assert json.loads(path.read_text()) == {"font_size": 14, "from_a_newer_version": 1}
+    assert "hf_plain" not in path.read_text()
+
+    save_hub_token("hf_changed_later")  # moved once: the next start leaves the login alone
+    load_settings(path)
+    assert token_file.read_text() == "hf_changed_later"
+
+
+def test_a_login_hf_already_has_is_kept_and_the_plain_token_still_leaves(token_file, tmp_path):
+    save_hub_token("hf_login")
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"hf_token": "hf_plain"}))
+    load_settings(path)
+    assert token_file.read_text() == "hf_login"
+    assert "hf_plain" not in path.read_text()
+
+
+def test_a_token_that_cannot_be_moved_stays_in_the_settings_file(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    use_hf_home(monkeypatch, blocked)  # its token file cannot be written
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"hf_token": "hf_plain"}))
+    assert load_settings(path) == Settings()
+    assert json.loads(path.read_text()) == {"hf_token": "hf_plain"}, "nothing is lost"

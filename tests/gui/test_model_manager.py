@@ -21,6 +21,7 @@ from localchat.core.models.gguf import read_local
 from localchat.core.testing.tiny_model import ModelShape, write_tiny_gguf
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
 from localchat.gui.model_manager import ModelManager
+from tests.hf_home import use_hf_home
 from tests.hub_server import TOKEN, HubServer, sha256_of
 
 REPO, FILE = "acme/Tiny-Chat-GGUF", "tiny-chat-Q4_K_M.gguf"
@@ -219,7 +220,9 @@ def test_each_file_of_a_repo_gets_a_fit_verdict_from_its_header(qtbot, center, h
     QThreadPool.globalInstance().waitForDone(T)
 
 
-def test_a_gated_model_says_how_to_add_a_token_and_then_downloads(qtbot, manager, center, hub, data_paths):
+def test_a_gated_model_says_how_to_add_a_token_and_then_downloads(qtbot, manager, center, hub, data_paths,
+                                                                   tmp_path, monkeypatch):
+    token_file = use_hf_home(monkeypatch, tmp_path / "hf")
     hub.repos[REPO].gated = True
     controls = manager.catalog.controls["tiny-chat"]
     with qtbot.waitSignal(center.failed, timeout=T) as failed:
@@ -231,9 +234,34 @@ def test_a_gated_model_says_how_to_add_a_token_and_then_downloads(qtbot, manager
 
     with qtbot.waitSignal(manager.token_changed, timeout=T):
         manager.set_token(TOKEN)
+    assert token_file.read_text() == TOKEN, "kept where `hf auth login` keeps it"
+    assert TOKEN not in (data_paths.settings.read_text() if data_paths.settings.exists() else "")
     with qtbot.waitSignal(center.installed, timeout=T):
         click(qtbot, controls, "Resume")
     assert (data_paths.models / FILE).is_file()
+
+
+def test_the_token_field_shows_the_saved_token_and_empty_forgets_it(qtbot, manager, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    token_file = use_hf_home(monkeypatch, tmp_path / "hf")
+    token_file.parent.mkdir()
+    token_file.write_text("hf_from_hf_auth_login\n")  # as `hf auth login` leaves it
+    asked = []
+
+    def answer(parent, title, label, echo, text):
+        asked.append((label, text))
+        return "", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    manager.ask_token()
+    assert asked[0][1] == "hf_from_hf_auth_login" and "hf auth login" in asked[0][0]
+    assert not token_file.exists(), "an empty field forgets the token"
+
+    monkeypatch.setenv("HF_TOKEN", "hf_env")
+    manager.ask_token()
+    assert "HF_TOKEN is set" in asked[1][0] and asked[1][1] == "", "HF_TOKEN is never shown or kept"
+    assert not token_file.exists()
 
 
 def test_not_enough_disk_space_is_shown_in_the_row(qtbot, manager, center):
