@@ -40,6 +40,7 @@ from localchat.gui.chat.relay import InferenceRelay
 from localchat.gui.chat.view import ChatView
 from localchat.gui.conversation_settings import ConversationSettings
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
+from localchat.gui.memory_prompts import LoadAnywayBar, ask_load_anyway
 from localchat.gui.model_manager import ModelManager
 from localchat.gui.model_picker import ModelPicker, scan_models
 from localchat.gui.sidebar import ConversationSidebar
@@ -75,6 +76,10 @@ class MainWindow(QMainWindow):
         self.inference = InferenceRelay(InferenceWorker(
             batch_seconds=BATCH_SECONDS if batch_seconds is None else batch_seconds), self)
         self._load_job: LoadJob | None = None  # the load the window waits for
+        self._load_by_person = True  # whether that load may ask in a dialog
+        # the model and its status line from before the load: a load refused before it started
+        # (a "no" to "load anyway?") leaves them as they were
+        self._kept: tuple[ModelInfo | None, str] = (None, "No model loaded")
         self.store, store_problem = self._open_store(paths)
         self.catalog, catalog_problem = self._load_catalog()
         # no token given: huggingface_hub sends its own, HF_TOKEN else the one `hf auth login` saved
@@ -143,7 +148,7 @@ class MainWindow(QMainWindow):
     def _on_model_installed(self, path) -> None:
         self.refresh_models()
         if self.model_info is None and self._load_job is None and not self.generating:
-            self.load_model(path)
+            self.load_model(path, by_person=False)
 
     @staticmethod
     def _open_store(paths: DataPaths) -> tuple[Store, str | None]:
@@ -233,6 +238,8 @@ class MainWindow(QMainWindow):
 
         self.banner = Banner()
         self.error_banner = self.banner.label
+        self.memory_bar = LoadAnywayBar()
+        self.memory_bar.load_anyway.connect(lambda path: self.load_model(path, confirmed=True))
 
         self.chat_view = ChatView()
         self.chat = ChatController(self.store, self.inference, self.chat_view, self)
@@ -251,6 +258,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(self.chat_column)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.banner)
+        column.addWidget(self.memory_bar)
         column.addWidget(self.chat_view, 1)
         column.addWidget(self.composer)
 
@@ -313,24 +321,32 @@ class MainWindow(QMainWindow):
         if self.model_info is None and self._load_job is None:
             last = resolve_run_options(self.paths, self.settings).last_model
             if last is not None:
-                self.load_model(last)
+                self.load_model(last, by_person=False)
             elif paths:
-                self.load_model(paths[0])
+                self.load_model(paths[0], by_person=False)
 
-    def load_model(self, path: str | Path) -> None:
-        """Load ``path``; a load still under way is cancelled (the person picked another)."""
+    def load_model(self, path: str | Path, *, by_person: bool = True, confirmed: bool = False) -> None:
+        """Load ``path``; a load still under way is cancelled (the person picked another).
+
+        Unless ``confirmed``, a model that needs more memory than is free now asks first: in a
+        dialog when the person asked for it, in the bar above the conversation when the load
+        came by itself (the last model at start, a finished download)."""
         if self.generating:
             self.show_error("Stop the current reply before switching models.")
             return
         if self._load_job is not None:
             self.inference.cancel(self._load_job)
+        else:
+            self._kept = (self.model_info, self.model_status.text())
+        self.memory_bar.clear()
         options = resolve_run_options(self.paths, self.settings)
         try:
             self._load_job = self.inference.submit(LoadJob(str(path), **options.load_options(),
-                                                           catalog=self.catalog))
+                                                           catalog=self.catalog, ask_first=not confirmed))
         except LocalChatError as exc:
             self.show_error(str(exc))
             return
+        self._load_by_person = by_person
         self.chat.set_model(None, loading=True)  # the load closes the model there was
         self.composer.set_can_send(False, "The model is loading")
         self.model_picker.show_current(path)
@@ -376,6 +392,9 @@ class MainWindow(QMainWindow):
         if job is not self._load_job or cancelled:
             return  # replaced by another pick, or the window is closing: nothing to tell
         self._load_job = None
+        if job.memory_question is not None:
+            self._on_memory_question(job)
+            return
         self.chat.set_model(None)
         self.load_progress.hide()
         self.model_status.setText("No model loaded")
@@ -383,6 +402,25 @@ class MainWindow(QMainWindow):
         self.composer.set_can_send(False, "Load a model first")
         self.model_picker.show_current(None)
         self.model_load_failed.emit(self.error_banner.text())
+
+    def _on_memory_question(self, job: LoadJob) -> None:
+        """The load stopped before it began, so the model there was is still loaded: show it
+        again, then ask (after this slot: the dialog must not run inside the relay's delivery)."""
+        info, status = self._kept
+        self.load_progress.hide()
+        self.chat.set_model(info)
+        self.model_status.setText(status)
+        self.composer.set_can_send(info is not None, "" if info else "Load a model first")
+        self.model_picker.show_current(info.path if info else None)
+        if not self._load_by_person:
+            self.memory_bar.show_question(job.path, job.memory_question)
+            return
+
+        def ask() -> None:
+            if self._load_job is None and ask_load_anyway(self, job.memory_question):  # none picked since
+                self.load_model(job.path, confirmed=True)
+
+        QTimer.singleShot(0, ask)
 
     # -- conversation --------------------------------------------------------------------------
     @property
