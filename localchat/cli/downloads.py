@@ -2,12 +2,14 @@
 
 ``download`` fetches a catalog model or any GGUF file on Hugging Face with the same code as the
 window (resume, verification, atomic install), with a progress bar on stderr; Ctrl+C pauses it
-and running the same command again resumes it. The actions plug into ``models.ACTIONS``.
+and running the same command again resumes it. A model the fit says is too big for this machine
+is downloaded only with ``--yes`` (or a yes on a terminal). The actions plug into ``models.ACTIONS``.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 
@@ -19,14 +21,17 @@ from localchat.core.downloads.events import (
     JobState,
     progress_text,
 )
-from localchat.core.downloads.hub import RemoteFile
+from localchat.core.downloads.hub import HubGGUFFile, RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError, ModelNotFoundError, RemoteNotFoundError
+from localchat.core.models.catalog import CatalogEntry
+from localchat.core.models.fit import FitLevel, FitVerdict
 from localchat.core.models.inventory import InstalledModel, ModelInventory
 from localchat.core.settings import models_folder
 from localchat.core.units import size_text
 
 BAR = 24
+log = logging.getLogger(__name__)
 
 
 # -- download ----------------------------------------------------------------------------------------
@@ -36,16 +41,19 @@ def add_download(actions: argparse._SubParsersAction) -> None:
         description="Download ID (from `localchat models list`) or OWNER/REPO/FILE.gguf into the "
         "models folder, checked against its sha256. An interrupted download resumes when the "
         "same command runs again. Gated models need a token: --token, HF_TOKEN, or the one "
-        "`hf auth login` (or the window's Model Manager) saved.")
+        "`hf auth login` (or the window's Model Manager) saved. A model too big for this "
+        "machine's memory needs --yes.")
     p.add_argument("model", metavar="ID_OR_REPO/FILE")
     p.add_argument("--revision", default="main", help="branch, tag or commit (OWNER/REPO/FILE only)")
     p.add_argument("--token", help="a Hugging Face read token (default: HF_TOKEN or the saved login)")
     p.add_argument("--catalog", metavar="FILE", help="read this catalog instead of the one shipped")
+    p.add_argument("-y", "--yes", action="store_true",
+                   help="download it even if it is too big for this machine's memory")
     p.set_defaults(func=run_download)
 
 
-def wanted_files(args: argparse.Namespace) -> tuple[list[RemoteFile], str | None]:
-    """The files to fetch (every part of a split model) and the catalog id, if it is one."""
+def wanted_files(args: argparse.Namespace) -> tuple[list[RemoteFile], CatalogEntry | None]:
+    """The files to fetch (every part of a split model) and the catalog entry, if it is one."""
     if "/" in args.model:
         return RemoteFile.parse(args.model, args.revision).all_parts(), None
     from localchat.cli.models import catalog_of
@@ -54,7 +62,45 @@ def wanted_files(args: argparse.Namespace) -> tuple[list[RemoteFile], str | None
     if entry is None:
         raise RemoteNotFoundError(f"There is no model \"{args.model}\" in the catalog.",
                                   "See `localchat models list` for the ids, or give OWNER/REPO/FILE.gguf.")
-    return RemoteFile.of_entry(entry).all_parts(), entry.id
+    return RemoteFile.of_entry(entry).all_parts(), entry
+
+
+def fit_here(remotes: list[RemoteFile], entry: CatalogEntry | None, token: str | None) -> FitVerdict | None:
+    """How the model fits this machine: a catalog entry from its shape, a Hub file from its
+    header (a few MB); None when the header cannot be read (the download then says why)."""
+    from localchat.core.downloads.hub import fit_of_hub_file
+    from localchat.core.hardware import detect_hardware
+    from localchat.core.models.recommend import rank_models
+
+    hardware = detect_hardware()
+    if entry is not None:
+        return rank_models([entry], hardware, kind=entry.kind)[0].verdict
+    first = remotes[0]
+    hub_file = HubGGUFFile(first.repo_id, tuple(r.filename for r in remotes), None,
+                           tuple(r.sha256 for r in remotes), first.revision)
+    try:
+        return fit_of_hub_file(hub_file, hardware, token=token)
+    except LocalChatError as exc:
+        log.info("no fit for %s before its download: %s", first.key, exc)
+        return None
+
+
+def confirm_size(args: argparse.Namespace, remotes: list[RemoteFile], entry: CatalogEntry | None,
+                 inventory: ModelInventory) -> bool:
+    """Whether to go on: yes unless the fit says the model is too big for this machine and the
+    person did not say --yes (or yes on a terminal). An installed model downloads nothing."""
+    first = remotes[0]
+    if args.yes or inventory.installed_download(first.repo_id, first.filename, first.sha256):
+        return True
+    verdict = fit_here(remotes, entry, args.token)
+    if verdict is None or verdict.level is not FitLevel.TOO_BIG:
+        return True
+    name = entry.display_name if entry else first.basename
+    if not sys.stdin.isatty():
+        print(f"localchat: {name}: {verdict.reason} Add --yes to download it anyway.", file=sys.stderr)
+        return False
+    print(f"{name}: {verdict.reason}", file=sys.stderr)
+    return input("Download it anyway? [y/N] ").strip().lower() in ("y", "yes")
 
 
 class ProgressBar:
@@ -102,9 +148,13 @@ def models_dir_of(args: argparse.Namespace):
 
 
 def run_download(args: argparse.Namespace) -> int:
-    remotes, model_id = wanted_files(args)
+    remotes, entry = wanted_files(args)
+    model_id = entry.id if entry else None
+    models_dir = models_dir_of(args)
+    if not confirm_size(args, remotes, entry, ModelInventory(models_dir)):
+        return 1
     # without --token, huggingface_hub sends its own: HF_TOKEN, else the one `hf auth login` saved
-    queue = DownloadQueue(models_dir_of(args), args.paths.downloads, token=args.token or None, max_active=1)
+    queue = DownloadQueue(models_dir, args.paths.downloads, token=args.token or None, max_active=1)
     bar = ProgressBar()
     queue.subscribe(bar.on_event)
     for i, remote in enumerate(remotes, start=1):

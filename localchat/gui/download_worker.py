@@ -23,7 +23,9 @@ from localchat.core.downloads.events import (
 )
 from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
+from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.units import size_text, speed_text
+from localchat.gui.memory_prompts import ask_download_anyway
 
 
 class DownloadCenter(QObject):
@@ -127,18 +129,22 @@ class Aggregate:
 
 
 class DownloadControls(QWidget):
-    """Download / Pause / Resume / Cancel / Delete with a progress bar, for one model's files."""
+    """Download / Pause / Resume / Cancel / Delete with a progress bar, for one model's files.
+    A model whose fit ``badge`` says it is too big for this computer asks before it downloads."""
 
     delete_requested = Signal()  # "Delete" on an installed model: the owner asks and deletes
 
     def __init__(self, center: DownloadCenter, remotes: list[RemoteFile], *, model_id: str | None = None,
-                 installed: bool = False, parent: QWidget | None = None):
+                 installed: bool = False, name: str | None = None, badge: Badge | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.center = center
         self.remotes = remotes
         self.keys = [r.key for r in remotes]
         self.model_id = model_id
         self.installed = installed
+        self.name = name or (remotes[0].basename if remotes else "")
+        self.badge = badge
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
         self.bar = QProgressBar()
@@ -165,7 +171,14 @@ class DownloadControls(QWidget):
         center.job_changed.connect(self._on_job_changed)
         self.refresh()
 
+    def set_badge(self, badge: Badge | None) -> None:
+        """The fit of the model, once known (a Hub file's comes from its header)."""
+        self.badge = badge
+
     def _on_download(self) -> None:
+        if (self.badge is not None and self.badge.level is FitLevel.TOO_BIG
+                and not ask_download_anyway(self, self.name, self.badge)):
+            return
         self.center.download(self.remotes, self.model_id)
 
     def _on_delete(self) -> None:

@@ -196,4 +196,6 @@ class HubSearchTab(QWidget):
         if exc is not None:
             item.setToolTip(f"The file's header could not be read: {exc}")
         self.files.setItem(row, 3, item)
+        if f.filename in self.controls:
+            self.controls[f.filename].set_badge(badge)  # a file too big for here asks before it downloads
         self.verdict_shown.emit(f.filename, badge)

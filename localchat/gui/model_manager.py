@@ -112,7 +112,8 @@ class CatalogTab(QWidget):
             self.table.setItem(i, 3, size)
             self.table.setItem(i, 4, badge_item(row.badge))
             controls = DownloadControls(self.center, list(row.files), model_id=row.model_id,
-                                        installed=all(f.key in installed for f in row.files))
+                                        installed=all(f.key in installed for f in row.files),
+                                        name=row.name, badge=row.badge)
             controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))
             self.controls[row.model_id] = controls
             self.table.setCellWidget(i, 5, controls)

@@ -3,8 +3,9 @@
 "Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GiB; you have 12.0 GiB free" on top, then the models
 that fit, best first, each with what it needs, where it would run and its fit badge. The
 dialog only chooses: ``model_chosen`` carries the catalog id, and the window starts the
-download. Detecting the hardware runs probes with timeouts, so it happens off the GUI thread
-(``start``); a test or a caller with the data at hand uses ``show_ranking``.
+download. A model too big for this computer is listed only when nothing fits, and asks before
+it is chosen. Detecting the hardware runs probes with timeouts, so it happens off the GUI
+thread (``start``); a test or a caller with the data at hand uses ``show_ranking``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from localchat.core.models.recommend import Recommendation, best_model, rank_mod
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
+from localchat.gui.memory_prompts import ask_download_anyway
 
 SHOWN = 8  # rows: enough to choose from, few enough to read
 
@@ -116,14 +118,17 @@ class RecommendationDialog(QDialog):
         return self.shown[rows[0].row()] if rows else None
 
     def _on_selection_changed(self) -> None:
-        choice = self.selected()
-        self.download_button.setEnabled(choice is not None and choice.verdict.level is not FitLevel.TOO_BIG)
+        self.download_button.setEnabled(self.selected() is not None)
 
     def _on_download_clicked(self) -> None:
         choice = self.selected()
-        if choice is not None and choice.verdict.level is not FitLevel.TOO_BIG:
-            self.model_chosen.emit(choice.entry.id)
-            self.accept()
+        if choice is None:
+            return
+        if choice.verdict.level is FitLevel.TOO_BIG and not ask_download_anyway(
+                self, choice.entry.display_name, choice.badge):
+            return
+        self.model_chosen.emit(choice.entry.id)
+        self.accept()
 
     def _on_row_double_clicked(self, row: int, _column: int) -> None:
         self.table.selectRow(row)

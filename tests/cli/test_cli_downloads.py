@@ -38,6 +38,11 @@ def localchat(env, *args, **options) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=WAIT, **options)
 
 
+def transfers(hub, served) -> list:
+    """The GETs of the file's bytes, without the reads of its header that judge its fit."""
+    return [g for g in hub.gets(served) if g.range is None or g.range.endswith("-")]
+
+
 def test_download_a_repo_file_with_progress_then_verify_and_remove(env, hub, tmp_path):
     done = localchat(env, "download", f"{REPO}/{FILE}")
     assert done.returncode == 0, done.stderr
@@ -99,8 +104,9 @@ def test_missing_file_and_gated_repo_say_what_to_do(env, hub):
 def test_ctrl_c_pauses_and_the_same_command_resumes(env, hub, tmp_path):
     served = hub.repos[REPO].files[FILE]
     served.faults.hold_at = served.size // 2
-    child = subprocess.Popen([sys.executable, "-m", "localchat", "models", "download", f"{REPO}/{FILE}"],
-                             env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # --yes: no read of the header to judge the fit first, which the held file would hold too
+    child = subprocess.Popen([sys.executable, "-m", "localchat", "models", "download", f"{REPO}/{FILE}",
+                              "--yes"], env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in child.stderr], daemon=True).start()
     seen = []
@@ -125,7 +131,7 @@ def test_ctrl_c_pauses_and_the_same_command_resumes(env, hub, tmp_path):
 
     again = localchat(env, "download", f"{REPO}/{FILE}")
     assert again.returncode == 0, again.stderr
-    assert len(hub.gets(served)) == 2
+    assert len(transfers(hub, served)) == 2
     assert hub.gets(served)[-1].range == f"bytes={kept}-"
     assert sha256_of(tmp_path / "data" / "models" / FILE) == served.sha256
 
@@ -167,6 +173,60 @@ def test_a_download_lands_in_the_models_folder_of_the_settings(env, hub, tmp_pat
     assert ModelInventory(folder).find(FILE).record.repo_id == REPO
     checked = localchat(env, "verify", FILE)
     assert checked.returncode == 0 and "ok" in checked.stdout
+
+
+# -- a model too big for this machine --------------------------------------------------------------
+def write_catalog(path, served, **entry) -> str:
+    path.write_text(json.dumps({"schema": 1, "models": [{
+        "id": "tiny-chat", "name": "Tiny Chat", "quant": "Q4_K_M", "kind": "chat", "params_b": 0.01,
+        "license": "mit", "description": "A test model.", "homepage": f"https://huggingface.co/{REPO}",
+        "file": {"repo_id": REPO, "filename": FILE, "size_bytes": served.size, "sha256": served.sha256},
+        "architecture": {"family": "llama", "layers": 2, "embedding": 64, "feed_forward": 128, "heads": 4,
+                         "kv_heads": 2, "head_dim": 16, "vocab": 400, "context": 2048},
+        "defaults": {"context": 512, "temperature": 0.7}, **entry}]}))
+    return str(path)
+
+
+def test_a_catalog_model_too_big_for_any_machine_needs_yes(env, hub, tmp_path):
+    served = hub.repos[REPO].files[FILE]
+    # 5,000 billion parameters: more memory than any machine running these tests has
+    catalog = write_catalog(tmp_path / "catalog.json", served, name="Colossal", params_b=5000,
+                            file={"repo_id": REPO, "filename": FILE, "size_bytes": None, "sha256": None})
+    refused = localchat(env, "download", "tiny-chat", "--catalog", catalog, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 1
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("localchat: Colossal Q4_K_M: Too big for this computer: it needs ")
+    assert "GiB in all" in line and line.endswith("Add --yes to download it anyway.")
+    assert hub.gets(served) == [] and not (tmp_path / "data" / "models" / FILE).exists()
+
+    agreed = localchat(env, "download", "tiny-chat", "--catalog", catalog, "--yes")
+    assert agreed.returncode == 0, agreed.stderr
+    assert (tmp_path / "data" / "models" / FILE).is_file()
+
+
+def test_a_hub_file_too_big_for_this_machine_is_judged_from_its_header(hub, tmp_path, monkeypatch, capsys):
+    """In this process, to fake a machine with 2 MiB of memory; the header comes from the Hub."""
+    import io
+    from collections import namedtuple
+
+    from huggingface_hub import constants
+
+    from localchat.cli.main import main
+
+    monkeypatch.setattr(constants, "ENDPOINT", hub.endpoint)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE",
+                        hub.endpoint + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setenv("LOCALCHAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no GPU tool to ask
+    machine = namedtuple("VM", "total available")(2 << 20, 1 << 20)
+    monkeypatch.setattr("psutil.virtual_memory", lambda: machine)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["models", "download", f"{REPO}/{FILE}"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"localchat: {FILE}: Too big for this computer: it needs ")
+    assert "2 MiB in all" in line and "--yes" in line
+    served = hub.repos[REPO].files[FILE]
+    assert hub.gets(served) and transfers(hub, served) == [], "only its header was read"
 
 
 # -- the token ---------------------------------------------------------------------------------------

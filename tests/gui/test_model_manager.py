@@ -197,7 +197,8 @@ def test_a_repo_lists_its_files_and_one_downloads_from_there(qtbot, manager, cen
         hub.repos[REPO].files["tiny-chat-Q8_0.gguf"].sha256
 
 
-def test_each_file_of_a_repo_gets_a_fit_verdict_from_its_header(qtbot, center, hub, tiny_model, tmp_path):
+def test_each_file_of_a_repo_gets_a_fit_verdict_from_its_header(qtbot, center, hub, tiny_model, tmp_path,
+                                                                monkeypatch):
     bigger = write_tiny_gguf(tmp_path / "bigger.gguf", ModelShape(n_layer=2, n_embd=256, n_ff=512))
     hub.add_file("acme/Two-Sizes-GGUF", "two-Q4_K_M.gguf", tiny_model)
     hub.add_file("acme/Two-Sizes-GGUF", "two-F32.gguf", bigger)
@@ -217,7 +218,45 @@ def test_each_file_of_a_repo_gets_a_fit_verdict_from_its_header(qtbot, center, h
              for r in range(table.rowCount())}
     assert cells["two-Q4_K_M.gguf"][0] == "Tight" and cells["two-F32.gguf"][0] == "Too big"
     assert cells["two-F32.gguf"][1], "the reason shows on hover"
+
+    questions = answer_questions(monkeypatch, QMessageBox.StandardButton.No)
+    click(qtbot, window.search.controls["two-F32.gguf"], "Download")
+    assert len(questions) == 1 and questions[0].startswith("two-F32.gguf: Too big for this computer")
+    assert center.job(RemoteFile("acme/Two-Sizes-GGUF", "two-F32.gguf").key) is None
+    with qtbot.waitSignal(center.installed, timeout=T):  # a tight one is not asked about
+        click(qtbot, window.search.controls["two-Q4_K_M.gguf"], "Download")
+    assert len(questions) == 1
     QThreadPool.globalInstance().waitForDone(T)
+
+
+def answer_questions(monkeypatch, reply) -> list[str]:
+    """Answer every QMessageBox.question with ``reply``; returns the texts asked."""
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda parent, title, text, *a, **k: asked.append(text) or reply)
+    return asked
+
+
+def test_a_catalog_model_too_big_for_this_computer_downloads_only_after_a_yes(qtbot, manager, center,
+                                                                              monkeypatch):
+    huge = manager.catalog.controls["huge-70b"]
+    key = RemoteFile("acme/Huge-GGUF", "huge-Q4_K_M.gguf").key
+    questions = answer_questions(monkeypatch, QMessageBox.StandardButton.No)
+    click(qtbot, huge, "Download")
+    (question,) = questions
+    assert question.startswith("Huge 70B: Too big for this computer") and "16.0 GiB in all" in question
+    assert question.endswith("Download it anyway?")
+    assert center.job(key) is None and shown(huge.buttons["Download"])
+
+    questions = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(center.failed, timeout=T):  # it starts (the test Hub has no such file)
+        click(qtbot, huge, "Download")
+    assert len(questions) == 1 and center.job(key) is not None
+
+    questions = answer_questions(monkeypatch, QMessageBox.StandardButton.No)
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, manager.recommended.controls["tiny-chat"], "Download")
+    assert questions == [], "a model that fits downloads at once"
 
 
 def test_a_gated_model_says_how_to_add_a_token_and_then_downloads(qtbot, manager, center, hub, data_paths,

@@ -3,7 +3,9 @@ that fit below it, and a click that names the one to download."""
 
 import re
 
+import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QMessageBox
 
 from localchat.cli.main import main
 from localchat.core.downloads.queue import DownloadQueue
@@ -64,7 +66,7 @@ def test_double_click_downloads_too(qtbot):
     assert chosen.args == [ranking[1].entry.id]
 
 
-def test_when_nothing_fits_it_says_so_and_offers_no_download(qtbot):
+def test_when_nothing_fits_it_says_so_and_a_download_asks_first(qtbot, monkeypatch):
     dialog = RecommendationDialog()
     qtbot.addWidget(dialog)
     ranking = ranked_for(1, 0.4)
@@ -73,8 +75,31 @@ def test_when_nothing_fits_it_says_so_and_offers_no_download(qtbot):
     assert "No model in the catalog fits" in dialog.headline.text()
     assert set(texts(dialog, 5)) == {"Too big"}
     dialog.table.selectRow(0)
-    assert not dialog.download_button.isEnabled()
+    questions = []
+
+    def answer(reply):
+        return lambda parent, title, text, *a, **k: questions.append(text) or reply
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
     with qtbot.assertNotEmitted(dialog.model_chosen):
+        dialog.download_button.click()
+    assert dialog.result() != RecommendationDialog.DialogCode.Accepted
+    (question,) = questions
+    assert question.startswith(dialog.shown[0].entry.display_name) and "GiB" in question
+    assert "Download it anyway?" in question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(dialog.model_chosen, timeout=2000) as chosen:
+        dialog.download_button.click()
+    assert chosen.args == [dialog.shown[0].entry.id]
+
+
+def test_a_model_that_fits_downloads_without_a_question(qtbot, monkeypatch):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    dialog.show_ranking("16 GB RAM", ranked_for(16, 12))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked about a model that fits"))
+    with qtbot.waitSignal(dialog.model_chosen, timeout=2000):
         dialog.download_button.click()
 
 
