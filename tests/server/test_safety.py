@@ -6,7 +6,7 @@ import pytest
 
 from localchat.core.errors import LocalChatError
 from localchat.server.runner import ApiServer
-from tests.server.conftest import openai_client, raw
+from tests.server.conftest import openai_client, raw, wait_until
 
 HELLO = [{"role": "user", "content": "hello"}]
 JSON = {"Content-Type": "application/json"}
@@ -78,3 +78,19 @@ def test_a_malformed_body_is_a_400_with_a_message_in_openai_shape(serve, body, w
 def test_an_unknown_path_is_a_404_in_openai_shape(serve):
     status, _, answer = raw(serve(), "GET", "/v1/nothing")
     assert status == 404 and answer["error"]["message"]
+
+
+def lines(caplog):
+    return [r.getMessage() for r in caplog.records if "/v1/chat/completions" in r.getMessage()]
+
+
+def test_each_request_leaves_a_log_line_without_the_messages(serve, caplog):
+    client = openai_client(serve())
+    with caplog.at_level("INFO", logger="localchat.server"):
+        client.chat.completions.create(model="tiny-chat", max_tokens=3, messages=[
+            {"role": "user", "content": "my secret plan"}])
+        # the line is written once the response has gone out, so it may come just after it
+        wait_until(lambda: lines(caplog), "the request's log line")
+    (line,) = lines(caplog)
+    assert "POST /v1/chat/completions 200" in line and "completion 3 tokens" in line
+    assert "secret" not in caplog.text
