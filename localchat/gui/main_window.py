@@ -41,6 +41,7 @@ from localchat.gui.chat.view import ChatView
 from localchat.gui.conversation_settings import ConversationSettings
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
 from localchat.gui.memory_prompts import LoadAnywayBar, ask_load_anyway
+from localchat.gui.menus import build_menus
 from localchat.gui.model_manager import ModelManager
 from localchat.gui.model_picker import ModelPicker, scan_models
 from localchat.gui.sidebar import ConversationSidebar
@@ -163,43 +164,6 @@ class MainWindow(QMainWindow):
             return Store.open(fallback), f"{exc}\nThis session's chats will not be kept."
 
     # -- layout --------------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.new_chat_action)
-        import_action = file_menu.addAction("Import conversation…")
-        import_action.triggered.connect(self.sidebar.import_conversation)
-        export_action = file_menu.addAction("Export conversation…")
-        export_action.triggered.connect(
-            lambda: self.conversation is not None and self.sidebar.export_conversation(self.conversation.id))
-        file_menu.addSeparator()
-        self.settings_action = file_menu.addAction("Settings…")
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self.open_settings)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        models_menu = bar.addMenu("&Models")
-        manager = models_menu.addAction("Model Manager…")
-        manager.setShortcut(QKeySequence("Ctrl+M"))
-        manager.triggered.connect(self.open_model_manager)
-        welcome = models_menu.addAction("Recommended for this computer…")
-        welcome.triggered.connect(self.show_welcome)
-        open_file = models_menu.addAction("Open GGUF file…")
-        open_file.setShortcut(QKeySequence.StandardKey.Open)
-        open_file.triggered.connect(self.model_picker.open_file)
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.settings_dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
-        about = help_menu.addAction("About localchat")
-        about.triggered.connect(self.show_about)
-
-    def show_about(self) -> None:
-        from localchat.gui.about import AboutDialog
-
-        AboutDialog(self).exec()
-
     def open_settings(self) -> None:
         from localchat.core.build_info import build_info
         from localchat.core.inference.engine import default_threads
@@ -282,7 +246,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.settings_dock)
         self.settings_dock.hide()
         toolbar.addAction(self.settings_dock.toggleViewAction())
-        self._build_menus()
+        build_menus(self)
 
         status = self.statusBar()
         self.model_status = QLabel("No model loaded")
