@@ -76,11 +76,13 @@ class TerminalChat:
 
     def load(self, path: Path, options: RunOptions, catalog=None) -> ModelLoaded:
         """Load ``path`` as the settings say (at the context ``catalog`` names for it, unless
-        they name one); returns the event with its ModelInfo and defaults, or raises its error."""
+        they name one); returns the event with its ModelInfo and defaults, or raises its error.
+        A note on how the model's prompts are written (its template failed) goes to stderr."""
         job = self.worker.submit(LoadJob(str(path), **options.load_options(), catalog=catalog))
         while True:
             event = self._next(job)
             if isinstance(event, ModelLoaded):
+                self._note(getattr(event.info, "template_note", None))
                 return event
             if isinstance(event, ModelFailed):
                 message, _, hint = event.message.partition("\n")
@@ -109,6 +111,7 @@ class TerminalChat:
         turn.finish(stats)
         self.out.write("\n")
         self.out.flush()
+        self._note(stats.template_note)
         if stats.stop_reason is StopReason.CANCELLED:
             print("(stopped; what was written is kept)", file=self.err)
         elif stats.error:
@@ -116,6 +119,10 @@ class TerminalChat:
         if self.show_stats:
             print(stats_text(stats), file=self.err)
         return stats
+
+    def _note(self, note: str | None) -> None:
+        if note:
+            print(f"note: {note}", file=self.err)
 
     @contextmanager
     def _ctrl_c_stops(self, job: Job) -> Iterator[None]:

@@ -289,6 +289,45 @@ def test_a_system_prompt_given_to_a_continued_conversation_is_kept(in_process, t
     assert [m.role for m in branch] == [USER, ASSISTANT, USER, ASSISTANT]
 
 
+# -- models whose chat template fails ------------------------------------------------------------
+def template_model(tmp_path, template, special):
+    from localchat.core.testing.tiny_model import write_tiny_gguf
+
+    return write_tiny_gguf(tmp_path / "model with a template.gguf", chat_template=template,
+                           special_tokens=special)
+
+
+def test_gemma_2_with_a_system_prompt_replies_and_says_once_what_was_done(tmp_path):
+    from localchat.core.testing.chat_templates import REAL_TEMPLATES
+
+    gemma = REAL_TEMPLATES["gemma2"]
+    model = template_model(tmp_path, gemma.source, gemma.special_tokens)
+    out = localchat("chat", "--model", str(model), "--system", "Be brief.", "--max-tokens", "4", "--no-save",
+                    data_dir=tmp_path / "data", stdin="hi\nand again\n")
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.strip().splitlines()) == 2  # both messages answered
+    assert out.stderr.splitlines() == [
+        "note: This model's template has no system role: the system prompt was put in the first message."]
+
+
+@pytest.mark.parametrize("kind", ["a syntax error", "an unknown filter", "raises", "a time bomb",
+                                  "an output bomb"])
+def test_a_model_whose_template_fails_chats_with_one_line_of_note_and_no_traceback(tmp_path, kind):
+    from localchat.core.testing import chat_templates as corpus
+
+    template = {"raises": corpus.RAISES, "a time bomb": corpus.TIME_BOMBS["three nested loops of 9,999"],
+                "an output bomb": corpus.SIZE_BOMBS["a string times 10**10"]}.get(kind) or corpus.BROKEN[kind]
+    model = template_model(tmp_path, template, ("<|im_start|>", "<|im_end|>"))
+    out = localchat("chat", "--model", str(model), "--max-tokens", "4", "--no-save", "hi",
+                    data_dir=tmp_path / "data")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()
+    (note,) = out.stderr.splitlines()
+    assert note.startswith("note: This model's chat template cannot be used (")
+    assert note.endswith("its prompts are written in the ChatML format its special tokens name.")
+    assert "Traceback" not in out.stderr
+
+
 # -- the real demo model -------------------------------------------------------------------------
 @pytest.mark.demo
 def test_a_question_piped_to_the_demo_model_is_answered_and_listed(tmp_path, demo_model):

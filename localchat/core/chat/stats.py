@@ -36,6 +36,7 @@ class GenerationStats:
     total_s: float = 0.0
     dropped_messages: int = 0
     error: str | None = None
+    template_note: str | None = None  # how this model's prompts are written now, when this reply changed it
 
     def __post_init__(self) -> None:
         # records read back from JSON (the history, an import) carry the reason as text

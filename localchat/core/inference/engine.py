@@ -48,6 +48,7 @@ class ModelInfo:
     load_s: float
     device: str = "CPU"  # where the offloaded layers run: "CPU", or the build's "CUDA", "Metal", ...
     offload_note: str | None = None  # why fewer layers than asked went to the GPU
+    template_note: str | None = None  # how its prompts are written when its chat template fails
 
     @property
     def device_summary(self) -> str:
@@ -129,6 +130,25 @@ def check_memory(facts: GGUFFacts, n_ctx: int, path: Path, n_gpu_layers: int = 0
             f"this computer has {size_text(vm.total)} in all.",
             "Pick a smaller model or a smaller quantization (Q4_0, Q4_K_M), or a shorter context.",
         )
+
+
+def prompt_format(llm, template: str | None) -> PromptFormat:
+    """The prompt format of a loaded model: its chat template, and for when that fails, the
+    built-in format its special tokens name."""
+
+    def is_special(text: str) -> bool:
+        # one token when special tokens are parsed, several when the text is read as text
+        data = text.encode("utf-8")
+        return (len(llm.tokenize(data, add_bos=False, special=True)) == 1
+                and len(llm.tokenize(data, add_bos=False, special=False)) > 1)
+
+    return PromptFormat(
+        template,
+        bos_token=native.token_text(llm, llm.token_bos()),
+        eos_token=native.token_text(llm, llm.token_eos()),
+        special_tokens=is_special,
+        n_ctx=llm.n_ctx(),
+    )
 
 
 class Engine:
@@ -217,11 +237,10 @@ class Engine:
             llm.close()
             raise native.load_cancelled()
         self._llm = llm
-        self._format = PromptFormat(
-            template=facts.chat_template,
-            bos_token=native.token_text(llm, llm.token_bos()),
-            eos_token=native.token_text(llm, llm.token_eos()),
-        )
+        self._format = prompt_format(llm, facts.chat_template)
+        template_note = self._format.check()  # a broken template is found now, not at the first message
+        if template_note:
+            log.warning("%s: %s", path.name, template_note)
         self._replies = ReplyGenerator(llm, self._format)
         self._info = ModelInfo(
             path=str(path),
@@ -238,6 +257,7 @@ class Engine:
             load_s=load_s,
             device=build_info().variant if n_gpu_layers else "CPU",
             offload_note=note,
+            template_note=template_note,
         )
         log.info("loaded %s (ctx %d, %d threads, %d GPU layers) in %.2fs",
                  path.name, self._info.n_ctx, n_threads, n_gpu_layers, load_s)

@@ -96,12 +96,15 @@ class ReplyGenerator:
         n_ctx = llm.n_ctx()
         reserve = min(sampling.max_tokens, n_ctx // 4)
         budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
-        prompt = fmt.render(budget.messages)
+        rendered = fmt.prompt(budget.messages)  # the render the budget counted: not done twice
+        note = fmt.take_note()  # a template that failed on this conversation: what was done instead
+        prompt = rendered.text
         tokens = self._prompt_tokens(prompt)
         self._last_turn = None
         if len(tokens) + 8 > n_ctx:
             yield GenerationStats(
                 StopReason.ERROR, prompt_tokens=len(tokens), dropped_messages=budget.dropped,
+                template_note=note,
                 error=(f"Your message is too long for this model's context window "
                        f"({len(tokens)} tokens; the window holds {n_ctx}). "
                        f"Shorten it or raise the context length in the settings."),
@@ -113,7 +116,7 @@ class ReplyGenerator:
         evaluated, completion = 0, 0
         first_at: float | None = None
         stop_reason, error = StopReason.LENGTH, None
-        stopper = StopFilter(fmt.stop_strings)
+        stopper = StopFilter(rendered.stop)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         generated: list[int] = []
         pieces: list[bytes] = []  # the generated tokens' text
@@ -176,6 +179,7 @@ class ReplyGenerator:
             total_s=ended - started,
             dropped_messages=budget.dropped,
             error=error,
+            template_note=note,
         )
 
 

@@ -2,7 +2,8 @@
 
 The engine needs a few things the public API does not give: the load progress callback (to
 cancel a load), the KV cache's token list and a partial cache removal (to reuse the last turn),
-the vocabulary's end-of-generation test, a token's text, and llama.cpp's log callback. Each is
+the vocabulary's end-of-generation test, a token's text, and llama.cpp's log callback; and it
+keeps the model's chat templates from llama-cpp-python's own Jinja environment. Each is
 used here only and has its own test in tests/core/inference/test_llama.py, and pyproject.toml
 bounds llama-cpp-python to the versions those tests passed with: a new version that moves one
 of them fails a named test instead of a chat.
@@ -71,12 +72,20 @@ class _Progress:
 
 @functools.cache
 def _cancellable_llama() -> type:
-    """``Llama`` with our progress callback in its model parameters.
+    """``Llama`` with our progress callback in its model parameters, and without the model's chat
+    templates in its metadata.
 
     ``Llama.__init__`` builds ``self.model_params`` from llama.cpp's defaults and loads the model
     with it at once, with no argument for a progress callback. A property catches that
     assignment and sets the callback into the parameters before the load reads them: per
-    instance, with nothing of llama_cpp patched for other loads."""
+    instance, with nothing of llama_cpp patched for other loads.
+
+    ``Llama.__init__`` then compiles every ``tokenizer.chat_template*`` of ``self.metadata`` in
+    its own Jinja environment (for ``create_chat_completion``, which localchat never calls),
+    whatever ``chat_format`` says: a template that does not compile fails the load, and one
+    built to be slow to compile stalls it. A second property leaves the templates out of that
+    dictionary; localchat reads the template from the file's header and renders it in its own
+    sandbox (core/chat/sandbox)."""
     import llama_cpp
 
     class CancellableLlama(llama_cpp.Llama):
@@ -92,6 +101,15 @@ def _cancellable_llama() -> type:
         def model_params(self, params) -> None:
             params.progress_callback = self._localchat_progress.c_callback
             self.__dict__["model_params"] = params
+
+        @property
+        def metadata(self):
+            return self.__dict__["metadata"]
+
+        @metadata.setter
+        def metadata(self, values) -> None:
+            self.__dict__["metadata"] = {key: value for key, value in values.items()
+                                         if not key.startswith("tokenizer.chat_template")}
 
     return CancellableLlama
 

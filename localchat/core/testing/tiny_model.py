@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 CHATML_TEMPLATE = (
     "{% for message in messages %}"
@@ -46,13 +47,17 @@ class ModelShape:
     sliding_window: int = 0
 
 
-def _vocab() -> tuple[list[str], list[float], list[int]]:
-    """A SentencePiece-style vocabulary with byte fallback, so any text tokenizes."""
+CHATML_TOKENS = ("<|im_start|>", "<|im_end|>")
+
+
+def _vocab(special_tokens: Sequence[str] = CHATML_TOKENS) -> tuple[list[str], list[float], list[int]]:
+    """A SentencePiece-style vocabulary with byte fallback, so any text tokenizes, and the
+    control tokens of a chat format (``special_tokens``: ChatML's by default)."""
     from gguf import TokenType
 
-    tokens = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"]
+    tokens = ["<unk>", "<s>", "</s>", *special_tokens]
     types = [TokenType.UNKNOWN, TokenType.CONTROL, TokenType.CONTROL,
-             TokenType.CONTROL, TokenType.CONTROL]
+             *[TokenType.CONTROL] * len(special_tokens)]
     tokens += [f"<0x{b:02X}>" for b in range(256)]
     types += [TokenType.BYTE] * 256
     pieces: list[str] = []
@@ -96,17 +101,19 @@ def write_tiny_gguf(
     shape: ModelShape = ModelShape(),
     *,
     chat_template: str | None = CHATML_TEMPLATE,
+    special_tokens: Sequence[str] = CHATML_TOKENS,
     seed: int = 0,
     name: str = "localchat tiny test model",
 ) -> Path:
-    """Write a random-weight F32 model of ``shape`` to ``path`` and return the path."""
+    """Write a random-weight F32 model of ``shape`` to ``path`` and return the path. Its
+    vocabulary has the control tokens ``special_tokens`` (those of ``chat_template``)."""
     import numpy as np
     from gguf import GGUFWriter
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    tokens, scores, types = _vocab()
+    tokens, scores, types = _vocab(special_tokens)
     n_vocab = len(tokens)
     head_dim = shape.n_embd // shape.n_head
 

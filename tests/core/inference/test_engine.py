@@ -17,6 +17,15 @@ from localchat.core.errors import (
 from localchat.core.inference import llama as native
 from localchat.core.inference.engine import Engine
 from localchat.core.inference.generate import StopFilter
+from localchat.core.testing.chat_templates import (
+    BROKEN,
+    ESCAPES,
+    RAISES,
+    REAL_TEMPLATES,
+    SIZE_BOMBS,
+    TIME_BOMBS,
+)
+from localchat.core.testing.tiny_model import write_tiny_gguf
 
 
 @pytest.fixture
@@ -247,6 +256,66 @@ def test_stop_strings_are_never_shown_even_when_split_across_tokens():
     g = StopFilter(["\nUser:"])
     assert g.feed("a\nU")[0] == "a"
     assert g.flush() == "\nU"  # a held partial match is released when the reply ends
+
+
+# -- chat templates from strangers ---------------------------------------------------------------
+def template_model(tmp_path, template: str | None, special=("<|im_start|>", "<|im_end|>")):
+    return write_tiny_gguf(tmp_path / "templated.gguf", chat_template=template, special_tokens=special)
+
+
+@pytest.mark.parametrize("name", ["gemma2", "llama3", "llama3.1", "mistral", "phi3", "qwen2.5"])
+@pytest.mark.parametrize("system", [True, False], ids=["system prompt", "no system prompt"])
+def test_models_with_real_templates_chat_with_and_without_a_system_prompt(engine, tmp_path, name, system):
+    real = REAL_TEMPLATES[name]
+    info = engine.load(template_model(tmp_path, real.source, real.special_tokens), n_ctx=512)
+    assert info.template_note == (None if real.system_role else
+                                  "This model's template has no system role: the system prompt was put "
+                                  "in the first message.")
+    messages = ([Message(SYSTEM, "Be brief.")] if system else []) + [Message(USER, "hi")]
+    text, stats = run(engine, messages, max_tokens=4, seed=1)
+    assert stats.error is None and stats.completion_tokens == 4 and stats.template_note is None
+    prompt = engine.prompt_format.render(messages)
+    assert ("Be brief." in prompt) == system and "hi" in prompt
+
+
+@pytest.mark.parametrize("template, reason", [
+    (BROKEN["a syntax error"], "Unexpected end of template"),
+    (BROKEN["an unknown filter"], "No filter named 'shout'"),
+    (RAISES, "refuses every conversation"),
+    (SIZE_BOMBS["a string times 10**10"], "characters"),
+    (ESCAPES["str class mro"], "Python's internals"),
+])
+def test_a_broken_template_is_found_at_load_and_the_model_chats_in_its_tokens_format(
+        engine, tmp_path, template, reason):
+    special = ("<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>")
+    info = engine.load(template_model(tmp_path, template, special), n_ctx=512)
+    assert reason in info.template_note and "Llama 3 format" in info.template_note
+    assert not info.is_base_model
+    text, stats = run(engine, [Message(SYSTEM, "Be brief."), Message(USER, "hi")], max_tokens=4, seed=1)
+    assert stats.error is None and stats.completion_tokens == 4
+    assert engine.prompt_format.render([Message(USER, "hi")]).startswith("<|start_header_id|>user")
+
+
+def test_a_template_that_runs_on_is_refused_at_load_within_its_budget(engine, tmp_path):
+    info = engine.load(template_model(tmp_path, TIME_BOMBS["three nested loops of 9,999"], special=()), n_ctx=512)
+    assert "ran for more than 1 s" in info.template_note and "plain transcript" in info.template_note
+    assert info.load_s < 1  # the weights: the template's second is not counted as loading them
+    text, stats = run(engine, [Message(USER, "hi")], max_tokens=4, seed=1)
+    assert stats.error is None and stats.completion_tokens == 4
+    assert engine.prompt_format.render([Message(USER, "hi")]) == "User: hi\nAssistant:"
+
+
+def test_a_template_failing_on_a_later_conversation_says_so_on_that_reply(engine, tmp_path):
+    template = ("{% for m in messages %}{% if 'boom' in m.content %}{{ raise_exception('no boom') }}"
+                "{% endif %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+                "<|im_start|>assistant\n")
+    info = engine.load(template_model(tmp_path, template), n_ctx=512)
+    assert info.template_note is None
+    _, first = run(engine, [Message(USER, "boom")], max_tokens=4, seed=1)
+    assert first.error is None and first.completion_tokens == 4
+    assert "(no boom)" in first.template_note and "ChatML format" in first.template_note
+    _, second = run(engine, [Message(USER, "boom again")], max_tokens=4, seed=1)
+    assert second.error is None and second.template_note is None
 
 
 # -- the real demo model --------------------------------------------------------------------------

@@ -115,3 +115,20 @@ def test_llama_cpp_errors_reach_our_log(tmp_path, caplog):
             native.open_model(str(bogus), verbose=False)
     native_records = [r for r in caplog.records if r.name == "localchat.llama_cpp"]
     assert native_records and all(r.levelno >= logging.WARNING for r in native_records)
+
+
+# -- the chat templates llama-cpp-python would compile ------------------------------------------
+def test_chat_templates_are_kept_from_llama_cpp_pythons_own_jinja(tmp_path):
+    from localchat.core.models.gguf import read_local
+    from localchat.core.testing.tiny_model import write_tiny_gguf
+
+    broken = "{% for message in messages %}{{ message['content'] }}"  # no endfor: does not compile
+    path = write_tiny_gguf(tmp_path / "broken-template.gguf", chat_template=broken)
+    llm = native.open_model(str(path), n_ctx=256, verbose=False)  # Llama.__init__ would compile it
+    try:
+        assert not any(key.startswith("tokenizer.chat_template") for key in llm.metadata)
+        assert llm.metadata["general.architecture"] == "llama"  # the rest of the metadata is kept
+        assert greedy(llm, llm.tokenize(b"hello"), 2)
+    finally:
+        llm.close()
+    assert read_local(path).chat_template == broken  # the engine reads it from the header itself
