@@ -12,6 +12,9 @@ The Hugging Face token is not a setting: it is kept where huggingface_hub keeps 
 ``hf auth login`` writes under HF_HOME), so localchat and the ``hf`` command share one login, and
 every request leaves the token to huggingface_hub (``HF_TOKEN`` first, then that file). A token
 an older localchat saved in settings.json is moved there the first time the settings are read.
+
+The window's API server is off unless ``api_server`` is on; ``api_server_options`` reads what it
+asks for (the API key stays in settings.json: it is this app's own secret, not a shared login).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 
 GPU_MODES = ("auto", "cpu", "layers", "all")
 THEMES = ("system", "light", "dark")
+DEFAULT_API_HOST = "127.0.0.1"  # only this computer can connect
+DEFAULT_API_PORT = 4891  # GPT4All's too: a clash is named in the window
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class Settings:
     last_conversation_id: int | None = None
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     first_start_done: bool = False
+    api_server: bool = False  # the window serves the OpenAI-compatible API
+    api_host: str = DEFAULT_API_HOST
+    api_port: int = DEFAULT_API_PORT
+    api_key: str | None = None  # required by the server on any host but this computer's
+    api_cors_origins: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> "Settings":
@@ -86,6 +96,53 @@ def resolve_run_options(paths: "DataPaths", settings: Settings) -> RunOptions:
         n_ctx=settings.context_length if settings.context_length > 0 else None,
         last_model=last if last is not None and last.is_file() else None,
     )
+
+
+@dataclass(frozen=True)
+class ApiServerOptions:
+    """What the settings ask of the API server: ``ApiServer(worker, **options.server_kwargs())``."""
+
+    host: str
+    port: int
+    api_key: str | None
+    cors_origins: tuple[str, ...]
+    models_dir: Path
+
+    def server_kwargs(self) -> dict:
+        return {"host": self.host, "port": self.port, "api_key": self.api_key,
+                "cors_origins": self.cors_origins, "models_dir": self.models_dir}
+
+
+def api_server_options(paths: "DataPaths", settings: Settings) -> ApiServerOptions | None:
+    """The server the settings ask for; None when it is off."""
+    if not settings.api_server:
+        return None
+    return ApiServerOptions(settings.api_host.strip() or DEFAULT_API_HOST, settings.api_port,
+                            (settings.api_key or "").strip() or None, settings.api_cors_origins,
+                            models_folder(paths, settings))
+
+
+def _api_values(values: dict) -> dict:
+    """The API server's settings as a hand-edited file may have them: a wrong type or an
+    impossible port takes the default rather than stopping the window."""
+    defaults = Settings()
+    fixed = dict(values)
+    if not isinstance(values.get("api_server", False), bool):
+        fixed["api_server"] = defaults.api_server
+    host = values.get("api_host", defaults.api_host)
+    if not isinstance(host, str) or not host.strip():
+        fixed["api_host"] = defaults.api_host
+    port = values.get("api_port", defaults.api_port)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        fixed["api_port"] = defaults.api_port
+    if not isinstance(values.get("api_key"), (str, type(None))):
+        fixed["api_key"] = None
+    origins = values.get("api_cors_origins", ())
+    if isinstance(origins, str):
+        origins = [origins]
+    fixed["api_cors_origins"] = (tuple(o.strip() for o in origins if isinstance(o, str) and o.strip())
+                                 if isinstance(origins, (list, tuple)) else ())
+    return fixed
 
 
 # -- the Hugging Face token ----------------------------------------------------------------------
@@ -171,7 +228,7 @@ def load_settings(path: Path) -> Settings:
             log.exception("could not move the damaged settings file aside")
         return Settings()
     known = {f.name for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known}
+    values = _api_values({k: v for k, v in raw.items() if k in known})
     settings = Settings(**values)
     if settings.gpu_mode not in GPU_MODES:
         settings = settings.with_(gpu_mode="auto")

@@ -7,6 +7,7 @@ import pytest
 from localchat.core.paths import DataPaths
 from localchat.core.settings import (
     Settings,
+    api_server_options,
     load_settings,
     resolve_run_options,
     save_hub_token,
@@ -50,6 +51,35 @@ def test_unknown_choices_fall_back_to_defaults(tmp_path):
     path.write_text(json.dumps({"gpu_mode": "warp-drive", "theme": "neon"}))
     loaded = load_settings(path)
     assert (loaded.gpu_mode, loaded.theme) == ("auto", "system")
+
+
+def test_the_api_server_is_off_by_default_and_its_settings_survive_a_round_trip(tmp_path):
+    paths = DataPaths(tmp_path / "data")
+    assert api_server_options(paths, Settings()) is None
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"font_size": 14}))  # a file from before the API server
+    old = load_settings(path)
+    assert (old.api_server, old.api_host, old.api_port, old.api_key, old.api_cors_origins) == (
+        False, "127.0.0.1", 4891, None, ())
+    save_settings(path, Settings(api_server=True, api_host="0.0.0.0", api_port=5000, api_key="k",
+                                 api_cors_origins=("http://a.test", "http://b.test")))
+    loaded = load_settings(path)
+    options = api_server_options(paths, loaded)
+    assert options.server_kwargs() == {"host": "0.0.0.0", "port": 5000, "api_key": "k",
+                                       "cors_origins": ("http://a.test", "http://b.test"),
+                                       "models_dir": paths.models}
+
+
+def test_hand_edited_api_server_settings_that_make_no_sense_take_the_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"api_server": "yes", "api_host": "", "api_port": 99999, "api_key": 7,
+                                "api_cors_origins": "http://a.test"}))
+    loaded = load_settings(path)
+    assert (loaded.api_server, loaded.api_host, loaded.api_port, loaded.api_key, loaded.api_cors_origins) == (
+        False, "127.0.0.1", 4891, None, ("http://a.test",))
+    path.write_text(json.dumps({"api_port": "4891", "api_cors_origins": {"x": 1}}))
+    loaded = load_settings(path)
+    assert (loaded.api_port, loaded.api_cors_origins) == (4891, ())
 
 
 # -- what the settings ask of a run (the window and the CLI read them the same way) --------------
