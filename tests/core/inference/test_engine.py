@@ -2,6 +2,7 @@
 real language."""
 
 import threading
+import time
 
 import pytest
 
@@ -297,9 +298,10 @@ def test_a_broken_template_is_found_at_load_and_the_model_chats_in_its_tokens_fo
 
 
 def test_a_template_that_runs_on_is_refused_at_load_within_its_budget(engine, tmp_path):
+    started = time.perf_counter()
     info = engine.load(template_model(tmp_path, TIME_BOMBS["three nested loops of 9,999"], special=()), n_ctx=512)
+    assert time.perf_counter() - started < 10  # its second, not the hours its loops would take
     assert "ran for more than 1 s" in info.template_note and "plain transcript" in info.template_note
-    assert info.load_s < 1  # the weights: the template's second is not counted as loading them
     text, stats = run(engine, [Message(USER, "hi")], max_tokens=4, seed=1)
     assert stats.error is None and stats.completion_tokens == 4
     assert engine.prompt_format.render([Message(USER, "hi")]) == "User: hi\nAssistant:"
