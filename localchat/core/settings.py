@@ -19,6 +19,7 @@ asks for (the API key stays in settings.json: it is this app's own secret, not a
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -111,6 +112,16 @@ class ApiServerOptions:
     def server_kwargs(self) -> dict:
         return {"host": self.host, "port": self.port, "api_key": self.api_key,
                 "cors_origins": self.cors_origins, "models_dir": self.models_dir}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this computer can reach ``host``: anywhere else the server needs an API key."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def api_server_options(paths: "DataPaths", settings: Settings) -> ApiServerOptions | None:

@@ -30,7 +30,15 @@ from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, Load
 from localchat.core.models.catalog import Catalog, load_catalog
 from localchat.core.models.defaults import ModelDefaults
 from localchat.core.paths import DataPaths
-from localchat.core.settings import Settings, load_settings, models_folder, resolve_run_options, save_settings
+from localchat.core.settings import (
+    Settings,
+    api_server_options,
+    load_settings,
+    models_folder,
+    resolve_run_options,
+    save_settings,
+)
+from localchat.gui.api_server import ApiServerControl
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
 from localchat.gui.banner import Banner
@@ -94,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._connect_worker()
         self.inference.start()
+        self.api_server.apply(api_server_options(self.paths, self.settings))
         problems = [store_problem or self.store.recovery, catalog_problem]
         if any(problems):
             self.show_error("\n".join(p for p in problems if p))
@@ -185,6 +194,7 @@ class MainWindow(QMainWindow):
         reload_keys = ("n_threads", "gpu_mode", "gpu_layers", "context_length")
         if self.model_info and any(getattr(old, k) != getattr(new, k) for k in reload_keys):
             self.load_model(self.model_info.path)
+        self.api_server.apply(api_server_options(self.paths, new))
 
     def _build_ui(self) -> None:
         toolbar = QToolBar("Model")
@@ -261,6 +271,9 @@ class MainWindow(QMainWindow):
         self.download_indicator = DownloadIndicator(self.downloads)
         self.download_indicator.clicked.connect(self.open_model_manager)
         status.addPermanentWidget(self.download_indicator)
+        self.api_server = ApiServerControl(self.inference.worker, lambda: self.chat.generating, self)
+        self.api_server.failed.connect(self.show_error)
+        self.api_server.install(status)
         self.composer.set_can_send(False, "Load a model first")
 
     def _connect_worker(self) -> None:
@@ -469,6 +482,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.settings = self.settings.with_(window_geometry=bytes(self.saveGeometry().toBase64()).decode())
         self._save_settings()
+        self.api_server.shutdown()  # before the worker: its requests end as cancelled replies
         self.inference.stop()  # cancels a load or a reply, and frees the model on its own thread
         self.chat.shutdown()  # a reply cut by the close keeps what it had
         self.sidebar.shutdown()

@@ -101,13 +101,19 @@ class RequestQueue:
         with self._lock:
             return len(self._open)
 
-    def close(self) -> None:
-        """Stop following the worker and cancel every API request still open."""
-        self._unsubscribe()
+    def cancel_all(self) -> int:
+        """Cancel every API request queued or running (the window's Cancel); the window's own
+        replies are not touched. Each client gets its reply as far as it went. Returns how many."""
         with self._lock:
             jobs = list(self._open)
         for job in jobs:
             self.worker.cancel(job)
+        return len(jobs)
+
+    def close(self) -> None:
+        """Stop following the worker and cancel every API request still open."""
+        self._unsubscribe()
+        self.cancel_all()
 
     # -- the event loop ------------------------------------------------------------------------
     def submit(self, messages: Sequence[Message], sampling: Sampling) -> ApiRequest:

@@ -9,7 +9,6 @@ this computer needs an API key: without one the server refuses to start.
 from __future__ import annotations
 
 import errno
-import ipaddress
 import logging
 import socket
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from localchat.core.errors import LocalChatError
+from localchat.core.settings import is_loopback
 from localchat.server.app import MAX_BODY_BYTES, MAX_QUEUE, create_app
 
 if TYPE_CHECKING:
@@ -34,15 +34,6 @@ STOP_TIMEOUT_S = 10.0
 
 class ServerError(LocalChatError):
     pass
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def bind(host: str, port: int) -> socket.socket:

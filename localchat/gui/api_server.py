@@ -1,0 +1,191 @@
+"""The window's API server: started and stopped as the settings say, shown in the status bar.
+
+The server serves the window's own inference worker, so API requests wait in the same FIFO as
+the window's replies. Starting imports the web framework and binds the port, and stopping waits
+for uvicorn to let go of it: both run off the GUI thread, one at a time (a change that comes
+meanwhile is applied when the running one ends). While the server runs, a timer reads how many
+API requests are open every 250 ms; nothing else of the server runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from enum import Enum
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
+
+from localchat.core.errors import LocalChatError
+from localchat.core.settings import ApiServerOptions
+from localchat.gui.background import run_in_background
+
+if TYPE_CHECKING:
+    from localchat.core.inference.worker import InferenceWorker
+    from localchat.server.runner import ApiServer
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 250
+
+
+class ServerState(Enum):
+    OFF = "off"
+    STARTING = "starting"
+    RUNNING = "running"
+    STOPPING = "stopping"
+
+
+class ApiServerControl(QObject):
+    """``apply(options)`` (None: off) from the settings; ``shutdown()`` before the worker stops."""
+
+    started = Signal(str)  # the base URL
+    stopped = Signal()
+    failed = Signal(str)  # the message the window shows
+
+    def __init__(self, worker: "InferenceWorker", window_busy: Callable[[], bool] = lambda: False,
+                 parent: QObject | None = None):
+        """``window_busy``: whether the window's own reply holds the worker, so an API request
+        is waiting rather than running."""
+        super().__init__(parent)
+        self.worker = worker
+        self._window_busy = window_busy
+        self.state = ServerState.OFF
+        self.server: "ApiServer | None" = None
+        self._options: ApiServerOptions | None = None  # what the running server was made with
+        self._wanted: ApiServerOptions | None = None
+        self._failed_for: ApiServerOptions | None = None  # not retried until the settings change
+        # the server a start on the pool thread made: shutdown() must find it even before that
+        # start's result reaches the GUI thread
+        self._lock = threading.Lock()
+        self._live: "ApiServer | None" = None
+        self._closed = False
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("api-server")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel API requests")
+        self.cancel_button.setToolTip("Cancel every API request running or waiting; the window's "
+                                      "own reply goes on")
+        self.cancel_button.clicked.connect(self.cancel_requests)
+        self.status_label.hide()
+        self.cancel_button.hide()
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._on_poll)
+
+    def install(self, status_bar: QStatusBar) -> None:
+        status_bar.addPermanentWidget(self.status_label)
+        status_bar.addPermanentWidget(self.cancel_button)
+
+    @property
+    def base_url(self) -> str | None:
+        return self.server.base_url if self.server is not None else None
+
+    # -- the GUI thread ------------------------------------------------------------------------
+    def apply(self, options: ApiServerOptions | None) -> None:
+        """Serve as ``options`` say: start, stop, or restart with other options."""
+        self._wanted = options
+        if options != self._failed_for:
+            self._failed_for = None
+        self._advance()
+
+    def _advance(self) -> None:
+        if self._closed or self.state in (ServerState.STARTING, ServerState.STOPPING):
+            return  # the change is applied when that one ends
+        if self.server is not None and self._options != self._wanted:
+            self._stop_in_background()
+        elif self.server is None and self._wanted is not None and self._wanted != self._failed_for:
+            self._start_in_background(self._wanted)
+
+    def _start_in_background(self, options: ApiServerOptions) -> None:
+        self.state = ServerState.STARTING
+        worker = self.worker
+
+        def start():
+            from localchat.server.runner import ApiServer
+
+            try:
+                server = ApiServer(worker, **options.server_kwargs()).start()
+            except LocalChatError as exc:
+                return exc
+            with self._lock:
+                if self._closed:  # the window closed while this started
+                    server.stop()
+                    return None
+                self._live = server
+            return server
+
+        run_in_background(start, lambda result: self._on_started(options, result),
+                          lambda exc: self._on_started(options, LocalChatError(
+                              f"The API server could not start: {exc}", "The log file has the details.")))
+
+    def _on_started(self, options: ApiServerOptions, result) -> None:
+        if self._closed:
+            return  # the start stopped its own server; the window may be gone
+        self.state = ServerState.OFF
+        if isinstance(result, LocalChatError):
+            log.warning("API server not started: %s", result.message)
+            self._failed_for = options
+            self.failed.emit(str(result))
+        elif result is not None:
+            self.server, self._options, self.state = result, options, ServerState.RUNNING
+            self._timer.start()
+            self._on_poll()
+            self.started.emit(result.base_url)
+        self._advance()
+
+    def _stop_in_background(self) -> None:
+        server = self._take()
+        self.state = ServerState.STOPPING
+        run_in_background(server.stop, lambda _: self._on_stopped(),
+                          lambda exc: self._on_stopped())
+
+    def _on_stopped(self) -> None:
+        if self._closed:
+            return
+        self.state = ServerState.OFF
+        self.stopped.emit()
+        self._advance()
+
+    def _take(self) -> "ApiServer":
+        """The running server, no longer shown as running."""
+        server, self.server, self._options = self.server, None, None
+        with self._lock:
+            self._live = None
+        self._timer.stop()
+        self.status_label.hide()
+        self.cancel_button.hide()
+        return server
+
+    @Slot()
+    def cancel_requests(self) -> int:
+        return self.server.requests.cancel_all() if self.server is not None else 0
+
+    @Slot()
+    def _on_poll(self) -> None:
+        if self.server is None:
+            return
+        open_requests = self.server.requests.in_flight
+        if not open_requests:
+            text = f"API: {self.server.base_url}"
+        elif self._window_busy():
+            text = f"{open_requests} API request{'s' if open_requests > 1 else ''} waiting"
+        else:
+            text = f"API request running · {open_requests - 1} waiting"
+        self.status_label.setText(text)
+        self.status_label.setToolTip(f"Serving the OpenAI-compatible API at {self.server.base_url}")
+        self.status_label.show()
+        self.cancel_button.setVisible(open_requests > 0)
+
+    def shutdown(self) -> None:
+        """Stop serving now, here: the window is closing and its worker stops next. A start still
+        under way stops its server itself."""
+        with self._lock:
+            self._closed = True
+            server, self._live = self._live, None
+        self._timer.stop()
+        self.server = None
+        if server is not None:
+            server.stop()

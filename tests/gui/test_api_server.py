@@ -1,0 +1,222 @@
+"""The window serves the API from its own model and worker, as Settings → API server says."""
+
+import socket
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import openai
+import pytest
+
+from localchat.core.chat.stats import StopReason
+from localchat.core.inference.worker import ReplyDelta, ReplyFinished
+from localchat.core.settings import Settings, save_settings
+from localchat.gui.main_window import MainWindow
+
+WAIT = 30  # seconds: a bound for what takes milliseconds, never a pause
+WAIT_MS = WAIT * 1000
+HELLO = [{"role": "user", "content": "hello"}]
+
+
+@pytest.fixture
+def calls():
+    """Blocking client calls run here, so the GUI thread keeps turning while they wait."""
+    with ThreadPoolExecutor(4) as pool:
+        yield pool
+
+
+def open_window(qtbot, data_paths, **settings) -> MainWindow:
+    save_settings(data_paths.settings, Settings(first_start_done=True, **settings))
+    window = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def windows(qtbot, data_paths):
+    opened = []
+
+    def make(**settings):
+        opened.append(open_window(qtbot, data_paths, **settings))
+        return opened[-1]
+
+    yield make
+    for window in opened:
+        if window.isVisible():  # one a test closed has closed for good
+            window.close()
+
+
+def load(qtbot, window, path):
+    with qtbot.waitSignal(window.model_ready, timeout=20_000):
+        window.load_model(path)
+
+
+def serving(qtbot, window):
+    qtbot.waitUntil(lambda: window.api_server.server is not None, timeout=WAIT_MS)
+    return window.api_server.server
+
+
+def client(server):
+    return openai.OpenAI(base_url=server.base_url, api_key="unused", max_retries=0, timeout=WAIT)
+
+
+def port_is_free(port: int) -> bool:
+    sock = socket.socket()
+    try:
+        if sys.platform != "win32":  # as the server binds: a closed connection's TIME_WAIT is no owner
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
+
+
+class Hold:
+    """Holds the worker at the first reply text of the window's next reply until ``release()``,
+    and records the order replies finish in (on the worker's thread, where they end)."""
+
+    def __init__(self, worker):
+        self.job = None
+        self.held = threading.Event()
+        self._release = threading.Event()
+        self.finished = []  # (job, stats) in the order the worker ended them
+        self._unsubscribe = worker.subscribe(self)
+
+    def __call__(self, event):
+        if isinstance(event, ReplyFinished):
+            self.finished.append((event.job, event.stats))
+        if isinstance(event, ReplyDelta) and self.job is None:
+            self.job = event.job
+            self.held.set()
+            assert self._release.wait(WAIT)
+
+    def release(self):
+        self._release.set()
+
+
+def test_with_the_setting_on_the_window_serves_its_loaded_model(qtbot, windows, tiny_model, calls):
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, tiny_model)
+    api = client(server)
+    assert [m.id for m in calls.submit(api.models.list).result(WAIT).data] == ["tiny-chat"]
+    reply = calls.submit(api.chat.completions.create, model="tiny-chat", messages=HELLO,
+                         max_tokens=8, seed=1).result(WAIT)
+    assert reply.choices[0].message.content and reply.usage.completion_tokens > 0
+    assert server.base_url in window.api_server.status_label.text()
+    assert window.api_server.status_label.isVisible()
+
+
+def test_a_window_reply_and_an_api_request_take_turns_in_the_one_queue(qtbot, windows, tiny_model, calls):
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=40, seed=2)
+    hold = Hold(window.inference.worker)
+    with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as window_reply:
+        window.send("hi")
+        assert hold.held.wait(WAIT)  # the window's reply holds the worker
+        api_reply = calls.submit(client(server).chat.completions.create, model="tiny-chat",
+                                 messages=HELLO, max_tokens=8, seed=1)
+        qtbot.waitUntil(lambda: server.requests.in_flight == 1, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.api_server.status_label.text() == "1 API request waiting",
+                        timeout=WAIT_MS)
+        assert window.api_server.cancel_button.isVisible()
+        hold.release()
+    assert window_reply.args[0].stop_reason is StopReason.LENGTH, "the API request cut the window's reply"
+    assert api_reply.result(WAIT).choices[0].message.content
+    assert [job for job, _ in hold.finished][0] is hold.job, "the API reply finished first"
+    assert len(hold.finished) == 2
+    assert window.messages[-1].content == window.chat_view.last_bubble().item.text != ""
+    qtbot.waitUntil(lambda: not window.api_server.cancel_button.isVisible(), timeout=WAIT_MS)
+    assert window.api_server.status_label.text() == f"API: {server.base_url}"
+
+
+def test_cancel_ends_the_api_requests_and_leaves_the_window_reply(qtbot, windows, tiny_model, calls):
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=40, seed=2)
+    hold = Hold(window.inference.worker)
+    api = client(server)
+    with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as window_reply:
+        window.send("hi")
+        assert hold.held.wait(WAIT)
+        api_replies = [calls.submit(api.chat.completions.create, model="tiny-chat", messages=HELLO,
+                                    max_tokens=400, seed=1) for _ in range(2)]
+        qtbot.waitUntil(lambda: server.requests.in_flight == 2, timeout=WAIT_MS)
+        qtbot.waitUntil(window.api_server.cancel_button.isVisible, timeout=WAIT_MS)
+        window.api_server.cancel_button.click()
+        hold.release()
+    assert window_reply.args[0].stop_reason is StopReason.LENGTH
+    for reply in api_replies:
+        assert reply.result(WAIT).usage.completion_tokens == 0  # cancelled before they began
+    api_ends = [stats.stop_reason for job, stats in hold.finished if job is not hold.job]
+    assert api_ends == [StopReason.CANCELLED] * 2
+    qtbot.waitUntil(lambda: server.requests.in_flight == 0, timeout=WAIT_MS)
+
+
+def test_a_port_in_use_is_named_in_the_banner_and_the_window_still_chats(qtbot, windows, tiny_model):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        window = windows(api_server=True, api_port=port)
+        qtbot.waitUntil(window.banner.isVisible, timeout=WAIT_MS)
+        assert f"Port {port}" in window.error_banner.text() and "already in use" in window.error_banner.text()
+        assert window.api_server.server is None and not window.api_server.status_label.isVisible()
+        load(qtbot, window, tiny_model)
+        window.sampling = window.sampling.with_(max_tokens=8)
+        with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as blocker:
+            window.send("hi")
+        assert blocker.args[0].completion_tokens == 8
+    finally:
+        taken.close()
+
+
+def test_turning_the_setting_on_serves_and_off_frees_the_port(qtbot, windows):
+    window = windows()
+    assert window.api_server.server is None
+    window.apply_settings(window.settings.with_(api_server=True, api_port=0))
+    port = serving(qtbot, window).port
+    assert not port_is_free(port)
+    window.apply_settings(window.settings.with_(api_server=False))
+    qtbot.waitUntil(lambda: port_is_free(port), timeout=WAIT_MS)
+    assert window.api_server.server is None and not window.api_server.status_label.isVisible()
+
+
+def test_closing_the_window_stops_the_server(qtbot, windows):
+    window = windows(api_server=True, api_port=0)
+    port = serving(qtbot, window).port
+    assert not port_is_free(port)
+    window.close()
+    assert port_is_free(port)
+
+
+def test_the_settings_dialog_asks_for_a_key_before_serving_beyond_this_computer(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from localchat.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), "/models", 4, False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.api_server.isChecked(), "off by default"
+    dialog.api_server.setChecked(True)
+    dialog.api_host.setText("0.0.0.0")
+    assert not ok.isEnabled() and "API key" in dialog.api_problem.text() and dialog.api_problem.isVisible()
+    dialog.accept()
+    assert dialog.isVisible(), "accepted without a key"
+    dialog.api_key.setText("secret")
+    dialog.api_cors.setText("http://a.test, http://b.test  http://c.test")
+    assert ok.isEnabled() and not dialog.api_problem.isVisible()
+    ok.click()
+    assert not dialog.isVisible()
+    chosen = dialog.result_settings()
+    assert (chosen.api_server, chosen.api_host, chosen.api_port, chosen.api_key) == (True, "0.0.0.0", 4891, "secret")
+    assert chosen.api_cors_origins == ("http://a.test", "http://b.test", "http://c.test")
