@@ -60,7 +60,7 @@ def to_document(store: Store, conversation_id: int) -> dict[str, Any]:
             "title": conv.title,
             "model": conv.model,
             "system_prompt": conv.system_prompt,
-            "sampling": asdict(conv.sampling),
+            "sampling": {**asdict(conv.sampling), "stop": list(conv.sampling.stop)},  # JSON has no tuples
             "created_at": conv.created_at,
             "updated_at": conv.updated_at,
             "current_leaf": ids.get(conv.current_leaf_id),
@@ -148,6 +148,8 @@ def _parse(doc: dict) -> tuple[Conversation, list[StoredMessage]]:
 def _sampling(raw: Any) -> Sampling:
     values = known_fields(Sampling, raw)
     for name, value in values.items():
+        if name == "stop" and isinstance(value, list) and all(isinstance(s, str) for s in value):
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
             raise TypeError(f"the sampling setting {name} is {value!r}")
     return Sampling(**values)

@@ -285,16 +285,28 @@ class Engine:
         return self._require().count_tokens(messages)
 
     def stream_chat(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
-                    cancelled: Callable[[], bool] | None = None) -> Iterator[StreamEvent]:
+                    cancelled: Callable[[], bool] | None = None,
+                    keep_cache: bool = True) -> Iterator[StreamEvent]:
         """Yield TokenEvents as the reply grows, then one GenerationStats. The reply stops once
         ``cancelled()`` is true or ``cancel()`` is called; ``cancelled`` is the caller's own
-        flag, so a cancel asked for before the stream starts is not lost.
+        flag, so a cancel asked for before the stream starts is not lost. ``keep_cache``: the
+        conversation's KV cache is kept aside when another prompt comes between two of its
+        turns (the window's are; an API request's are not).
 
         Never raises for a generation problem: the final record says ``error`` and why."""
         replies = self._require()
         self._cancel.clear()
+        yield from replies.stream(messages, sampling, self._stop_check(cancelled), keep_cache)
 
+    def stream_text(self, prompt: str, sampling: Sampling = Sampling(),
+                    cancelled: Callable[[], bool] | None = None,
+                    keep_cache: bool = False) -> Iterator[StreamEvent]:
+        """As ``stream_chat``, for a raw prompt continued without the chat template."""
+        replies = self._require()
+        self._cancel.clear()
+        yield from replies.stream_text(prompt, sampling, self._stop_check(cancelled), keep_cache)
+
+    def _stop_check(self, cancelled: Callable[[], bool] | None) -> Callable[[], bool]:
         def stop() -> bool:
             return self._cancel.is_set() or (cancelled is not None and cancelled())
-
-        yield from replies.stream(messages, sampling, stop)
+        return stop

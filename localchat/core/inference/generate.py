@@ -1,5 +1,11 @@
 """The stream loop of one loaded model: the prompt evaluated in batches with what the KV cache
-already holds reused, tokens sampled and shown as text, stop strings held back."""
+already holds reused, tokens sampled and shown as text, stop strings held back.
+
+One conversation's cache outlives a prompt that does not continue it (an API request between two
+turns of the window): before such a prompt, the cache of a conversation that asked to keep it is
+saved in one slot (``KeptCache``), and put back when a later prompt continues it, so the next
+turn evaluates only its new tokens. An API request's own cache is not kept, so requests never
+push the window's conversation out of the slot."""
 
 from __future__ import annotations
 
@@ -31,6 +37,30 @@ class LastTurn:
     tokens: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class KeptCache:
+    """A conversation's KV cache saved aside: its tokens, the last turn it ended with, the state."""
+
+    tokens: tuple[int, ...]
+    turn: LastTurn | None
+    state: object  # llama_cpp.LlamaState
+    size: int  # bytes
+
+
+# A shorter cache evaluates again in about the time its state takes to save and restore.
+MIN_KEPT_TOKENS = 64
+MAX_KEPT_BYTES = 2 * 1024 ** 3  # one slot; a bigger state is not kept (it is a long context's KV)
+
+
+def shared_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class ReplyGenerator:
     """Streams replies from one loaded model and remembers what its KV cache holds between
     turns. Not thread-safe: the engine's owner calls it from one thread."""
@@ -39,6 +69,8 @@ class ReplyGenerator:
         self._llm = llm
         self._format = fmt
         self._last_turn: LastTurn | None = None
+        self._keeps = False  # whether the conversation in the cache asked to keep it
+        self._kept: KeptCache | None = None
 
     def tokenize(self, prompt: str) -> list[int]:
         # A template that writes the BOS token itself must not get a second one.
@@ -49,7 +81,7 @@ class ReplyGenerator:
     def count_tokens(self, messages: Sequence[Message]) -> int:
         return len(self.tokenize(self._format.render(messages)))
 
-    def _prompt_tokens(self, prompt: str) -> list[int]:
+    def _prompt_tokens(self, prompt: str, last: LastTurn | None) -> list[int]:
         """The tokens of ``prompt``, keeping the last reply's tokens as they were generated.
 
         A reply read back as text does not always tokenize to the tokens that were generated
@@ -59,13 +91,52 @@ class ReplyGenerator:
         after the tokens the model already read, as long as it tokenizes alone as it does at the
         end of the whole prompt (it does when it starts with a template's control token)."""
         tokens = self.tokenize(prompt)
-        last = self._last_turn
         if last is None or not prompt.startswith(last.text):
             return tokens
         rest = self._llm.tokenize(prompt[len(last.text):].encode("utf-8"), add_bos=False, special=True)
         if not rest or tokens[len(tokens) - len(rest):] != rest:
             return tokens
         return [*last.tokens, *rest]
+
+    def _switch_cache(self, prompt: str, tokens: list[int], keep: bool) -> list[int]:
+        """The prompt's tokens, with the KV cache made the best one for them: the kept
+        conversation's put back when the prompt continues it further than the live cache does;
+        the live one saved aside first when this prompt would throw it away and it asked to be
+        kept."""
+        llm = self._llm
+        cached = native.cached_tokens(llm)
+        live = shared_prefix(cached, tokens)
+        kept, last = self._kept, self._last_turn
+        restore = None
+        if kept is not None:
+            theirs = self._prompt_tokens(prompt, kept.turn)
+            if shared_prefix(kept.tokens, theirs) >= live + MIN_KEPT_TOKENS:
+                restore, tokens = kept, theirs
+        saved = None
+        if self._keeps and (restore is not None or len(cached) - live >= MIN_KEPT_TOKENS):
+            saved = self._save(cached, last)
+        if saved is not None or restore is not None:
+            self._kept = saved  # a slot put back is in the live cache now: not held twice
+        if restore is not None:
+            seconds = native.restore_cache(llm, restore.state)
+            log.info("KV cache of %d tokens put back (%.1f MB) in %.1f ms", len(restore.tokens),
+                     restore.size / 1e6, seconds * 1000)
+            self._last_turn = restore.turn
+        self._keeps = keep
+        return tokens
+
+    def _save(self, cached: list[int], last: LastTurn | None) -> KeptCache | None:
+        if len(cached) < MIN_KEPT_TOKENS:
+            return None
+        size = native.cache_state_size(self._llm)
+        if size > MAX_KEPT_BYTES:
+            log.info("KV cache of %d tokens not kept: %.0f MB is more than the slot holds",
+                     len(cached), size / 1e6)
+            return None
+        state, seconds = native.save_cache(self._llm)
+        log.info("KV cache of %d tokens kept aside (%.1f MB) in %.1f ms", len(cached), size / 1e6,
+                 seconds * 1000)
+        return KeptCache(tuple(cached), last, state, size)
 
     def _eval_prompt(self, tokens: list[int], cancelled: Callable[[], bool]) -> tuple[int, bool]:
         """Evaluate only the part of ``tokens`` not already in the KV cache, a batch at a time so
@@ -85,38 +156,55 @@ class ReplyGenerator:
             llm.eval(todo[start:start + llm.n_batch])
         return len(todo), False
 
-    def stream(self, messages: Sequence[Message], sampling: Sampling,
-               cancelled: Callable[[], bool]) -> Iterator[StreamEvent]:
+    def stream(self, messages: Sequence[Message], sampling: Sampling, cancelled: Callable[[], bool],
+               keep_cache: bool = True) -> Iterator[StreamEvent]:
         """Yield TokenEvents as the reply grows, then one GenerationStats. ``cancelled`` is asked
-        between prompt batches and between tokens.
+        between prompt batches and between tokens. ``keep_cache``: this conversation's KV cache
+        is saved aside when a later prompt does not continue it, and put back when one does.
 
         Never raises for a generation problem: the final record says ``error`` and why."""
-        llm, fmt = self._llm, self._format
         started = time.perf_counter()
-        n_ctx = llm.n_ctx()
+        n_ctx = self._llm.n_ctx()
         reserve = min(sampling.max_tokens, n_ctx // 4)
         budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
-        rendered = fmt.prompt(budget.messages)  # the render the budget counted: not done twice
-        note = fmt.take_note()  # a template that failed on this conversation: what was done instead
-        prompt = rendered.text
-        tokens = self._prompt_tokens(prompt)
-        self._last_turn = None
+        rendered = self._format.prompt(budget.messages)  # the render the budget counted: not done twice
+        note = self._format.take_note()  # a template that failed on this conversation: what was done instead
+        yield from self._reply(rendered.text, (*rendered.stop, *sampling.stop), sampling, cancelled,
+                               keep_cache, started=started, dropped=budget.dropped, note=note, chat=True)
+
+    def stream_text(self, prompt: str, sampling: Sampling, cancelled: Callable[[], bool],
+                    keep_cache: bool = False) -> Iterator[StreamEvent]:
+        """Continue ``prompt`` as it is, without a chat template (a raw completion): the text
+        that follows it, up to ``sampling``'s stop strings or the model's end of text."""
+        yield from self._reply(prompt, sampling.stop, sampling, cancelled, keep_cache,
+                               started=time.perf_counter(), dropped=0, note=None, chat=False)
+
+    def _reply(self, prompt: str, stops: Sequence[str], sampling: Sampling, cancelled: Callable[[], bool],
+               keep_cache: bool, *, started: float, dropped: int, note: str | None,
+               chat: bool) -> Iterator[StreamEvent]:
+        llm = self._llm
+        n_ctx = llm.n_ctx()
+        tokens = self._prompt_tokens(prompt, self._last_turn)
         if len(tokens) + 8 > n_ctx:
+            self._last_turn = None
             yield GenerationStats(
-                StopReason.ERROR, prompt_tokens=len(tokens), dropped_messages=budget.dropped,
+                StopReason.ERROR, prompt_tokens=len(tokens), dropped_messages=dropped,
                 template_note=note,
                 error=(f"Your message is too long for this model's context window "
                        f"({len(tokens)} tokens; the window holds {n_ctx}). "
                        f"Shorten it or raise the context length in the settings."),
             )
             return
+        tokens = self._switch_cache(prompt, tokens, keep_cache)
+        self._last_turn = None
         max_new = min(sampling.max_tokens, n_ctx - len(tokens))
+        # after the cache is put back: its saved state carries the seed it was saved with
         llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2 ** 31))
 
         evaluated, completion = 0, 0
         first_at: float | None = None
         stop_reason, error = StopReason.LENGTH, None
-        stopper = StopFilter(rendered.stop)
+        stopper = StopFilter(stops)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         generated: list[int] = []
         pieces: list[bytes] = []  # the generated tokens' text
@@ -129,7 +217,9 @@ class ReplyGenerator:
                 ends_turn = native.end_of_generation(llm)
                 for token in llm.generate(
                     tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
-                    min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty, reset=True,
+                    min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty,
+                    presence_penalty=sampling.presence_penalty,
+                    frequency_penalty=sampling.frequency_penalty, reset=True,
                 ):
                     if first_at is None:
                         first_at = time.perf_counter()
@@ -144,7 +234,7 @@ class ReplyGenerator:
                     pieces.append(piece)
                     completion += 1
                     text, hit = stopper.feed(decoder.decode(piece))
-                    if not shown:
+                    if chat and not shown:
                         text = text.lstrip()  # "Assistant:" is followed by a space; not shown
                     if text:
                         shown.append(text)
@@ -165,7 +255,8 @@ class ReplyGenerator:
         reply = "".join(shown)
         # Only a reply shown as it was generated (no stop string cut off) is the text the next
         # prompt holds for these tokens.
-        if error is None and reply and reply == b"".join(pieces).decode("utf-8", "replace").lstrip():
+        as_generated = b"".join(pieces).decode("utf-8", "replace")
+        if error is None and reply and reply == (as_generated.lstrip() if chat else as_generated):
             self._last_turn = LastTurn(prompt + reply, (*tokens, *generated))
         ended = time.perf_counter()
         decode_s = ended - first_at if first_at else 0.0
@@ -177,7 +268,7 @@ class ReplyGenerator:
             time_to_first_token_s=(first_at - started) if first_at else 0.0,
             tokens_per_s=(completion - 1) / decode_s if completion > 1 and decode_s > 0 else 0.0,
             total_s=ended - started,
-            dropped_messages=budget.dropped,
+            dropped_messages=dropped,
             error=error,
             template_note=note,
         )

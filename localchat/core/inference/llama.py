@@ -2,7 +2,8 @@
 
 The engine needs a few things the public API does not give: the load progress callback (to
 cancel a load), the KV cache's token list and a partial cache removal (to reuse the last turn),
-the vocabulary's end-of-generation test, a token's text, and llama.cpp's log callback; and it
+the vocabulary's end-of-generation test, a token's text, the size of a saved context state
+(to bound the one slot a conversation's cache is kept in), and llama.cpp's log callback; and it
 keeps the model's chat templates from llama-cpp-python's own Jinja environment. Each is
 used here only and has its own test in tests/core/inference/test_llama.py, and pyproject.toml
 bounds llama-cpp-python to the versions those tests passed with: a new version that moves one
@@ -14,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import logging
+import time
 from typing import TYPE_CHECKING, Callable
 
 from localchat.core.errors import LoadCancelledError
@@ -168,3 +170,27 @@ def end_of_generation(llm: "Llama") -> Callable[[int], bool]:
 def token_text(llm: "Llama", token: int) -> str:
     """A token's text as the vocabulary spells it (``"<s>"``, ``"<|im_end|>"``); "" for none."""
     return llm._model.token_get_text(token) if token >= 0 else ""
+
+
+# -- a conversation's cache saved aside ------------------------------------------------------
+def cache_state_size(llm: "Llama") -> int:
+    """Bytes ``save_cache`` would copy now (llama.cpp's own count), without copying them."""
+    import llama_cpp
+
+    return int(llama_cpp.llama_state_get_size(llm._ctx.ctx))
+
+
+def save_cache(llm: "Llama"):
+    """The context's whole state (KV cache, token list) as ``Llama.save_state`` copies it, and
+    the seconds it took."""
+    started = time.perf_counter()
+    state = llm.save_state()
+    return state, time.perf_counter() - started
+
+
+def restore_cache(llm: "Llama", state) -> float:
+    """Put back a state from ``save_cache``; the next prompt's shared prefix is not evaluated
+    again. Returns the seconds it took."""
+    started = time.perf_counter()
+    llm.load_state(state)
+    return time.perf_counter() - started

@@ -4,7 +4,9 @@
 window through a Qt relay, ``localchat chat``, the API server) ``submit`` jobs and get events
 back on the worker's thread through their listeners; nothing else calls llama.cpp.
 
-- Jobs run one at a time, in the order they came: a model load, a chat turn, an unload.
+- Jobs run one at a time, in the order they came: a model load, a chat turn, a raw completion,
+  an unload. ``job.started`` says whether a job has left the queue; ``waiting`` counts those that
+  have not (the API server's queue limit, the window's "N waiting").
 - ``cancel(job)`` ends the running job within one token (or one prompt batch, or one load
   progress step); a queued job is skipped when its turn comes and never runs. Either way the job
   still ends with its final event (``ReplyFinished`` with ``StopReason.CANCELLED``,
@@ -49,6 +51,7 @@ class Job:
     """Something for the worker to do. ``done`` is set once its final event has gone out."""
 
     cancelled: bool = field(default=False, init=False)
+    started: bool = field(default=False, init=False)  # taken from the queue (set under the worker's lock)
     done: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
 
@@ -71,6 +74,19 @@ class LoadJob(Job):
 class ChatJob(Job):
     messages: Sequence[Message]
     sampling: Sampling = Sampling()
+    # keep this conversation's KV cache aside when another prompt comes between two of its turns
+    # (the window's and localchat chat's); an API request's is not kept
+    keep_cache: bool = True
+
+
+@dataclass(eq=False)
+class CompletionJob(Job):
+    """A raw prompt continued as it is, without the chat template (``/v1/completions``). Its
+    events are a chat reply's: ``ReplyDelta`` and ``ReplyFinished``."""
+
+    prompt: str
+    sampling: Sampling = Sampling()
+    keep_cache: bool = False
 
 
 @dataclass(eq=False)
@@ -100,13 +116,13 @@ class ModelFailed:
 
 @dataclass(frozen=True)
 class ReplyDelta:
-    job: ChatJob
+    job: "ChatJob | CompletionJob"
     text: str  # a batch of reply text
 
 
 @dataclass(frozen=True)
 class ReplyFinished:
-    job: ChatJob
+    job: "ChatJob | CompletionJob"
     stats: GenerationStats
 
 
@@ -220,6 +236,12 @@ class InferenceWorker:
             self.cancel(job)
 
     @property
+    def waiting(self) -> int:
+        """Jobs in the queue not yet started, less those cancelled (they end without running)."""
+        with self._wake:
+            return sum(1 for job in self._jobs if not job.cancelled)
+
+    @property
     def busy(self) -> bool:
         with self._wake:
             return self._running is not None or bool(self._jobs)
@@ -258,6 +280,7 @@ class InferenceWorker:
                 if not self._jobs and self._stopping:
                     break
                 job = self._jobs.popleft()
+                job.started = True
                 self._running = job
             try:
                 self._execute(job)
@@ -275,7 +298,7 @@ class InferenceWorker:
     def _execute(self, job: Job) -> None:
         if isinstance(job, LoadJob):
             self._load(job)
-        elif isinstance(job, ChatJob):
+        elif isinstance(job, (ChatJob, CompletionJob)):
             self._chat(job)
         elif isinstance(job, UnloadJob):
             self.engine.close()
@@ -310,7 +333,7 @@ class InferenceWorker:
         else:
             self._emit(ModelLoaded(job, info, plan.defaults))
 
-    def _chat(self, job: ChatJob) -> None:
+    def _chat(self, job: "ChatJob | CompletionJob") -> None:
         if job.cancelled:
             self._emit(ReplyFinished(job, GenerationStats(StopReason.CANCELLED)))
             return
@@ -318,8 +341,13 @@ class InferenceWorker:
         last_sent = time.perf_counter()
         stats: GenerationStats | None = None
         try:
-            for event in self.engine.stream_chat(job.messages, job.sampling,
-                                                 cancelled=lambda: job.cancelled):
+            if isinstance(job, CompletionJob):
+                stream = self.engine.stream_text(job.prompt, job.sampling, cancelled=lambda: job.cancelled,
+                                                 keep_cache=job.keep_cache)
+            else:
+                stream = self.engine.stream_chat(job.messages, job.sampling, cancelled=lambda: job.cancelled,
+                                                 keep_cache=job.keep_cache)
+            for event in stream:
                 if isinstance(event, GenerationStats):
                     stats = event
                     break

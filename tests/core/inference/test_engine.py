@@ -259,6 +259,72 @@ def test_stop_strings_are_never_shown_even_when_split_across_tokens():
     assert g.flush() == "\nU"  # a held partial match is released when the reply ends
 
 
+def test_a_stop_string_of_the_sampling_ends_the_reply_before_it(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=512)
+    whole, full = run(engine, [Message(USER, "hello")], max_tokens=40, temperature=0, seed=5)
+    words = whole.split()
+    stop = words[len(words) // 2]
+    text, stats = run(engine, [Message(USER, "hello")], max_tokens=40, temperature=0, seed=5, stop=(stop,))
+    assert text == whole[:whole.index(stop)] and stop not in text
+    assert stats.stop_reason == "eos"  # the reply ended as the model ending its turn would
+    assert stats.completion_tokens < full.completion_tokens  # generation ended there, not only the text
+
+
+def test_a_frequency_or_presence_penalty_changes_the_tokens_chosen(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=512)
+    greedy = dict(max_tokens=40, temperature=0, seed=5, repeat_penalty=1.0)
+    plain, _ = run(engine, [Message(USER, "hello")], **greedy)
+    assert run(engine, [Message(USER, "hello")], **greedy)[0] == plain
+    frequency, _ = run(engine, [Message(USER, "hello")], frequency_penalty=1.5, **greedy)
+    presence, _ = run(engine, [Message(USER, "hello")], presence_penalty=1.5, **greedy)
+    assert frequency != plain and presence != plain
+    # a greedy reply repeats itself; penalised, it uses more distinct words
+    assert len(set(frequency.split())) > len(set(plain.split()))
+
+
+def test_a_raw_prompt_is_continued_without_the_chat_template(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=512)
+    prompt = "The water and the world"
+    *tokens, stats = engine.stream_text(prompt, Sampling(max_tokens=12, temperature=0, seed=2))
+    text = "".join(t.text for t in tokens)
+    assert stats.prompt_tokens == len(engine._replies.tokenize(prompt))  # nothing of a template added
+    assert stats.prompt_tokens < engine.count_tokens([Message(USER, prompt)])
+    assert stats.completion_tokens == 12 and stats.stop_reason == "length"
+    assert text.startswith(" ")  # the space that follows the prompt is the text's, not cut as a chat's
+    *again, _ = engine.stream_text(prompt, Sampling(max_tokens=12, temperature=0, seed=2))
+    assert "".join(t.text for t in again) == text
+    stop = text.split()[len(text.split()) // 2]
+    *cut, stopped = engine.stream_text(prompt, Sampling(max_tokens=12, temperature=0, seed=2, stop=(stop,)))
+    assert "".join(t.text for t in cut) == text[:text.index(stop)] and stopped.stop_reason == "eos"
+
+
+def test_a_conversation_keeps_its_cache_across_an_unrelated_request(engine, tiny_model):
+    engine.load(tiny_model, n_ctx=2048)
+    history = [Message(SYSTEM, "You are terse."), Message(USER, "tell me about the water and the world")]
+    reply, first = run(engine, history, max_tokens=60, seed=1)
+    # another program's request between two turns: nothing in common with the conversation
+    *_, other = engine.stream_chat([Message(USER, "a different question about rivers " * 6)],
+                                   Sampling(max_tokens=8, seed=2), keep_cache=False)
+    assert other.evaluated_prompt_tokens >= other.prompt_tokens - 2
+    history += [Message(ASSISTANT, reply), Message(USER, "and what about people")]
+    _, second = run(engine, history, max_tokens=10, seed=1)
+    new_turn = second.prompt_tokens - first.prompt_tokens - first.completion_tokens
+    assert 0 < second.evaluated_prompt_tokens <= new_turn + 1
+    # the request's own cache was not kept: asked again, it is evaluated whole
+    *_, again = engine.stream_chat([Message(USER, "a different question about rivers " * 6)],
+                                   Sampling(max_tokens=8, seed=2), keep_cache=False)
+    assert again.evaluated_prompt_tokens >= again.prompt_tokens - 2
+
+
+def test_the_sampling_and_its_stop_strings_come_back_from_json():
+    from localchat.core.history.records import sampling_from_json, sampling_to_json
+
+    sampling = Sampling(temperature=0.2, stop=("\nUser:", "END"), presence_penalty=0.5, frequency_penalty=-1)
+    assert sampling_from_json(sampling_to_json(sampling)) == sampling
+    assert sampling_from_json('{"temperature": 0.3}') == Sampling(temperature=0.3)  # older records
+    assert Sampling(stop="END").stop == ("END",)
+
+
 # -- chat templates from strangers ---------------------------------------------------------------
 def template_model(tmp_path, template: str | None, special=("<|im_start|>", "<|im_end|>")):
     return write_tiny_gguf(tmp_path / "templated.gguf", chat_template=template, special_tokens=special)

@@ -91,6 +91,21 @@ def test_keeping_a_cached_prefix_continues_as_a_fresh_evaluation_would(llm):
     assert native.cached_tokens(llm) == []
 
 
+def test_a_saved_cache_put_back_continues_as_if_never_left(llm):
+    conversation = llm.tokenize(b"the water of the world is long and the people")
+    fresh = greedy(llm, conversation)
+    llm.reset()
+    llm.eval(conversation)
+    size = native.cache_state_size(llm)
+    state, _ = native.save_cache(llm)
+    assert size >= state.llama_state_size > 0  # the bound read before copying holds the copy
+    llm.reset()
+    llm.eval(llm.tokenize(b"something else entirely"))
+    native.restore_cache(llm, state)
+    assert native.cached_tokens(llm) == conversation
+    assert greedy(llm, conversation) == fresh
+
+
 # -- the vocabulary ------------------------------------------------------------------------------
 def test_end_of_generation_knows_eos_and_the_template_end_token(llm):
     ends = native.end_of_generation(llm)

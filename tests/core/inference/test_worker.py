@@ -12,6 +12,7 @@ from localchat.core.inference import llama as native
 from localchat.core.inference.engine import Engine
 from localchat.core.inference.worker import (
     ChatJob,
+    CompletionJob,
     InferenceWorker,
     LoadJob,
     ModelFailed,
@@ -97,6 +98,36 @@ def test_jobs_run_in_the_order_they_came(worker, tiny_model):
     assert worker.engine.model is None and not worker.busy
 
 
+def test_waiting_counts_the_jobs_not_yet_started(worker, tiny_model):
+    worker, rec = worker
+    wait(worker.submit(LoadJob(str(tiny_model), n_ctx=512)))
+    running, queued, dropped = chat(30), chat(5), chat(5)
+    seen = []
+
+    def look(event):  # on the worker's thread, while ``running`` streams
+        if isinstance(event, ReplyDelta) and event.job is running and not seen:
+            worker.cancel(dropped)
+            seen.append((running.started, queued.started, worker.waiting))
+
+    worker.subscribe(look)
+    assert worker.waiting == 0 and not running.started
+    for job in (running, queued, dropped):
+        worker.submit(job)
+    wait(dropped)
+    assert seen == [(True, False, 1)]  # the running reply is not waiting; a cancelled one is not counted
+    assert queued.started and worker.waiting == 0
+
+
+def test_a_raw_completion_job_streams_the_prompt_s_continuation(worker, tiny_model):
+    worker, rec = worker
+    wait(worker.submit(LoadJob(str(tiny_model), n_ctx=512)))
+    job = wait(worker.submit(CompletionJob("The water and the world", Sampling(max_tokens=6, seed=1))))
+    stats = rec.finished(job)
+    assert stats.completion_tokens == 6 and rec.text(job)
+    assert stats.prompt_tokens < rec.finished(wait(worker.submit(ChatJob(
+        [Message(USER, "The water and the world")], Sampling(max_tokens=1))))).prompt_tokens
+
+
 def test_a_cancelled_queued_job_never_runs_and_says_so(worker, tiny_model):
     worker, rec = worker
     wait(worker.submit(LoadJob(str(tiny_model), n_ctx=512)))
@@ -144,9 +175,9 @@ def test_cancelling_the_running_reply_ends_it_within_a_token_with_its_text(worke
 
 def test_a_cancel_between_taking_a_reply_and_streaming_it_is_kept(tiny_model):
     class CancelledOnTheWay(Engine):
-        def stream_chat(self, messages, sampling=Sampling(), cancelled=None):
+        def stream_chat(self, messages, sampling=Sampling(), cancelled=None, **options):
             worker.cancel()  # the job is running, its stream not started yet
-            yield from super().stream_chat(messages, sampling, cancelled)
+            yield from super().stream_chat(messages, sampling, cancelled, **options)
 
     worker, rec = make_worker(CancelledOnTheWay(), batch_seconds=0)
     try:
