@@ -97,6 +97,20 @@ class Hold:
         self._release.set()
 
 
+@pytest.fixture
+def hold_worker():
+    """``hold_worker(worker)``: a Hold, let go at the end even when the test failed while holding."""
+    holds = []
+
+    def make(worker):
+        holds.append(Hold(worker))
+        return holds[-1]
+
+    yield make
+    for hold in holds:
+        hold.release()
+
+
 def test_with_the_setting_on_the_window_serves_its_loaded_model(qtbot, windows, tiny_model, calls):
     window = windows(api_server=True, api_port=0)
     server = serving(qtbot, window)
@@ -110,12 +124,13 @@ def test_with_the_setting_on_the_window_serves_its_loaded_model(qtbot, windows, 
     assert window.api_server.status_label.isVisible()
 
 
-def test_a_window_reply_and_an_api_request_take_turns_in_the_one_queue(qtbot, windows, tiny_model, calls):
+def test_a_window_reply_and_an_api_request_take_turns_in_the_one_queue(qtbot, windows, tiny_model, calls,
+                                                                       hold_worker):
     window = windows(api_server=True, api_port=0)
     server = serving(qtbot, window)
     load(qtbot, window, tiny_model)
     window.sampling = window.sampling.with_(max_tokens=40, seed=2)
-    hold = Hold(window.inference.worker)
+    hold = hold_worker(window.inference.worker)
     with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as window_reply:
         window.send("hi")
         assert hold.held.wait(WAIT)  # the window's reply holds the worker
@@ -135,12 +150,33 @@ def test_a_window_reply_and_an_api_request_take_turns_in_the_one_queue(qtbot, wi
     assert window.api_server.status_label.text() == f"API: {server.base_url}"
 
 
-def test_cancel_ends_the_api_requests_and_leaves_the_window_reply(qtbot, windows, tiny_model, calls):
+def test_the_status_bar_counts_the_api_requests_running_and_waiting(qtbot, windows, tiny_model, calls,
+                                                                    hold_worker):
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, tiny_model)
+    hold = hold_worker(window.inference.worker)
+    api = client(server)
+    replies = [calls.submit(api.chat.completions.create, model="tiny-chat", messages=HELLO, max_tokens=8,
+                            seed=1)]
+    assert hold.held.wait(WAIT)  # the first request holds the worker
+    replies += [calls.submit(api.chat.completions.create, model="tiny-chat", messages=HELLO, max_tokens=8,
+                             seed=1) for _ in range(2)]
+    qtbot.waitUntil(lambda: window.api_server.status_label.text() == "API request running · 2 waiting",
+                    timeout=WAIT_MS)
+    hold.release()
+    assert all(reply.result(WAIT).choices[0].message.content for reply in replies)
+    qtbot.waitUntil(lambda: window.api_server.status_label.text() == f"API: {server.base_url}",
+                    timeout=WAIT_MS)
+
+
+def test_cancel_ends_the_api_requests_and_leaves_the_window_reply(qtbot, windows, tiny_model, calls,
+                                                                  hold_worker):
     window = windows(api_server=True, api_port=0)
     server = serving(qtbot, window)
     load(qtbot, window, tiny_model)
     window.sampling = window.sampling.with_(max_tokens=40, seed=2)
-    hold = Hold(window.inference.worker)
+    hold = hold_worker(window.inference.worker)
     api = client(server)
     with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as window_reply:
         window.send("hi")
@@ -178,12 +214,23 @@ def test_a_port_in_use_is_named_in_the_banner_and_the_window_still_chats(qtbot, 
         taken.close()
 
 
-def test_turning_the_setting_on_serves_and_off_frees_the_port(qtbot, windows):
+def a_free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_turning_the_setting_on_serves_another_port_moves_and_off_frees_the_port(qtbot, windows):
     window = windows()
     assert window.api_server.server is None
     window.apply_settings(window.settings.with_(api_server=True, api_port=0))
-    port = serving(qtbot, window).port
-    assert not port_is_free(port)
+    first = serving(qtbot, window).port
+    port = a_free_port()
+    window.apply_settings(window.settings.with_(api_port=port))
+    qtbot.waitUntil(lambda: window.api_server.server is not None and window.api_server.server.port == port,
+                    timeout=WAIT_MS)
+    assert port_is_free(first) and not port_is_free(port)
+    assert window.api_server.status_label.text() == f"API: http://127.0.0.1:{port}/v1"
     window.apply_settings(window.settings.with_(api_server=False))
     qtbot.waitUntil(lambda: port_is_free(port), timeout=WAIT_MS)
     assert window.api_server.server is None and not window.api_server.status_label.isVisible()
@@ -218,5 +265,6 @@ def test_the_settings_dialog_asks_for_a_key_before_serving_beyond_this_computer(
     ok.click()
     assert not dialog.isVisible()
     chosen = dialog.result_settings()
-    assert (chosen.api_server, chosen.api_host, chosen.api_port, chosen.api_key) == (True, "0.0.0.0", 4891, "secret")
+    assert (chosen.api_server, chosen.api_host, chosen.api_port, chosen.api_key) == (
+        True, "0.0.0.0", 4891, "secret")
     assert chosen.api_cors_origins == ("http://a.test", "http://b.test", "http://c.test")
