@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
 
-from localchat.server.completions import chat_completions
+from localchat.server.completions import chat_completions, text_completions
 from localchat.server.requests import RequestQueue
 from localchat.server.schemas import ApiError, error_body
 
@@ -135,5 +135,15 @@ def create_app(worker: "InferenceWorker", *, api_key: str | None = None,
     @app.post("/v1/chat/completions")
     async def completions(request: Request):
         return await chat_completions(request, queue, lambda: installed_ids(models_dir), max_body_bytes)
+
+    @app.post("/v1/completions")
+    async def text(request: Request):
+        return await text_completions(request, queue, lambda: installed_ids(models_dir), max_body_bytes)
+
+    @app.post("/v1/embeddings")
+    async def embeddings():
+        raise ApiError(404, "No embedding model is loaded: this server answers /v1/chat/completions "
+                       "and /v1/completions only for now.", type="invalid_request_error",
+                       code="model_not_found")
 
     return app

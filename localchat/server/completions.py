@@ -1,4 +1,5 @@
-"""``POST /v1/chat/completions``: one request, one job of the worker, streamed or whole.
+"""``POST /v1/chat/completions`` and ``POST /v1/completions``: one request, one job of the worker,
+streamed or whole. The request's stop strings go to the engine, which ends the reply at them.
 
 Streaming is Server-Sent Events exactly as OpenAI writes them (``data: {json}\\n\\n``, then
 ``data: [DONE]\\n\\n``), through Starlette's own ``StreamingResponse``: sse-starlette would add a
@@ -20,16 +21,19 @@ from typing import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from localchat.core.chat.messages import Sampling
 from localchat.core.chat.stats import GenerationStats, StopReason
-from localchat.core.inference.generate import StopFilter
 from localchat.core.inference.worker import ReplyDelta
 from localchat.server.requests import ApiRequest, RequestQueue, ServedModel
 from localchat.server.schemas import (
     ApiError,
     ChatCompletionRequest,
+    CompletionRequest,
+    SamplingRequest,
     error_body,
     parse_request,
     refuse_unsupported,
+    refuse_unsupported_text,
     to_messages,
     usage,
 )
@@ -42,11 +46,11 @@ CONTEXT_MARGIN = 8  # the engine refuses a prompt within this many tokens of the
 @dataclass
 class Outcome:
     stats: GenerationStats | None = None
-    stopped: bool = False  # a stop string of the request was written
 
     @property
     def finish_reason(self) -> str:
-        if self.stats is not None and self.stats.stop_reason is StopReason.LENGTH and not self.stopped:
+        # a stop string ends the reply as the model's end of turn does: both are "stop"
+        if self.stats is not None and self.stats.stop_reason is StopReason.LENGTH:
             return "length"
         return "stop"
 
@@ -85,41 +89,30 @@ def resolve_model(queue: RequestQueue, wanted: str | None, installed: list[str])
     return model
 
 
-def sampling_for(req: ChatCompletionRequest, model: ServedModel):
+def sampling_for(req: SamplingRequest, model: ServedModel) -> Sampling:
     changes = {"temperature": req.temperature, "top_p": req.top_p, "seed": req.seed,
-               "max_tokens": req.token_limit}
-    return model.sampling.with_(**{k: v for k, v in changes.items() if v is not None})
+               "max_tokens": req.token_limit, "presence_penalty": req.presence_penalty,
+               "frequency_penalty": req.frequency_penalty}
+    sampling = model.sampling.with_(**{k: v for k, v in changes.items() if v is not None})
+    return sampling.with_(stop=req.stops)  # the engine ends the reply at them, never showing them
 
 
-async def reply_text(queue: RequestQueue, request: ApiRequest, stops: tuple[str, ...],
-                     outcome: Outcome) -> AsyncIterator[str]:
-    """The reply's text as it comes, cut before a stop string (whose job is then cancelled);
-    ``outcome`` holds the stats once it ends."""
-    stopper = StopFilter(stops)
+async def reply_text(request: ApiRequest, outcome: Outcome) -> AsyncIterator[str]:
+    """The reply's text as it comes; ``outcome`` holds the stats once it ends."""
     while True:
         event = await request.next_event()
         if isinstance(event, ReplyDelta):
-            if outcome.stopped:
-                continue  # text generated before the cancel landed
-            text, hit = stopper.feed(event.text)
-            if hit:
-                outcome.stopped = True
-                queue.cancel(request)
-            if text:
-                yield text
+            if event.text:
+                yield event.text
             continue
         outcome.stats = event.stats
-        if not outcome.stopped:
-            tail = stopper.flush()
-            if tail:
-                yield tail
         return
 
 
-def error_of(stats: GenerationStats, model: ServedModel) -> ApiError:
+def error_of(stats: GenerationStats, model: ServedModel, param: str = "messages") -> ApiError:
     if stats.completion_tokens == 0 and stats.prompt_tokens + CONTEXT_MARGIN > model.n_ctx:
         return ApiError(400, stats.error or "The prompt is too long for the context.",
-                        param="messages", code="context_length_exceeded")
+                        param=param, code="context_length_exceeded")
     return ApiError(500, stats.error or "The reply failed.", type="server_error")
 
 
@@ -133,23 +126,74 @@ async def cancel_on_disconnect(request: Request, queue: RequestQueue, job: ApiRe
             return
 
 
+class ReplyShape:
+    """How one endpoint writes its replies: ``/v1/chat/completions`` (this) or
+    ``/v1/completions`` (``TextShape``)."""
+
+    id_prefix, whole_object, chunk_object, param = "chatcmpl-", "chat.completion", "chat.completion.chunk", "messages"
+
+    def whole_choice(self, text: str, finish: str) -> dict:
+        return {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
+                "finish_reason": finish}
+
+    def first_chunk(self) -> dict | None:
+        return {"index": 0, "delta": {"role": "assistant", "content": ""}, "logprobs": None,
+                "finish_reason": None}
+
+    def chunk_choice(self, text: str | None, finish: str | None = None) -> dict:
+        return {"index": 0, "delta": {} if text is None else {"content": text}, "logprobs": None,
+                "finish_reason": finish}
+
+
+class TextShape(ReplyShape):
+    id_prefix, whole_object, chunk_object, param = "cmpl-", "text_completion", "text_completion", "prompt"
+
+    def whole_choice(self, text: str, finish: str) -> dict:
+        return {"index": 0, "text": text, "logprobs": None, "finish_reason": finish}
+
+    def first_chunk(self) -> dict | None:
+        return None
+
+    def chunk_choice(self, text: str | None, finish: str | None = None) -> dict:
+        return {"index": 0, "text": text or "", "logprobs": None, "finish_reason": finish}
+
+
+CHAT, TEXT = ReplyShape(), TextShape()
+
+
 async def chat_completions(request: Request, queue: RequestQueue, installed, body_limit: int) -> Response:
-    req = parse_request(await read_json(request, body_limit))
-    if req.model_extra:
-        log.info("ignored request fields: %s", ", ".join(sorted(req.model_extra)))
-    for name in ("presence_penalty", "frequency_penalty"):
-        if getattr(req, name):
-            log.info("%s is not applied yet; the request is answered without it", name)
+    req = parse_request(await read_json(request, body_limit), ChatCompletionRequest)
+    log_ignored(req)
     refuse_unsupported(req)
     model = resolve_model(queue, req.model, installed())
     job = queue.submit(to_messages(req), sampling_for(req, model))
+    return await answer(request, req, model, queue, job, CHAT)
+
+
+async def text_completions(request: Request, queue: RequestQueue, installed, body_limit: int) -> Response:
+    """``POST /v1/completions``: the prompt continued as it is, without the chat template."""
+    req = parse_request(await read_json(request, body_limit), CompletionRequest)
+    log_ignored(req)
+    refuse_unsupported_text(req)
+    model = resolve_model(queue, req.model, installed())
+    job = queue.submit_text(req.text, sampling_for(req, model))
+    return await answer(request, req, model, queue, job, TEXT, echo=req.text if req.echo else "")
+
+
+def log_ignored(req: SamplingRequest) -> None:
+    if req.model_extra:
+        log.info("ignored request fields: %s", ", ".join(sorted(req.model_extra)))
+
+
+async def answer(request: Request, req: SamplingRequest, model: ServedModel, queue: RequestQueue,
+                 job: ApiRequest, shape: ReplyShape, echo: str = "") -> Response:
     watcher = asyncio.create_task(cancel_on_disconnect(request, queue, job))
     outcome = Outcome()
-    pieces = reply_text(queue, job, req.stops, outcome)
+    pieces = reply_text(job, outcome)
     try:
         if not req.stream:
             text = "".join([piece async for piece in pieces])
-            return whole_reply(request, req, model, text, outcome)
+            return whole_reply(request, model, echo + text, outcome, shape)
         first = await anext(pieces, None)
     except BaseException:
         watcher.cancel()
@@ -157,23 +201,24 @@ async def chat_completions(request: Request, queue: RequestQueue, installed, bod
         raise
     if first is None and outcome.stats.stop_reason is StopReason.ERROR:
         watcher.cancel()
-        raise error_of(outcome.stats, model)
-    return StreamingResponse(sse(request, req, model, first, pieces, outcome, queue, job, watcher),
+        raise error_of(outcome.stats, model, shape.param)
+    if echo:
+        first = echo + (first or "")
+    return StreamingResponse(sse(request, req, model, first, pieces, outcome, queue, job, watcher, shape),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def whole_reply(request: Request, req: ChatCompletionRequest, model: ServedModel, text: str,
-                outcome: Outcome) -> Response:
+def whole_reply(request: Request, model: ServedModel, text: str, outcome: Outcome,
+                shape: ReplyShape) -> Response:
     stats = outcome.stats
     if stats.stop_reason is StopReason.ERROR and not text:
-        raise error_of(stats, model)
+        raise error_of(stats, model, shape.param)
     request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)
     return JSONResponse({
-        "id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
-        "model": model.id, "system_fingerprint": None,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                     "logprobs": None, "finish_reason": outcome.finish_reason}],
+        "id": f"{shape.id_prefix}{uuid.uuid4().hex}", "object": shape.whole_object,
+        "created": int(time.time()), "model": model.id, "system_fingerprint": None,
+        "choices": [shape.whole_choice(text, outcome.finish_reason)],
         "usage": usage(stats.prompt_tokens, stats.completion_tokens),
     })
 
@@ -182,30 +227,31 @@ def event_line(data: dict) -> bytes:
     return b"data: " + json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
 
-async def sse(request: Request, req: ChatCompletionRequest, model: ServedModel, first: str | None,
+async def sse(request: Request, req: SamplingRequest, model: ServedModel, first: str | None,
               pieces: AsyncIterator[str], outcome: Outcome, queue: RequestQueue, job: ApiRequest,
-              watcher: asyncio.Task) -> AsyncIterator[bytes]:
-    base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk",
+              watcher: asyncio.Task, shape: ReplyShape) -> AsyncIterator[bytes]:
+    base = {"id": f"{shape.id_prefix}{uuid.uuid4().hex}", "object": shape.chunk_object,
             "created": int(time.time()), "model": model.id, "system_fingerprint": None}
     if req.include_usage:
         base["usage"] = None  # as OpenAI: every chunk names it, the last one holds it
 
-    def chunk(delta: dict, finish: str | None = None) -> bytes:
-        return event_line({**base, "choices": [{"index": 0, "delta": delta, "logprobs": None,
-                                                 "finish_reason": finish}]})
+    def chunk(choice: dict) -> bytes:
+        return event_line({**base, "choices": [choice]})
     try:
-        yield chunk({"role": "assistant", "content": ""})
+        opening = shape.first_chunk()
+        if opening is not None:
+            yield chunk(opening)
         if first is not None:
-            yield chunk({"content": first})
+            yield chunk(shape.chunk_choice(first))
             async for piece in pieces:
-                yield chunk({"content": piece})
+                yield chunk(shape.chunk_choice(piece))
         stats = outcome.stats
         request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)
         if stats.stop_reason is StopReason.ERROR:
-            error = error_of(stats, model)
+            error = error_of(stats, model, shape.param)
             yield event_line(error_body(error.message, type=error.type, code=error.code))
         else:
-            yield chunk({}, outcome.finish_reason)
+            yield chunk(shape.chunk_choice(None, outcome.finish_reason))
             if req.include_usage:
                 yield event_line({**base, "choices": [],
                                   "usage": usage(stats.prompt_tokens, stats.completion_tokens)})

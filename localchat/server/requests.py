@@ -19,6 +19,7 @@ from localchat.core.chat.messages import Message, Sampling
 from localchat.core.errors import LocalChatError
 from localchat.core.inference.worker import (
     ChatJob,
+    CompletionJob,
     ModelFailed,
     ModelLoaded,
     ModelUnloaded,
@@ -39,7 +40,7 @@ RETRY_AFTER_S = 5
 class ApiRequest:
     """One request's job and the queue its events arrive in."""
 
-    job: ChatJob
+    job: ChatJob | CompletionJob
     loop: asyncio.AbstractEventLoop
     events: asyncio.Queue = field(default_factory=asyncio.Queue)
 
@@ -74,14 +75,15 @@ class ServedModel:
 
 
 class RequestQueue:
-    """The API's share of the worker's FIFO: at most ``max_queue`` API requests at once (the
-    running one counted); one more is answered 503 with ``Retry-After``."""
+    """The API's share of the worker's FIFO: at most ``max_queue`` API requests waiting (not yet
+    started; the running one and cancelled ones not counted); one more is answered 503 with
+    ``Retry-After``."""
 
     def __init__(self, worker: "InferenceWorker", max_queue: int = 16):
         self.worker = worker
         self.max_queue = max_queue
         self._lock = threading.Lock()
-        self._open: dict[ChatJob, ApiRequest] = {}
+        self._open: dict[ChatJob | CompletionJob, ApiRequest] = {}
         self._served: ServedModel | None = None
         info = worker.engine.model  # a model the window loaded before the server started
         if info is not None:
@@ -101,6 +103,12 @@ class RequestQueue:
         with self._lock:
             return len(self._open)
 
+    @property
+    def waiting(self) -> int:
+        """API requests in the worker's queue that have not started."""
+        with self._lock:
+            return sum(1 for job in self._open if not job.started and not job.cancelled)
+
     def cancel_all(self) -> int:
         """Cancel every API request queued or running (the window's Cancel); the window's own
         replies are not touched. Each client gets its reply as far as it went. Returns how many."""
@@ -117,10 +125,19 @@ class RequestQueue:
 
     # -- the event loop ------------------------------------------------------------------------
     def submit(self, messages: Sequence[Message], sampling: Sampling) -> ApiRequest:
-        request = ApiRequest(ChatJob(list(messages), sampling), asyncio.get_running_loop())
+        """A chat reply; its KV cache is not kept aside, so it never pushes the window's out."""
+        return self.submit_job(ChatJob(list(messages), sampling, keep_cache=False))
+
+    def submit_text(self, prompt: str, sampling: Sampling) -> ApiRequest:
+        """A raw completion of ``prompt``."""
+        return self.submit_job(CompletionJob(prompt, sampling))
+
+    def submit_job(self, job: ChatJob | CompletionJob) -> ApiRequest:
+        request = ApiRequest(job, asyncio.get_running_loop())
         with self._lock:
-            if len(self._open) >= self.max_queue:
-                raise ApiError(503, f"The server is busy: {len(self._open)} requests are waiting. "
+            waiting = sum(1 for j in self._open if not j.started and not j.cancelled)
+            if waiting >= self.max_queue:
+                raise ApiError(503, f"The server is busy: {waiting} requests are waiting. "
                                "Try again shortly.", type="server_error", code="queue_full",
                                headers={"Retry-After": str(RETRY_AFTER_S)})
             self._open[request.job] = request  # before submit: its first event must find it

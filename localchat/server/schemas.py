@@ -51,27 +51,24 @@ class StreamOptions(Lenient):
     include_usage: bool = False
 
 
-class ChatCompletionRequest(Lenient):
+class SamplingRequest(Lenient):
+    """What chat and text completions share: the model, streaming, and how tokens are chosen."""
+
     model: str | None = None
-    messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     stream_options: StreamOptions | None = None
     max_tokens: int | None = Field(None, ge=1)
-    max_completion_tokens: int | None = Field(None, ge=1)
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, ge=0, le=1)
     stop: str | list[str] | None = None
     seed: int | None = None
     n: int | None = Field(None, ge=1)
-    logprobs: bool | None = None
-    top_logprobs: int | None = None
-    response_format: dict[str, Any] | None = None
     presence_penalty: float | None = Field(None, ge=-2, le=2)
     frequency_penalty: float | None = Field(None, ge=-2, le=2)
 
     @property
     def token_limit(self) -> int | None:
-        return self.max_completion_tokens or self.max_tokens
+        return self.max_tokens
 
     @property
     def stops(self) -> tuple[str, ...]:
@@ -84,15 +81,46 @@ class ChatCompletionRequest(Lenient):
         return bool(self.stream and self.stream_options and self.stream_options.include_usage)
 
 
+class ChatCompletionRequest(SamplingRequest):
+    messages: list[ChatMessage] = Field(min_length=1)
+    max_completion_tokens: int | None = Field(None, ge=1)
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    response_format: dict[str, Any] | None = None
+
+    @property
+    def token_limit(self) -> int | None:
+        return self.max_completion_tokens or self.max_tokens
+
+
+TEXT_MAX_TOKENS = 16  # OpenAI's default for /v1/completions
+
+
+class CompletionRequest(SamplingRequest):
+    prompt: str | list[str]
+    echo: bool = False
+    suffix: str | None = None
+    best_of: int | None = Field(None, ge=1)
+    logprobs: int | None = None
+
+    @property
+    def token_limit(self) -> int:
+        return self.max_tokens or TEXT_MAX_TOKENS
+
+    @property
+    def text(self) -> str:
+        return self.prompt if isinstance(self.prompt, str) else self.prompt[0]
+
+
 ROLES = {SYSTEM: SYSTEM, "developer": SYSTEM, USER: USER, ASSISTANT: ASSISTANT}
 
 
-def parse_request(raw: object) -> ChatCompletionRequest:
+def parse_request(raw: object, kind: type[SamplingRequest] = ChatCompletionRequest):
     """The request, or a 400 naming the first field that is wrong."""
     if not isinstance(raw, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     try:
-        return ChatCompletionRequest.model_validate(raw)
+        return kind.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         param = ".".join(str(p) for p in first["loc"]) or None
@@ -109,6 +137,18 @@ def refuse_unsupported(req: ChatCompletionRequest) -> None:
     if kind != "text":
         raise ApiError(400, f"response_format {kind!r} is not supported yet; only 'text'.",
                        param="response_format")
+
+
+def refuse_unsupported_text(req: CompletionRequest) -> None:
+    if (req.n or 1) > 1 or (req.best_of or 1) > 1:
+        raise ApiError(400, "Only n=1 and best_of=1 are supported: one completion per request.", param="n")
+    if isinstance(req.prompt, list) and len(req.prompt) != 1:
+        raise ApiError(400, "Give one prompt per request (a string, or a list of one string).",
+                       param="prompt")
+    if req.logprobs:
+        raise ApiError(400, "logprobs are not supported yet.", param="logprobs")
+    if req.suffix:
+        raise ApiError(400, "suffix (filling in the middle) is not supported.", param="suffix")
 
 
 def to_messages(req: ChatCompletionRequest) -> list[Message]:

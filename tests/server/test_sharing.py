@@ -88,3 +88,57 @@ def test_a_full_queue_answers_503_with_retry_after(serve, worker):
         waiting.join(WAIT)
     assert server.requests.in_flight == 0
     assert client.chat.completions.create(messages=HELLO, model="tiny-chat", **GREEDY).choices
+
+
+def test_the_queue_limit_counts_only_the_requests_waiting(serve, worker):
+    server = serve(max_queue=1)
+    client = openai_client(server)
+    hold = Hold(worker)
+    replies = []
+    running = threading.Thread(target=lambda: replies.append(client.chat.completions.create(
+        messages=HELLO, model="tiny-chat", **GREEDY)))
+    running.start()
+    assert hold.held.wait(WAIT)  # an API request is running, none waiting
+    waiting = threading.Thread(target=lambda: replies.append(client.chat.completions.create(
+        messages=HELLO, model="tiny-chat", **GREEDY)))
+    waiting.start()
+    try:
+        wait_until(lambda: server.requests.waiting == 1, "the second request to wait")
+        assert server.requests.in_flight == 2
+        status, _, _ = raw(server, "POST", "/v1/chat/completions", {"messages": HELLO},
+                           {"Content-Type": "application/json"})
+        assert status == 503
+    finally:
+        hold.release()
+        running.join(WAIT)
+        waiting.join(WAIT)
+    assert len(replies) == 2 and all(r.choices[0].message.content for r in replies)
+
+
+def test_the_window_s_conversation_keeps_its_cache_across_an_api_request(serve, worker):
+    from localchat.core.chat.messages import ASSISTANT, SYSTEM
+    from localchat.core.inference.worker import ReplyDelta, ReplyFinished
+
+    client = openai_client(serve())
+    finished, texts = {}, {}
+
+    def record(event):
+        if isinstance(event, ReplyDelta):
+            texts[event.job] = texts.get(event.job, "") + event.text
+        if isinstance(event, ReplyFinished):
+            finished[event.job] = event.stats
+
+    worker.subscribe(record)
+    history = [Message(SYSTEM, "You are terse."), Message(USER, "tell me about the water and the world")]
+    turn1 = worker.submit(ChatJob(list(history), Sampling(max_tokens=60, seed=1)))
+    assert turn1.done.wait(WAIT)
+    for topic in ("rivers and lakes ", "mountains and snow "):  # two: the second would push out the first's
+        api = client.chat.completions.create(messages=[{"role": "user", "content": topic * 12}],
+                                             model="tiny-chat", **GREEDY)
+        assert api.usage.prompt_tokens > 20
+    history += [Message(ASSISTANT, texts[turn1]), Message(USER, "and what about people")]
+    turn2 = worker.submit(ChatJob(history, Sampling(max_tokens=8, seed=1)))
+    assert turn2.done.wait(WAIT)
+    first, second = finished[turn1], finished[turn2]
+    new_turn = second.prompt_tokens - first.prompt_tokens - first.completion_tokens
+    assert 0 < second.evaluated_prompt_tokens <= new_turn + 1
