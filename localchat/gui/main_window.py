@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
 
         self.inference = InferenceRelay(InferenceWorker(
             batch_seconds=BATCH_SECONDS if batch_seconds is None else batch_seconds), self)
+        self._model_notes: list[str] = []  # what the notice above the chat says of the model
         self._load_job: LoadJob | None = None  # the load the window waits for
         self._load_by_person = True  # whether that load may ask in a dialog
         # the model and its status line from before the load: a load refused before it started
@@ -354,10 +355,12 @@ class MainWindow(QMainWindow):
         if Path(info.path).parent == self.models_dir:  # "Last used" on the Installed tab
             inventory = self.downloads.queue.inventory
             run_in_background(lambda: inventory.mark_used(Path(info.path)), lambda _: None)
-        self.chat_view.set_notice(
+        self._model_notes = [note for note in (
             f"{info.name} is a base model: it continues text rather than follows instructions, "
             "so its replies may wander. Pick an instruction-tuned (chat) model for an assistant."
-            if info.is_base_model else None)
+            if info.is_base_model else None,
+            info.template_note) if note]
+        self.chat_view.set_notice("\n".join(self._model_notes) or None)
         self.composer.set_can_send(True)
         self.settings = self.settings.with_(last_model=info.path)
         self._save_settings()
@@ -462,6 +465,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_reply_finished(self, stats: GenerationStats) -> None:
         self.stats_label.setText(stats.summary if stats.stop_reason is not StopReason.ERROR else "")
+        if stats.template_note:  # the template failed only now, on this conversation: said once
+            self._model_notes.append(stats.template_note)
+            self.chat_view.set_notice("\n".join(self._model_notes))
         self.composer.set_generating(False)
         self.composer.input.setFocus()
         self.reply_finished.emit(stats)
