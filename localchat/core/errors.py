@@ -36,6 +36,10 @@ class CorruptModelError(ModelFileError):
     pass
 
 
+class NotARegularFileError(ModelFileError):
+    """A folder, a pipe, a device or a socket where a model file was expected."""
+
+
 class ModelTooLargeError(LocalChatError):
     pass
 
@@ -76,6 +80,14 @@ class DiskFullError(DownloadError):
 
 class VerificationError(DownloadError):
     pass
+
+
+class UnsafeFileNameError(DownloadError, ValueError):
+    """A file name from the Hub that could not be a plain file in the models folder on every
+    platform (``..``, ``\\``, a drive, a reserved Windows name), or that is not a ``.gguf``.
+
+    Also a ValueError: code that reads a saved download record skips a bad value by catching
+    ValueError, and so skips this one."""
 
 
 # --- storage ----------------------------------------------------------------------------------

@@ -24,12 +24,12 @@ from localchat.core.downloads import hub
 from localchat.core.downloads.events import RetryPolicy
 from localchat.core.downloads.hub import RemoteFile, ResolvedFile
 from localchat.core.errors import CorruptModelError, DownloadError, LocalChatError
-from localchat.core.models.gguf import GGUFFacts, parse_header
+from localchat.core.models.gguf import MAX_HEADER, GGUFFacts, parse_header
 from localchat.core.units import size_text
 
 log = logging.getLogger(__name__)
 
-MAX_REMOTE_HEADER = 128 * 1024 * 1024  # no real header comes near this; a bad server might
+MAX_REMOTE_HEADER = MAX_HEADER  # no real header comes near this; a bad server might
 FIRST_CHUNK = 256 * 1024
 MAX_CHUNK = 16 * 1024 * 1024
 # a fit check is cheap to repeat: fewer and shorter retries than a download's
@@ -56,10 +56,10 @@ class _RangeReader:
         self.range_ignored = False
 
     def fetch(self, offset: int, n: int) -> bytes:
-        want = max(n, self.chunk)
-        self.chunk = min(self.chunk * 2, MAX_CHUNK)
-        if offset + want > MAX_REMOTE_HEADER:
+        if offset + n > MAX_REMOTE_HEADER:
             raise CorruptModelError(f"its header claims more than {size_text(MAX_REMOTE_HEADER)}")
+        want = min(max(n, self.chunk), MAX_REMOTE_HEADER - offset)
+        self.chunk = min(self.chunk * 2, MAX_CHUNK)
         if self.url is None:
             self._resolve()
         if self.file_size is not None:
