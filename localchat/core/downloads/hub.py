@@ -6,6 +6,10 @@ headers (``HF_TOKEN`` or a token given here), ``HF_HUB_OFFLINE``, its shared HTT
 redirects), ``HfApi`` for search and file listings, and its typed HTTP errors, which
 ``hub_error`` turns into messages a person can act on. A download (``job``) and the header read
 of a fit check (``remote_header``) take the same steps here, so both fail with the same words.
+
+A repository's file names are a stranger's word and become file names on this disk: a
+``RemoteFile`` is only made of a name that is a plain ``.gguf`` file on every system
+(``check_repo_filename``), and a listing leaves out the others.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from localchat.core.errors import (
     LocalChatError,
     OfflineError,
     RemoteNotFoundError,
+    UnsafeFileNameError,
 )
 
 log = logging.getLogger(__name__)
@@ -33,6 +38,13 @@ TOKEN_HINT = (
 _MAX_ERROR_BODY = 1 << 20  # an error page larger than this is not read
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<part>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
+_REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+# what Windows refuses in a file name; refused everywhere, so a models folder works on any system
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                     *(f"{dev}{n}" for dev in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3")}
+MAX_NAME_BYTES = 200  # the models folder's name for a file, and its partial's, stay below 255
+_NAME_HINT = "Pick another file; localchat installs only .gguf files with plain names."
 _QUANT = re.compile(
     r"(?<![A-Za-z0-9])(I?Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32|FP16|FP32|TQ\d_\d|MXFP4)(?![A-Za-z0-9])",
     re.IGNORECASE,
@@ -48,6 +60,10 @@ class RemoteFile:
     revision: str = "main"
     sha256: str | None = None
     size: int | None = None
+
+    def __post_init__(self) -> None:
+        check_repo_id(self.repo_id)
+        check_repo_filename(self.filename)
 
     @property
     def key(self) -> str:
@@ -130,6 +146,53 @@ class HubGGUFFile:
         sizes = [None] * len(self.parts) if len(self.parts) > 1 else [self.size]
         return [RemoteFile(self.repo_id, name, self.revision, sha, size)
                 for name, sha, size in zip(self.parts, self.sha256s, sizes)]
+
+
+def check_repo_id(repo_id: str) -> None:
+    """Refuse a repository name that is not ``OWNER/NAME`` in the Hub's characters: it becomes
+    part of a file name on disk (a download's partial, a renamed model)."""
+    if not isinstance(repo_id, str) or not _REPO_ID.match(repo_id) or ".." in repo_id:
+        raise UnsafeFileNameError(f"{_shown(repo_id)} is not a Hugging Face repository name.",
+                                  "Write it as OWNER/NAME, for example bartowski/Llama-3.2-1B-Instruct-GGUF.")
+
+
+def check_repo_filename(filename: str) -> None:
+    """Refuse a file path in a repository that could not be installed as a plain ``.gguf`` file:
+    a ``\\``, an absolute path or drive, a ``..`` or empty part, a name Windows refuses."""
+    if not isinstance(filename, str) or not filename:
+        raise UnsafeFileNameError("A Hugging Face file without a name was asked for.", _NAME_HINT)
+    if "\\" in filename or filename.startswith("/") or re.match(r"^[A-Za-z]:", filename):
+        raise UnsafeFileNameError(
+            f"The file name {_shown(filename)} is a path localchat does not follow (a \"\\\", a drive "
+            "or a leading \"/\").", _NAME_HINT)
+    for part in filename.split("/"):
+        check_file_name(part, what=f"The file {_shown(filename)} on Hugging Face")
+    if not filename.lower().endswith(".gguf"):
+        raise UnsafeFileNameError(f"{_shown(filename)} is not a GGUF model file (its name does not end "
+                                  "in .gguf).", "localchat runs models in the GGUF format; pick a .gguf file.")
+
+
+def check_file_name(name: str, *, what: str | None = None, max_bytes: int = MAX_NAME_BYTES) -> None:
+    """Refuse ``name`` as one file in a folder unless it is a plain name on every system."""
+    what = what or f"The file name {_shown(name)}"
+    reason = None
+    if name in ("", ".", ".."):
+        reason = "an empty or \"..\" part"
+    elif _WINDOWS_FORBIDDEN.search(name):
+        reason = "a character Windows does not allow in a file name (< > : \" / \\ | ? * or a control character)"
+    elif name.endswith((".", " ")) or name.startswith("."):
+        reason = "a leading dot (a hidden file), or a trailing dot or space (Windows drops them)"
+    elif name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        reason = f"the name {name.split('.', 1)[0]!r}, which Windows keeps for a device"
+    elif len(name.encode("utf-8", "surrogatepass")) > max_bytes:
+        reason = f"a name longer than {max_bytes} bytes"
+    if reason:
+        raise UnsafeFileNameError(f"{what} has {reason}, so localchat does not install it.", _NAME_HINT)
+
+
+def _shown(value) -> str:
+    text = f"\"{value}\"" if isinstance(value, str) and value.isprintable() else repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def quant_of(filename: str) -> str | None:
@@ -308,6 +371,11 @@ def list_gguf_files(repo_id: str, *, revision: str = "main", endpoint: str | Non
     groups: dict[str, list] = {}
     for sib in info.siblings or []:
         if not sib.rfilename.lower().endswith(".gguf"):
+            continue
+        try:
+            check_repo_filename(sib.rfilename)
+        except UnsafeFileNameError as exc:  # offered, it could only fail later
+            log.warning("%s: leaving out %r: %s", repo_id, sib.rfilename, exc.message)
             continue
         size = sib.lfs.size if sib.lfs else sib.size
         sha = sib.lfs.sha256 if sib.lfs else None

@@ -22,6 +22,7 @@ The queue that runs jobs is in ``queue``; the events and snapshots they hand out
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -107,7 +108,13 @@ class DownloadJob:
     # -- files ------------------------------------------------------------------------------------
     @property
     def _stem(self) -> str:
-        return self.key.replace("/", "--")
+        """The partial's name: the key made one file name (RemoteFile checked its parts), cut
+        with a digest of the whole when a deep path would make it too long for the disk."""
+        stem = self.key.replace("/", "--")
+        if len(stem.encode("utf-8")) <= hub.MAX_NAME_BYTES:
+            return stem
+        digest = hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:16]
+        return f"{digest}--{self.remote.basename}"
 
     @property
     def partial_path(self) -> Path:

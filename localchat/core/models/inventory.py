@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from localchat.core.downloads.checksums import BLOCK, Progress, hash_file
-from localchat.core.downloads.hub import split_part
-from localchat.core.errors import ModelFileError, ModelNotFoundError, VerificationError
+from localchat.core.downloads.hub import check_file_name, split_part
+from localchat.core.errors import ModelFileError, ModelNotFoundError, UnsafeFileNameError, VerificationError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ RECORDS_DIR = ".localchat"
 SOURCE_HUB = "huggingface"
 SOURCE_LOCAL = "local file"
 SOURCE_SIDELOADED = "sideloaded"
+_MAX_INSTALLED_NAME = 245  # with ".json", its record's name still fits in 255 bytes
 
 
 def now_iso() -> str:
@@ -154,7 +155,7 @@ class ModelInventory:
         """The file already installed from ``repo_id``/``repo_filename`` (with that checksum)."""
         for rec_path in self.records_dir.glob("*.json") if self.records_dir.is_dir() else ():
             rec = self.record_for(self.models_dir / rec_path.name[:-5])
-            if (rec and rec.repo_id == repo_id and rec.repo_filename == repo_filename
+            if (rec and Path(rec.filename).name == rec.filename and rec.repo_id == repo_id and rec.repo_filename == repo_filename
                     and (sha256 is None or rec.sha256 == sha256)
                     and (self.models_dir / rec.filename).is_file()):
                 return self.models_dir / rec.filename
@@ -174,14 +175,34 @@ class ModelInventory:
 
     # -- bringing files in ----------------------------------------------------------------------
     def target_for(self, basename: str, repo_id: str) -> Path:
-        """Where a download goes: its own name, or prefixed with its repo if that is taken."""
+        """Where a download goes: its own name, or prefixed with its repo if that is taken.
+        Raises UnsafeFileNameError for a name that is not one plain file in this folder."""
+        check_file_name(basename)
         target = self.models_dir / basename
         if target.exists():
-            target = self.models_dir / f"{repo_id.replace('/', '--')}--{basename}"
+            prefix = repo_id.replace("/", "--")
+            if len(f"{prefix}--{basename}".encode()) > _MAX_INSTALLED_NAME:
+                prefix = hashlib.sha256(repo_id.encode()).hexdigest()[:8]
+            target = self.models_dir / f"{prefix}--{basename}"
+        return self._inside(target)
+
+    def _inside(self, target: Path) -> Path:
+        """``target``, refused unless it is a file directly in the models folder, whatever its
+        name says (the last guard: names from the Hub were checked when they came in)."""
+        check_file_name(target.name, max_bytes=_MAX_INSTALLED_NAME)
+        if target.parent != self.models_dir and (
+                os.path.normcase(os.path.abspath(target.parent))
+                != os.path.normcase(os.path.abspath(self.models_dir))):
+            raise UnsafeFileNameError(f"{target} is not in the models folder {self.models_dir}.",
+                                      "Nothing was installed; pick another file.")
+        if not target.name.lower().endswith(".gguf"):
+            raise UnsafeFileNameError(f"{target.name} is not a .gguf file name; nothing was installed.",
+                                      "Pick another file.")
         return target
 
     def install(self, partial: Path, target: Path, record: InstallRecord) -> Path:
         """Move a verified file into the folder (atomically) with its record."""
+        target = self._inside(Path(target))
         self.models_dir.mkdir(parents=True, exist_ok=True)
         # the record first: a crash between the two leaves a record without a file (ignored),
         # never a file that looks sideloaded
