@@ -181,10 +181,26 @@ def cache_state_size(llm: "Llama") -> int:
 
 
 def save_cache(llm: "Llama"):
-    """The context's whole state (KV cache, token list) as ``Llama.save_state`` copies it, and
-    the seconds it took."""
+    """The context's state (KV cache, token list) as a ``llama_cpp.LlamaState`` for the public
+    ``Llama.load_state``, and the seconds it took.
+
+    ``Llama.save_state`` would also copy its logits buffer, ``n_batch`` rows of the vocabulary
+    (128 × 262,144 floats, 134 MB, for a Gemma 3 model), which ``load_state`` writes back and
+    the next decode overwrites unread: one row stands in for it (it is broadcast on load)."""
+    import llama_cpp
+    import numpy as np
+
     started = time.perf_counter()
-    state = llm.save_state()
+    ctx = llm._ctx.ctx
+    size = llama_cpp.llama_state_get_size(ctx)
+    buffer = (ctypes.c_uint8 * int(size))()
+    written = int(llama_cpp.llama_state_get_data(ctx, buffer, size))
+    if written > int(size):
+        raise RuntimeError("llama.cpp wrote more state than it said it would")
+    state = llama_cpp.LlamaState(
+        input_ids=llm.input_ids.copy(), scores=np.zeros((1, llm.n_vocab()), dtype=np.single),
+        n_tokens=llm.n_tokens, llama_state=bytes(memoryview(buffer)[:written]),
+        llama_state_size=written, seed=llm._seed)
     return state, time.perf_counter() - started
 
 
