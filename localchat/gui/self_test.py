@@ -1,7 +1,8 @@
 """``localchat --self-test``: the window, a tiny model, a few tokens, exit 0 or 1.
 
 It proves that an install works end to end: Qt starts (offscreen unless a platform is chosen),
-llama.cpp loads a model and streams tokens into the window. It writes its own tiny model into a
+llama.cpp loads a model and streams tokens into the window, and the API server (FastAPI under
+uvicorn, whose modules a frozen bundle must carry) answers a chat completion from the same model. It writes its own tiny model into a
 temporary data folder, so the person's models and history are never touched.
 """
 
@@ -28,6 +29,8 @@ class _Watcher(QObject):
 
     @Slot(object)
     def on_loaded(self, _info) -> None:
+        # after the load: a new chat takes the loaded model's sampling
+        self.window.sampling = self.window.sampling.with_(max_tokens=16, seed=1)
         self.window.send("Say something.")
 
     @Slot(str)
@@ -53,7 +56,6 @@ def run_self_test(_paths=None) -> int:
         paths = DataPaths(Path(tmp)).ensure()
         model = write_tiny_gguf(paths.models / "self-test.gguf")
         window = MainWindow(paths, install_demo=False)
-        window.sampling = window.sampling.with_(max_tokens=16, seed=1)
         window.show()
         loop = QEventLoop()
         watcher = _Watcher(window, loop)
@@ -65,12 +67,42 @@ def run_self_test(_paths=None) -> int:
         loop.exec()
         stats = watcher.stats
         text = window.messages[-1].content if window.messages else ""
+        api_problem = _api_problem(window.inference.worker) if stats is not None else None
         window.close()
         app.processEvents()
-    if stats is not None and not stats.error and stats.completion_tokens > 0 and text:
+    if stats is not None and not stats.error and stats.completion_tokens > 0 and text and not api_problem:
         print(f"self-test passed: {stats.completion_tokens} tokens streamed into the window "
-              f"({stats.tokens_per_s:.0f} tok/s) on Qt platform {app.platformName()}")
+              f"({stats.tokens_per_s:.0f} tok/s) on Qt platform {app.platformName()}; "
+              "the API server answered")
         return 0
-    reason = watcher.error or (stats.error if stats else "no reply within the time limit")
+    reason = watcher.error or (stats.error if stats else "no reply within the time limit") or api_problem
     print(f"self-test FAILED: {reason}", file=sys.stderr)
     return 1
+
+
+def _api_problem(worker) -> str | None:
+    """Serve the window's model on a free local port and ask it for a short chat completion;
+    None when it answered, else what went wrong."""
+    import json
+    import urllib.request
+
+    from localchat.server.runner import ApiServer
+
+    try:
+        server = ApiServer(worker, port=0).start()
+    except Exception as exc:  # a missing module in a bundle shows here
+        return f"the API server did not start: {exc}"
+    try:
+        body = json.dumps({"model": "self-test", "max_tokens": 4, "seed": 1,
+                           "messages": [{"role": "user", "content": "Say something."}]}).encode()
+        request = urllib.request.Request(f"{server.base_url}/chat/completions", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            reply = json.loads(response.read())
+        if not reply["choices"][0]["message"]["content"] or not reply["usage"]["completion_tokens"]:
+            return f"the API server's reply was empty: {reply}"
+        return None
+    except Exception as exc:
+        return f"the API server did not answer: {exc}"
+    finally:
+        server.stop()

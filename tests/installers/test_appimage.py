@@ -27,4 +27,4 @@ def test_appdir_starts_the_app_through_apprun(bundle, tmp_path, qapp):
     out = subprocess.run([str(appdir / "AppRun"), "--self-test"], capture_output=True, text=True, timeout=180,
                          env=app_env(tmp_path / "data"), cwd=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "self-test passed" in out.stdout
+    assert "self-test passed" in out.stdout and "the API server answered" in out.stdout

@@ -50,6 +50,7 @@ def test_bundled_app_passes_its_self_test_offscreen(bundle, tmp_path):
     out = run_program(executable(bundle), "--self-test", data_dir=tmp_path / "data")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test passed" in out.stdout and "platform offscreen" in out.stdout
+    assert "the API server answered" in out.stdout  # FastAPI and uvicorn are in the bundle
 
 
 def test_bundled_app_passes_its_self_test_on_x11(bundle, tmp_path):
