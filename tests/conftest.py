@@ -2,6 +2,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import tempfile  # noqa: E402
+
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+# Hypothesis keeps examples and source constants under ``.hypothesis`` in the working folder,
+# from the moment tests are collected; the tests write nothing outside temporary folders.
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="localchat-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
+
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -39,3 +48,4 @@ def data_paths(tmp_path, monkeypatch) -> DataPaths:
     """A fresh data folder for one test, also seen by code that reads the environment."""
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
     return DataPaths(tmp_path / "data").ensure()
+

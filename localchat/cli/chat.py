@@ -104,6 +104,11 @@ def model_path(wanted: str | None, options: RunOptions) -> Path:
     path = Path(wanted).expanduser()
     if path.is_file():
         return path
+    if os.path.lexists(path):  # a folder, a pipe, a device, a dangling link: say which
+        from localchat.core.models.gguf import open_model_file
+
+        open_model_file(path).close()  # raises the precise ModelFileError
+        return path
     installed = ModelInventory(options.models_dir).find(wanted)
     if installed is not None:
         return installed.path

@@ -271,6 +271,16 @@ def test_a_missing_model_is_one_line_that_says_what_to_do(in_process, model, say
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("kind, says", [("a pipe", "named pipe"), ("a folder", "is a folder")])
+def test_a_path_that_is_not_a_file_is_named_for_what_it_is(in_process, tmp_path, kind, says):
+    path = tmp_path / "x.gguf"
+    os.mkfifo(path) if kind == "a pipe" else path.mkdir()
+    code, out, err = in_process("chat", "--model", str(path), "hi")  # a pipe must not block it
+    assert code == 1 and out == ""
+    assert says in err and "not a model file" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
 def test_a_conversation_that_does_not_exist_says_so(in_process, tiny_model):
     code, _, err = in_process("chat", "--model", str(tiny_model), "--conversation", "42", "hi")
     assert code == 1 and "There is no conversation 42" in err and "localchat conversations" in err

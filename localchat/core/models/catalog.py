@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from localchat.core.errors import CatalogError
+from localchat.core.errors import CatalogError, LocalChatError
 from localchat.core.models.facts import ModelFacts, swa_layers
 from localchat.core.units import size_text
 
@@ -313,10 +313,20 @@ def _model_file(r: _Reader) -> ModelFile:
     if not _REPO.match(repo_id) or ".." in repo_id:
         r.fail("repo_id", f"must be OWNER/NAME on Hugging Face, not {repo_id!r}")
     filename = r.text("filename")
-    if "/" in filename or "\\" in filename or ".." in filename or filename.startswith("."):
-        r.fail("filename", f"must be a plain file name (no folders, no '..'), not {filename!r}")
-    if not filename.lower().endswith(".gguf"):
-        r.fail("filename", f"must end in .gguf, not {filename!r}")
+    if "/" in filename or "\\" in filename:
+        r.fail("filename", f"must be a plain file name (no folders), not {filename!r}")
+    # the download's own rules (no '..', no name Windows refuses, .gguf): a catalog entry that
+    # could not be downloaded is refused when the catalog loads, not when it is shown
+    from localchat.core.downloads.hub import check_repo_filename, check_repo_id
+
+    for field_name, check, value in (("repo_id", check_repo_id, repo_id),
+                                     ("filename", check_repo_filename, filename)):
+        try:
+            check(value)
+        except CatalogError:
+            raise
+        except LocalChatError as exc:
+            r.fail(field_name, exc.message[0].lower() + exc.message[1:].rstrip("."))
     revision = r.text("revision", required=False, default="main")
     if re.search(r"\s|\.\.|^/", revision):
         r.fail("revision", f"is not a branch, tag or commit: {revision!r}")

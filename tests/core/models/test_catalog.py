@@ -132,6 +132,8 @@ _MISSING = object()
     ("file.filename", "sub/model.gguf", "plain file name"),
     ("file.filename", "C:\\models\\model.gguf", "plain file name"),
     ("file.filename", "model.bin", "end in .gguf"),
+    ("file.filename", "CON.gguf", "Windows"),
+    ("file.filename", "model.gguf.", "Windows"),
     ("file.repo_id", "not a repo", "OWNER/NAME"),
     ("file.repo_id", "owner/../etc", "OWNER/NAME"),
     ("file.sha256", "abc", "sha256 hex digest"),
