@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cors-origin", metavar="URL", action="append", default=[],
                    help="let web pages from URL call the API (repeat for more; default: none)")
     p.add_argument("--max-queue", type=int, default=16, metavar="N",
-                   help="API requests accepted at once; more are answered 503 (default 16)")
+                   help="API requests that may wait their turn; more are answered 503 (default 16)")
     p.add_argument("--ctx", type=int, default=None, metavar="TOKENS",
                    help="context window (default: the settings', else the model's)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the settings')")
