@@ -176,17 +176,11 @@ def mark_used(path: Path, options: RunOptions) -> None:
         log.exception("could not note that %s was used", path)
 
 
-def confirm_memory(args: argparse.Namespace, path: Path, options: RunOptions, catalog) -> None:
-    """Go on unless the model needs more memory than is free now (the window's question, the
-    same estimate) and the person did not say yes: with --yes, or typed on a terminal."""
-    from localchat.core.inference.worker import LoadJob, memory_question
+def load_anyway(question) -> bool:
+    """The person's answer to the worker's memory question (the window's, the same estimate):
+    asked on a terminal; without one, the answer is to refuse and name --yes."""
     from localchat.core.models.fit import SWAP_WARNING
 
-    if args.yes:
-        return
-    question = memory_question(LoadJob(str(path), **options.load_options(), catalog=catalog))
-    if question is None:
-        return
     if not sys.stdin.isatty():
         raise LocalChatError(question.message, f"{SWAP_WARNING} Add --yes to load it anyway.")
     print(f"{question.message} {SWAP_WARNING}", file=sys.stderr)
@@ -195,8 +189,9 @@ def confirm_memory(args: argparse.Namespace, path: Path, options: RunOptions, ca
     except EOFError:
         agreed = False
     if not agreed:
-        raise LocalChatError(f"{path.name} was not loaded.",
+        raise LocalChatError("The model was not loaded.",
                              "Close other apps, or pick a smaller model or a shorter context (--ctx).")
+    return True
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -209,7 +204,6 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         session = start_session(args, open_history(args, stack))  # a wrong id fails before the load
         catalog = shipped_catalog()
-        confirm_memory(args, path, options, catalog)
         worker = InferenceWorker().start()
         stack.callback(worker.stop)
         chat = TerminalChat(worker, session, show_stats=args.stats)
@@ -217,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
         interactive = args.prompt is None
         if interactive and sys.stdin.isatty():
             print(f"Loading {path.name}…", file=sys.stderr)
-        loaded = chat.load(path, options, catalog)
+        loaded = chat.load(path, options, catalog, ask=None if args.yes else load_anyway)
         info = loaded.info
         session.model_name = info.name
         if session.conversation is None:  # a new chat samples as the model's authors say, as in the window

@@ -32,6 +32,7 @@ from localchat.core.inference.worker import (
     ReplyFinished,
     WorkerEvent,
 )
+from localchat.core.models.fit import LowMemoryError
 from localchat.core.settings import RunOptions
 
 EXIT_COMMANDS = ("/exit", "/quit")
@@ -74,17 +75,23 @@ class TerminalChat:
             if event.job is job:
                 return event
 
-    def load(self, path: Path, options: RunOptions, catalog=None) -> ModelLoaded:
+    def load(self, path: Path, options: RunOptions, catalog=None,
+             ask: Callable[[LowMemoryError], bool] | None = None) -> ModelLoaded:
         """Load ``path`` as the settings say (at the context ``catalog`` names for it, unless
         they name one); returns the event with its ModelInfo and defaults, or raises its error.
-        A note on how the model's prompts are written (its template failed) goes to stderr."""
-        job = self.worker.submit(LoadJob(str(path), **options.load_options(), catalog=catalog))
+        With ``ask``, a model that needs more memory than is free now loads only if
+        ``ask(question)`` says yes. A note on how the model's prompts are written (its template
+        failed) goes to stderr."""
+        job = self.worker.submit(LoadJob(str(path), **options.load_options(), catalog=catalog,
+                                         ask_first=ask is not None))
         while True:
             event = self._next(job)
             if isinstance(event, ModelLoaded):
-                self._note(getattr(event.info, "template_note", None))
+                self._note(event.info.template_note)
                 return event
             if isinstance(event, ModelFailed):
+                if job.memory_question is not None and ask is not None and ask(job.memory_question):
+                    return self.load(path, options, catalog)
                 message, _, hint = event.message.partition("\n")
                 raise LocalChatError(message, hint or None)
 

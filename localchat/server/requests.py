@@ -87,9 +87,8 @@ class RequestQueue:
         self._served: ServedModel | None = None
         info = worker.engine.model  # a model the window loaded before the server started
         if info is not None:
-            from localchat.core.models.defaults import defaults_of_file
-
-            self._served = ServedModel.of(info, defaults_of_file(info.path, None).sampling)
+            defaults = worker.model_defaults  # its catalog entry's sampling, as the load found it
+            self._served = ServedModel.of(info, defaults.sampling if defaults else Sampling())
         self._unsubscribe = worker.subscribe(self._on_event)
 
     # -- any thread ----------------------------------------------------------------------------

@@ -35,10 +35,12 @@ from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LoadCancelledError, LocalChatError
 from localchat.core.models.defaults import defaults_of_file
 from localchat.core.models.fit import LowMemoryError
+from localchat.core.models.gguf import read_local
 
 if TYPE_CHECKING:
     from localchat.core.models.catalog import Catalog
     from localchat.core.models.defaults import ModelDefaults
+    from localchat.core.models.gguf import GGUFFacts
 
 log = logging.getLogger(__name__)
 
@@ -153,18 +155,20 @@ class LoadPlan:
     defaults: "ModelDefaults"
     n_ctx: int
     n_gpu_layers: int
+    facts: "GGUFFacts"  # the file's header, read once for the plan and the memory question
 
 
 def plan_load(job: LoadJob) -> LoadPlan:
     """The context and GPU layers ``job`` loads with: the person's settings, else the model's
     defaults (catalog entry, else the app's) and the memory-fit plan. Reads the file's header
     and install record, so it runs off the GUI thread."""
-    defaults = defaults_of_file(job.path, job.catalog)
+    facts = read_local(job.path)
+    defaults = defaults_of_file(job.path, job.catalog, facts=facts)
     n_ctx = defaults.context_for(job.n_ctx or 0)
     n_gpu_layers = job.n_gpu_layers
     if n_gpu_layers is None:
         n_gpu_layers = planned_gpu_layers(job.path, n_ctx)
-    return LoadPlan(defaults, n_ctx, n_gpu_layers)
+    return LoadPlan(defaults, n_ctx, n_gpu_layers, facts)
 
 
 def memory_question(job: LoadJob, plan: LoadPlan | None = None) -> LowMemoryError | None:
@@ -174,11 +178,10 @@ def memory_question(job: LoadJob, plan: LoadPlan | None = None) -> LowMemoryErro
 
     from localchat.core.build_info import build_info
     from localchat.core.models.fit import estimate_memory, low_memory
-    from localchat.core.models.gguf import read_local
 
     plan = plan or plan_load(job)
     info = build_info()
-    estimate = estimate_memory(read_local(job.path), n_ctx=plan.n_ctx,
+    estimate = estimate_memory(plan.facts, n_ctx=plan.n_ctx,
                                n_gpu_layers=plan.n_gpu_layers if info.gpu_offload else 0,
                                unified=info.variant == "Metal")
     vm = psutil.virtual_memory()
@@ -195,6 +198,7 @@ class InferenceWorker:
             engine = Engine()
         self.engine = engine
         self.batch_seconds = batch_seconds
+        self.model_defaults: "ModelDefaults | None" = None  # the loaded model's, for late clients
         self._jobs: deque[Job] = deque()
         self._running: Job | None = None
         self._wake = threading.Condition()
@@ -302,6 +306,7 @@ class InferenceWorker:
             self._chat(job)
         elif isinstance(job, UnloadJob):
             self.engine.close()
+            self.model_defaults = None
             self._emit(ModelUnloaded(job))
         else:
             raise TypeError(f"not an inference job: {job!r}")
@@ -319,6 +324,7 @@ class InferenceWorker:
                 log.info("load of %s waits for a yes: %s", job.path, question.message)
                 self._emit(ModelFailed(job, str(question)))
                 return
+            self.model_defaults = None  # the load closes the model there was
             info = self.engine.load(job.path, n_ctx=plan.n_ctx, n_threads=job.n_threads,
                                     n_gpu_layers=plan.n_gpu_layers, cancelled=lambda: job.cancelled)
         except LoadCancelledError as exc:
@@ -331,6 +337,7 @@ class InferenceWorker:
             log.exception("unexpected error loading %s", job.path)
             self._emit(ModelFailed(job, f"Unexpected error while loading the model: {exc}"))
         else:
+            self.model_defaults = plan.defaults
             self._emit(ModelLoaded(job, info, plan.defaults))
 
     def _chat(self, job: "ChatJob | CompletionJob") -> None:

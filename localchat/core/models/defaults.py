@@ -20,6 +20,7 @@ from localchat.core.chat.messages import Sampling
 
 if TYPE_CHECKING:  # catalog imports fit, which imports this module
     from localchat.core.models.catalog import Catalog, CatalogEntry
+    from localchat.core.models.gguf import GGUFFacts
     from localchat.core.models.inventory import InstallRecord
 
 DEFAULT_CONTEXT = 4096  # tokens, for a model the catalog does not know
@@ -80,12 +81,15 @@ def model_defaults(path: str | Path, catalog: "Catalog | None", record: "Install
     return ModelDefaults(context, Sampling().with_(**entry.sampling.given()), entry)
 
 
-def defaults_of_file(path: str | Path, catalog: "Catalog | None") -> ModelDefaults:
+def defaults_of_file(path: str | Path, catalog: "Catalog | None", *,
+                     facts: "GGUFFacts | None" = None) -> ModelDefaults:
     """``model_defaults`` for a file on disk: its install record from the models folder it is
-    in, its training context from its header. Disk work: call it where the model loads."""
+    in, its training context from its header (``facts``, when the caller has read it already).
+    Disk work: call it where the model loads."""
     from localchat.core.models.gguf import read_local
     from localchat.core.models.inventory import ModelInventory
 
     path = Path(path)
     record = ModelInventory(path.parent).record_for(path)
-    return model_defaults(path, catalog, record, n_ctx_train=read_local(path).context_length)
+    facts = facts or read_local(path)
+    return model_defaults(path, catalog, record, n_ctx_train=facts.context_length)

@@ -317,6 +317,7 @@ def test_a_catalog_model_loads_with_its_entry_s_context_and_sampling(worker, tin
     assert loaded_known.info.n_ctx == 1536 and loaded_known.defaults.context == 1536
     assert loaded_known.defaults.sampling.temperature == 0.25
     assert loaded_known.defaults.entry is not None and loaded_known.defaults.entry.id == entry["id"]
+    assert worker.model_defaults is loaded_known.defaults  # for a client that comes later
     assert loaded_plain.defaults.entry is None and loaded_plain.defaults.sampling == Sampling()
     assert loaded_plain.info.n_ctx == loaded_plain.defaults.context != 1536
 
