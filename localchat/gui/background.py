@@ -3,7 +3,8 @@
 Every Python reference that could keep a widget alive (the function's closure, the callbacks)
 is held and finally dropped on the GUI thread. A pool thread that dropped the last reference
 would destroy the widget there, leaving its timers registered on the GUI thread to fire on
-freed memory.
+freed memory. Results come back through an ``Inbox``: no Python object crosses threads through a
+Qt signal.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import itertools
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+
+from localchat.gui.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +31,14 @@ class BackgroundCall(QObject):
 class _Dispatcher(QObject):
     """One per application, on the GUI thread: the pool's results arrive here."""
 
-    finished = Signal(int, bool, object)  # key, ok, result or exception
-
     def __init__(self) -> None:
         super().__init__(QCoreApplication.instance())
         self.pending: dict[int, tuple[Callable, Callable, Callable | None, BackgroundCall]] = {}
         self.keys = itertools.count()
-        self.finished.connect(self._deliver)
+        self.inbox = Inbox(self._deliver, self)  # (key, ok, result or exception) from the pool
 
-    @Slot(int, bool, object)
-    def _deliver(self, key: int, ok: bool, value: Any) -> None:
+    def _deliver(self, outcome: tuple[int, bool, Any]) -> None:
+        key, ok, value = outcome
         entry = self.pending.pop(key, None)
         if entry is None:
             return
@@ -75,7 +76,7 @@ class _Task(QRunnable):
             log.exception("background task failed")
             value, ok = exc.with_traceback(None), False  # no frames (and their locals) ride along
         del fn  # the registry still holds it: this is never the last reference
-        self._dispatcher.finished.emit(self._key, ok, value)
+        self._dispatcher.inbox.post((self._key, ok, value))
 
 
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],

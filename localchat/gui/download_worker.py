@@ -25,6 +25,7 @@ from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.units import size_text, speed_text
+from localchat.gui.inbox import Inbox
 from localchat.gui.memory_prompts import ask_download_anyway
 
 
@@ -36,15 +37,13 @@ class DownloadCenter(QObject):
     installed = Signal(object)  # Path of a model that just got installed
     failed = Signal(str, str)  # key, the message to show
     models_dir_changed = Signal(object)  # Path: downloads land there from now on
-    _arrived = Signal(object)  # from the queue's threads to the GUI thread
 
     def __init__(self, queue: DownloadQueue, parent: QObject | None = None):
         super().__init__(parent)
         self.queue = queue
-        self._arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = queue.subscribe(self._arrived.emit)
+        self._inbox = Inbox(self._on_arrived, self)  # the queue's threads post, the GUI thread takes
+        self._unsubscribe = queue.subscribe(self._inbox.post)
 
-    @Slot(object)
     def _on_arrived(self, event: DownloadEvent) -> None:
         self.job_changed.emit(event.key)
         if isinstance(event, DownloadFinished):

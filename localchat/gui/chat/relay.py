@@ -1,23 +1,14 @@
 """The inference worker (core, a plain thread) seen from the window: its events as Qt signals.
 
 ``InferenceWorker`` calls its listeners on its own thread. ``InferenceRelay`` lives in the GUI
-thread; its listener only puts the event in a queue and, when the queue was empty, emits a
-signal that carries nothing, queued to the relay itself. The relay then takes the events out on
-the GUI thread and emits its public signals there, in the order the events came, so every
-receiver's slot runs on the GUI thread.
-
-No Python object crosses threads through Qt. Queued signals with Python arguments, emitted from
-a thread Qt did not start, are a known source of PySide6 crashes (PYSIDE-3124); a full test run
-here once died of a segfault in the worker's pure Python code while the GUI thread was taking
-such signals. The queue keeps the events under the GIL, and the one signal that crosses is empty.
+thread; its listener posts each event to an ``Inbox`` (no Python object crosses threads through
+Qt), which hands them back on the GUI thread, where the relay emits its public signals in the
+order the events came, so every receiver's slot runs on the GUI thread.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from localchat.core.inference.worker import (
     InferenceWorker,
@@ -30,6 +21,7 @@ from localchat.core.inference.worker import (
     ReplyFinished,
     WorkerEvent,
 )
+from localchat.gui.inbox import Inbox
 
 
 class InferenceRelay(QObject):
@@ -41,15 +33,12 @@ class InferenceRelay(QObject):
     reply_delta = Signal(object, str)  # ChatJob, a batch of reply text
     reply_finished = Signal(object, object)  # ChatJob, GenerationStats
     model_unloaded = Signal(object)  # UnloadJob
-    _events_waiting = Signal()  # emitted on the worker's thread; carries nothing
 
     def __init__(self, worker: InferenceWorker, parent: QObject | None = None):
         super().__init__(parent)
         self.worker = worker
-        self._pending: deque[WorkerEvent] = deque()
-        self._lock = threading.Lock()
-        self._events_waiting.connect(self.deliver, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = worker.subscribe(self._on_event)
+        self._inbox = Inbox(self._emit, self)
+        self._unsubscribe = worker.subscribe(self._inbox.post)
 
     def start(self) -> "InferenceRelay":
         self.worker.start()
@@ -68,25 +57,11 @@ class InferenceRelay(QObject):
         self._unsubscribe()
         return stopped
 
-    # -- the worker's thread -------------------------------------------------------------------
-    def _on_event(self, event: WorkerEvent) -> None:
-        with self._lock:
-            was_empty = not self._pending
-            self._pending.append(event)
-        if was_empty:  # one wake-up for a run of events: a fast model does not flood the loop
-            self._events_waiting.emit()
-
-    # -- the GUI thread ------------------------------------------------------------------------
     @Slot()
     def deliver(self) -> None:
-        """Emit the signals of every event that has come so far (the queued wake-up calls this;
-        a window that closes calls it to take the last events before it ends a reply)."""
-        while True:
-            with self._lock:
-                if not self._pending:
-                    return
-                event = self._pending.popleft()
-            self._emit(event)
+        """Emit the signals of every event that has come so far (a window that closes calls it to
+        take the last events before it ends a reply)."""
+        self._inbox.deliver()
 
     def _emit(self, event: WorkerEvent) -> None:
         if isinstance(event, ReplyDelta):
