@@ -210,3 +210,20 @@ def restore_cache(llm: "Llama", state) -> float:
     started = time.perf_counter()
     llm.load_state(state)
     return time.perf_counter() - started
+
+
+# -- threads -----------------------------------------------------------------------------------
+def set_threads(llm: "Llama", decode: int, batch: int) -> None:
+    """Decode one token at a time with ``decode`` threads and the prompt's batches with
+    ``batch`` from the next evaluation on (llama.cpp's ``llama_set_n_threads``)."""
+    import llama_cpp
+
+    llama_cpp.llama_set_n_threads(llm._ctx.ctx, decode, batch)
+
+
+def thread_counts(llm: "Llama") -> tuple[int, int]:
+    """(decode threads, batch threads) as the context reports them now."""
+    import llama_cpp
+
+    ctx = llm._ctx.ctx
+    return int(llama_cpp.llama_n_threads(ctx)), int(llama_cpp.llama_n_threads_batch(ctx))
