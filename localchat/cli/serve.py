@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from localchat.core.errors import LocalChatError
 from localchat.core.settings import resolve_run_options
@@ -37,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"require 'Authorization: Bearer KEY' (or set {ENV_API_KEY})")
     p.add_argument("--cors-origin", metavar="URL", action="append", default=[],
                    help="let web pages from URL call the API (repeat for more; default: none)")
+    p.add_argument("--log-contents", action="store_true",
+                   help="keep the messages and replies in the request log (default: only the endpoint, "
+                        "status, tokens and time)")
     p.add_argument("--max-queue", type=int, default=16, metavar="N",
                    help="API requests that may wait their turn; more are answered 503 (default 16)")
     p.add_argument("--ctx", type=int, default=None, metavar="TOKENS",
@@ -79,16 +83,21 @@ def run(args: argparse.Namespace) -> int:
 
     options = resolve_run_options(args.paths, run_settings(args))
     path = model_path(args.model, options)
+    catalog = shipped_catalog()
+
+    def load_job(model: Path) -> LoadJob:  # this one, and any installed model a request names
+        return LoadJob(str(model), **options.load_options(), catalog=catalog)
+
     worker = InferenceWorker().start()
     server = None
     try:
         server = ApiServer(worker, host=args.host, port=args.port,
                            api_key=args.api_key or os.environ.get(ENV_API_KEY) or None,
                            cors_origins=args.cors_origin, max_queue=args.max_queue,
-                           models_dir=options.models_dir).start()
+                           models_dir=options.models_dir, load_job=load_job,
+                           log_contents=args.log_contents).start()
         print(f"Loading {path.name}…", file=sys.stderr)
-        info = wait_for_load(worker, worker.submit(
-            LoadJob(str(path), **options.load_options(), catalog=shipped_catalog())))
+        info = wait_for_load(worker, worker.submit(load_job(path)))
         mark_used(path, options)
         print(f"{info.name} · {info.device_summary} · context {info.n_ctx}", file=sys.stderr)
         print(f"Serving {server.requests.model.id} at {server.base_url}", flush=True)

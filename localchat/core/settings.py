@@ -56,6 +56,7 @@ class Settings:
     api_port: int = DEFAULT_API_PORT
     api_key: str | None = None  # required by the server on any host but this computer's
     api_cors_origins: tuple[str, ...] = ()
+    api_log_contents: bool = False  # the request log keeps the messages and replies too
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> "Settings":
@@ -108,10 +109,12 @@ class ApiServerOptions:
     api_key: str | None
     cors_origins: tuple[str, ...]
     models_dir: Path
+    log_contents: bool = False
 
     def server_kwargs(self) -> dict:
         return {"host": self.host, "port": self.port, "api_key": self.api_key,
-                "cors_origins": self.cors_origins, "models_dir": self.models_dir}
+                "cors_origins": self.cors_origins, "models_dir": self.models_dir,
+                "log_contents": self.log_contents}
 
 
 def is_loopback(host: str) -> bool:
@@ -130,7 +133,7 @@ def api_server_options(paths: "DataPaths", settings: Settings) -> ApiServerOptio
         return None
     return ApiServerOptions(settings.api_host.strip() or DEFAULT_API_HOST, settings.api_port,
                             (settings.api_key or "").strip() or None, settings.api_cors_origins,
-                            models_folder(paths, settings))
+                            models_folder(paths, settings), settings.api_log_contents)
 
 
 def _api_values(values: dict) -> dict:
@@ -148,6 +151,8 @@ def _api_values(values: dict) -> dict:
         fixed["api_port"] = defaults.api_port
     if not isinstance(values.get("api_key"), (str, type(None))):
         fixed["api_key"] = None
+    if not isinstance(values.get("api_log_contents", False), bool):
+        fixed["api_log_contents"] = defaults.api_log_contents
     origins = values.get("api_cors_origins", ())
     if isinstance(origins, str):
         origins = [origins]

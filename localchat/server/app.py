@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -21,7 +20,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
 
 from localchat.server.completions import chat_completions, text_completions
-from localchat.server.requests import RequestQueue
+from localchat.server.request_log import RequestLog, RequestLogBook
+from localchat.server.requests import LoadJobFactory, RequestQueue, api_id
 from localchat.server.schemas import ApiError, error_body
 
 if TYPE_CHECKING:
@@ -32,32 +32,6 @@ log = logging.getLogger("localchat.server")
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_QUEUE = 16
 OPEN_PATHS = ("/health",)  # answered without the key: says only whether a model is loaded
-
-
-class RequestLog:
-    """One line per request in the log file: endpoint, status, tokens, duration; never the
-    messages."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        started = time.perf_counter()
-        status = 500
-
-        async def sending(message):
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            prompt, completion = scope.get("state", {}).get("tokens", (0, 0))
-            log.info("%s %s %d · prompt %d, completion %d tokens · %.3f s", scope["method"],
-                     scope["path"], status, prompt, completion, time.perf_counter() - started)
 
 
 class ApiKey:
@@ -81,31 +55,28 @@ class ApiKey:
         await response(scope, receive, send)
 
 
-def installed_ids(models_dir: Path | None) -> list[str]:
-    if models_dir is None:
-        return []
-    from localchat.core.models.inventory import ModelInventory
-
-    return sorted({m.model_id or m.name for m in ModelInventory(models_dir).scan()})
-
-
 def create_app(worker: "InferenceWorker", *, api_key: str | None = None,
                cors_origins: Sequence[str] = (), max_queue: int = MAX_QUEUE,
-               max_body_bytes: int = MAX_BODY_BYTES, models_dir: Path | None = None) -> FastAPI:
+               max_body_bytes: int = MAX_BODY_BYTES, models_dir: Path | None = None,
+               load_job: LoadJobFactory | None = None, log_contents: bool = False) -> FastAPI:
     """The API over ``worker``. ``app.state.requests`` is its RequestQueue: close it when the
-    app stops serving (``ApiServer`` does)."""
+    app stops serving (``ApiServer`` does); ``app.state.request_log`` its RequestLogBook.
+    ``models_dir``: the installed models a request may name (and get loaded); ``load_job``:
+    how the serving app loads one; ``log_contents``: keep message contents in the request log."""
     middleware = []
     if cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins),
                                      allow_methods=["GET", "POST", "OPTIONS"],
                                      allow_headers=["Authorization", "Content-Type"], max_age=600))
-    middleware.append(Middleware(RequestLog))
+    book = RequestLogBook(contents=log_contents)
+    middleware.append(Middleware(RequestLog, book=book))
     if api_key:
         middleware.append(Middleware(ApiKey, key=api_key))
     app = FastAPI(title="localchat", docs_url=None, redoc_url=None, openapi_url=None,
                   middleware=middleware)
-    queue = RequestQueue(worker, max_queue)
+    queue = RequestQueue(worker, max_queue, models_dir=models_dir, load_job=load_job)
     app.state.requests = queue
+    app.state.request_log = book
 
     @app.exception_handler(ApiError)
     async def on_api_error(request: Request, exc: ApiError):
@@ -127,18 +98,24 @@ def create_app(worker: "InferenceWorker", *, api_key: str | None = None,
 
     @app.get("/v1/models")
     async def models():
+        """The loaded model first, then every other installed model (a request naming one loads it)."""
         model = queue.model
         data = [{"id": model.id, "object": "model", "created": model.created, "owned_by": "localchat"}
                 ] if model else []
+        for installed in await queue.installed():
+            if model is None or not (model.names & {api_id(installed), installed.path.name}):
+                data.append({"id": api_id(installed), "object": "model",
+                             "created": int(installed.path.stat().st_mtime) if installed.path.exists() else 0,
+                             "owned_by": "localchat"})
         return {"object": "list", "data": data}
 
     @app.post("/v1/chat/completions")
     async def completions(request: Request):
-        return await chat_completions(request, queue, lambda: installed_ids(models_dir), max_body_bytes)
+        return await chat_completions(request, queue, max_body_bytes)
 
     @app.post("/v1/completions")
     async def text(request: Request):
-        return await text_completions(request, queue, lambda: installed_ids(models_dir), max_body_bytes)
+        return await text_completions(request, queue, max_body_bytes)
 
     @app.post("/v1/embeddings")
     async def embeddings():

@@ -76,19 +76,6 @@ def too_large(limit: int) -> ApiError:
                     "limit.", code="request_too_large")
 
 
-def resolve_model(queue: RequestQueue, wanted: str | None, installed: list[str]) -> ServedModel:
-    model = queue.model
-    if model is None:
-        raise ApiError(503, "No model is loaded yet.", type="server_error", code="model_not_loaded",
-                       headers={"Retry-After": "5"})
-    if wanted and wanted not in model.names:
-        # Loading another model on request can come later; for now the loaded one answers.
-        others = ", ".join(installed) or "none"
-        raise ApiError(404, f"The model {wanted!r} is not the one loaded ({model.id!r}). "
-                       f"Installed models: {others}.", param="model", code="model_not_found")
-    return model
-
-
 def sampling_for(req: SamplingRequest, model: ServedModel) -> Sampling:
     changes = {"temperature": req.temperature, "top_p": req.top_p, "seed": req.seed,
                "max_tokens": req.token_limit, "presence_penalty": req.presence_penalty,
@@ -161,23 +148,40 @@ class TextShape(ReplyShape):
 CHAT, TEXT = ReplyShape(), TextShape()
 
 
-async def chat_completions(request: Request, queue: RequestQueue, installed, body_limit: int) -> Response:
+async def chat_completions(request: Request, queue: RequestQueue, body_limit: int) -> Response:
     req = parse_request(await read_json(request, body_limit), ChatCompletionRequest)
     log_ignored(req)
     refuse_unsupported(req)
-    model = resolve_model(queue, req.model, installed())
-    job = queue.submit(to_messages(req), sampling_for(req, model))
+    messages = to_messages(req)
+    async with queue.turn():
+        model = await queue.model_for(req.model)
+        job = queue.submit(messages, sampling_for(req, model))
+    keep_contents(request, "\n".join(f"{m.role}: {m.content}" for m in messages))
     return await answer(request, req, model, queue, job, CHAT)
 
 
-async def text_completions(request: Request, queue: RequestQueue, installed, body_limit: int) -> Response:
+async def text_completions(request: Request, queue: RequestQueue, body_limit: int) -> Response:
     """``POST /v1/completions``: the prompt continued as it is, without the chat template."""
     req = parse_request(await read_json(request, body_limit), CompletionRequest)
     log_ignored(req)
     refuse_unsupported_text(req)
-    model = resolve_model(queue, req.model, installed())
-    job = queue.submit_text(req.text, sampling_for(req, model))
+    async with queue.turn():
+        model = await queue.model_for(req.model)
+        job = queue.submit_text(req.text, sampling_for(req, model))
+    keep_contents(request, req.text)
     return await answer(request, req, model, queue, job, TEXT, echo=req.text if req.echo else "")
+
+
+def keep_contents(request: Request, request_text: str, reply_text: str = "") -> None:
+    """What the request log keeps of the messages, when the person turned that on."""
+    if request.app.state.request_log.contents:
+        request.state.contents = (request_text, reply_text)
+
+
+def add_reply_text(request: Request, text: str) -> None:
+    contents = getattr(request.state, "contents", None)
+    if contents is not None:
+        request.state.contents = (contents[0], contents[1] + text)
 
 
 def log_ignored(req: SamplingRequest) -> None:
@@ -187,6 +191,7 @@ def log_ignored(req: SamplingRequest) -> None:
 
 async def answer(request: Request, req: SamplingRequest, model: ServedModel, queue: RequestQueue,
                  job: ApiRequest, shape: ReplyShape, echo: str = "") -> Response:
+    request.state.model = model.id
     watcher = asyncio.create_task(cancel_on_disconnect(request, queue, job))
     outcome = Outcome()
     pieces = reply_text(job, outcome)
@@ -215,6 +220,7 @@ def whole_reply(request: Request, model: ServedModel, text: str, outcome: Outcom
     if stats.stop_reason is StopReason.ERROR and not text:
         raise error_of(stats, model, shape.param)
     request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)
+    add_reply_text(request, text)
     return JSONResponse({
         "id": f"{shape.id_prefix}{uuid.uuid4().hex}", "object": shape.whole_object,
         "created": int(time.time()), "model": model.id, "system_fingerprint": None,
@@ -242,8 +248,10 @@ async def sse(request: Request, req: SamplingRequest, model: ServedModel, first:
         if opening is not None:
             yield chunk(opening)
         if first is not None:
+            add_reply_text(request, first)
             yield chunk(shape.chunk_choice(first))
             async for piece in pieces:
+                add_reply_text(request, piece)
                 yield chunk(shape.chunk_choice(piece))
         stats = outcome.stats
         request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)

@@ -23,6 +23,7 @@ from localchat.server.app import MAX_BODY_BYTES, MAX_QUEUE, create_app
 
 if TYPE_CHECKING:
     from localchat.core.inference.worker import InferenceWorker
+    from localchat.server.requests import LoadJobFactory
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +69,15 @@ class ApiServer:
 
     def __init__(self, worker: "InferenceWorker", *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  api_key: str | None = None, cors_origins: Sequence[str] = (), max_queue: int = MAX_QUEUE,
-                 max_body_bytes: int = MAX_BODY_BYTES, models_dir: Path | None = None):
+                 max_body_bytes: int = MAX_BODY_BYTES, models_dir: Path | None = None,
+                 load_job: "LoadJobFactory | None" = None, log_contents: bool = False):
         if not is_loopback(host) and not api_key:
             raise ServerError(f"Serving on {host} lets other computers use this one's model, so it "
                               "needs an API key.", "Set one (--api-key), or serve on 127.0.0.1.")
         self.host, self.port = host, port
         self.app = create_app(worker, api_key=api_key, cors_origins=cors_origins, max_queue=max_queue,
-                              max_body_bytes=max_body_bytes, models_dir=models_dir)
+                              max_body_bytes=max_body_bytes, models_dir=models_dir, load_job=load_job,
+                              log_contents=log_contents)
         self._server = None
         self._thread: threading.Thread | None = None
 
@@ -82,6 +85,11 @@ class ApiServer:
     def requests(self):
         """The API's requests in the worker's queue (``in_flight``: running or waiting)."""
         return self.app.state.requests
+
+    @property
+    def request_log(self):
+        """The RequestLogBook: every request's entry, for the window to show."""
+        return self.app.state.request_log
 
     @property
     def base_url(self) -> str:

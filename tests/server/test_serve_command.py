@@ -57,3 +57,29 @@ def test_a_network_address_without_a_key_is_refused(tmp_path, tiny_model):
     process = serve(tmp_path / "data", "--model", str(tiny_model), "--host", "0.0.0.0", "--port", "0")
     _, err = process.communicate(timeout=WAIT)
     assert process.returncode == 1 and "API key" in err
+
+
+def test_serve_loads_an_installed_model_a_request_names_and_logs_each_request(tmp_path, tiny_model):
+    import openai
+
+    from localchat.core.testing.tiny_model import write_tiny_gguf
+
+    data = tmp_path / "data"
+    write_tiny_gguf(data / "models" / "other.gguf", seed=4)
+    process = serve(data, "--model", str(tiny_model), "--port", "0", "--ctx", "512")
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/v1", process.stdout.readline())
+        client = openai.OpenAI(base_url=url.group(0), api_key="unused", max_retries=0, timeout=WAIT)
+        assert [m.id for m in client.models.list()] == ["tiny-chat", "other"]
+        reply = client.chat.completions.create(model="other", max_tokens=4,
+                                               messages=[{"role": "user", "content": "a secret"}])
+        assert reply.model == "other" and reply.choices[0].message.content
+        assert [m.id for m in client.models.list()][0] == "other"
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=WAIT)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    log = (data / "logs" / "localchat.log").read_text(encoding="utf-8")
+    assert "POST /v1/chat/completions 200 · other · prompt" in log
+    assert "a secret" not in log  # no message contents unless asked for
