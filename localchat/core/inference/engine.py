@@ -18,16 +18,20 @@ from typing import Callable, Iterator, Sequence
 from localchat.core.build_info import build_info
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.prompt import PromptFormat
-from localchat.core.chat.stats import StreamEvent
+from localchat.core.chat.stats import StreamEvent, TokenEvent
 from localchat.core.errors import ModelLoadError, ModelTooLargeError
 from localchat.core.inference import llama as native
 from localchat.core.inference.generate import ReplyGenerator
+from localchat.core.inference.threads import MachineLoad, MachineState, ThreadChoice, choose_threads
 from localchat.core.models.defaults import default_context
 from localchat.core.models.gguf import GGUFFacts, read_local
 from localchat.core.units import size_text
 
 log = logging.getLogger(__name__)
 
+# Tokens between two looks at how busy the machine is during a reply: a look costs two small
+# reads from the kernel (tens of microseconds), a token tens of milliseconds.
+RECHECK_TOKENS = 16
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class ModelInfo:
     device: str = "CPU"  # where the offloaded layers run: "CPU", or the build's "CUDA", "Metal", ...
     offload_note: str | None = None  # why fewer layers than asked went to the GPU
     template_note: str | None = None  # how its prompts are written when its chat template fails
+    adaptive_threads: bool = False  # n_threads is the most: fewer run while other programs are busy
 
     @property
     def device_summary(self) -> str:
@@ -60,12 +65,11 @@ class ModelInfo:
 
 
 def default_threads() -> int:
-    """Physical cores: hyper-threads only add contention (bench/threads.py measures it)."""
+    """Physical cores: hyper-threads only add contention (bench/threads.py measures it). The
+    most a reply uses; ``threads.choose_threads`` takes fewer while other programs are busy."""
     import psutil
 
     return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
-
-
 
 
 KV_CACHE_TYPES = ("f16", "q8_0")  # q8_0 holds a context in about half the memory
@@ -152,12 +156,18 @@ def prompt_format(llm, template: str | None) -> PromptFormat:
 
 
 class Engine:
-    def __init__(self) -> None:
+    def __init__(self, machine_state: Callable[[], MachineState] | None = None) -> None:
+        """``machine_state``: how busy the machine is now, apart from us, asked before each reply
+        and every ``RECHECK_TOKENS`` tokens; by default sampled with psutil while a model is
+        loaded (``threads.MachineLoad``)."""
         self._llm = None
         self._format: PromptFormat | None = None
         self._info: ModelInfo | None = None
         self._replies: ReplyGenerator | None = None
         self._cancel = threading.Event()
+        self._given_state = machine_state
+        self._machine: MachineLoad | None = None  # sampling while a model with adaptive threads is loaded
+        self._threads: ThreadChoice | None = None  # what the context runs with now
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -196,6 +206,7 @@ class Engine:
         n_gpu_layers, note = _usable_gpu_layers(n_gpu_layers, facts.n_layers)
         if memory_check:
             check_memory(facts, n_ctx, path, n_gpu_layers, cache_type)
+        adaptive = not n_threads  # a thread count the person set is kept as it is
         n_threads = n_threads or default_threads()
         self.close()
 
@@ -258,16 +269,60 @@ class Engine:
             device=build_info().variant if n_gpu_layers else "CPU",
             offload_note=note,
             template_note=template_note,
+            adaptive_threads=adaptive,
         )
-        log.info("loaded %s (ctx %d, %d threads, %d GPU layers) in %.2fs",
-                 path.name, self._info.n_ctx, n_threads, n_gpu_layers, load_s)
+        self._threads = ThreadChoice(n_threads, n_threads)
+        if adaptive and self._given_state is None:
+            self._machine = MachineLoad()
+        log.info("loaded %s (ctx %d, %s%d threads, %d GPU layers) in %.2fs", path.name, self._info.n_ctx,
+                 "up to " if adaptive else "", n_threads, n_gpu_layers, load_s)
         return self._info
 
     def close(self) -> None:
         """Free the model; safe to call twice."""
         llm, self._llm, self._info, self._format, self._replies = self._llm, None, None, None, None
+        machine, self._machine, self._threads = self._machine, None, None
+        if machine is not None:
+            machine.close()
         if llm is not None:
             llm.close()
+
+    @property
+    def threads(self) -> ThreadChoice | None:
+        """The thread counts the loaded model runs with now (decode, prompt batches)."""
+        return self._threads
+
+    def _adapt_threads(self) -> None:
+        """Set the thread counts for what comes next from how busy the machine is now."""
+        info = self._info
+        if info is None or not info.adaptive_threads or self._llm is None:
+            return
+        try:
+            state = self._given_state() if self._given_state is not None else self._machine.state()
+        except Exception:  # a failed look keeps the counts the reply runs with
+            log.exception("could not tell how busy the machine is")
+            return
+        choice = choose_threads(state)
+        choice = ThreadChoice(min(choice.decode, info.n_threads), min(choice.batch, info.n_threads))
+        if choice != self._threads:
+            native.set_threads(self._llm, choice.decode, choice.batch)
+            log.debug("threads: %d decode, %d batch (others busy: %.2f CPUs)", choice.decode, choice.batch,
+                      state.others_busy)
+            self._threads = choice
+
+    def _adapting(self, events: Iterator[StreamEvent]) -> Iterator[StreamEvent]:
+        """``events``, with the thread counts chosen before the prompt and every few dozen tokens."""
+        try:
+            self._adapt_threads()
+            tokens = 0
+            for event in events:
+                yield event
+                if isinstance(event, TokenEvent):
+                    tokens += 1
+                    if tokens % RECHECK_TOKENS == 0:
+                        self._adapt_threads()
+        finally:
+            events.close()
 
     # -- generation ----------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -296,7 +351,7 @@ class Engine:
         Never raises for a generation problem: the final record says ``error`` and why."""
         replies = self._require()
         self._cancel.clear()
-        yield from replies.stream(messages, sampling, self._stop_check(cancelled), keep_cache)
+        yield from self._adapting(replies.stream(messages, sampling, self._stop_check(cancelled), keep_cache))
 
     def stream_text(self, prompt: str, sampling: Sampling = Sampling(),
                     cancelled: Callable[[], bool] | None = None,
@@ -304,7 +359,7 @@ class Engine:
         """As ``stream_chat``, for a raw prompt continued without the chat template."""
         replies = self._require()
         self._cancel.clear()
-        yield from replies.stream_text(prompt, sampling, self._stop_check(cancelled), keep_cache)
+        yield from self._adapting(replies.stream_text(prompt, sampling, self._stop_check(cancelled), keep_cache))
 
     def _stop_check(self, cancelled: Callable[[], bool] | None) -> Callable[[], bool]:
         def stop() -> bool:
