@@ -4,18 +4,35 @@ The server serves the window's own inference worker, so API requests wait in the
 the window's replies. Starting imports the web framework and binds the port, and stopping waits
 for uvicorn to let go of it: both run off the GUI thread, one at a time (a change that comes
 meanwhile is applied when the running one ends). While the server runs, a timer reads how many
-API requests are open every 250 ms; nothing else of the server runs on the GUI thread.
+API requests are open, and the request log's new entries, every 250 ms; nothing else of the
+server runs on the GUI thread. "Request log" in the status bar shows the entries of this session
+(message contents only when Settings → API server says to keep them).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import deque
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QStatusBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from localchat.core.errors import LocalChatError
 from localchat.core.settings import ApiServerOptions
@@ -23,11 +40,14 @@ from localchat.gui.background import run_in_background
 
 if TYPE_CHECKING:
     from localchat.core.inference.worker import InferenceWorker
+    from localchat.server.request_log import LoggedRequest
+    from localchat.server.requests import LoadJobFactory
     from localchat.server.runner import ApiServer
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 250
+KEEP_ENTRIES = 500  # request log entries the window keeps, across restarts of the server
 
 
 class ServerState(Enum):
@@ -45,12 +65,17 @@ class ApiServerControl(QObject):
     failed = Signal(str)  # the message the window shows
 
     def __init__(self, worker: "InferenceWorker", window_busy: Callable[[], bool] = lambda: False,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, load_job: "LoadJobFactory | None" = None):
         """``window_busy``: whether the window's own reply holds the worker, so an API request
-        is waiting rather than running."""
+        is waiting rather than running; ``load_job``: how the window loads a model, used when a
+        request names another installed model."""
         super().__init__(parent)
         self.worker = worker
         self._window_busy = window_busy
+        self._load_job = load_job
+        self.entries: deque[LoggedRequest] = deque(maxlen=KEEP_ENTRIES)
+        self._seen = 0  # entries of the running server's log already taken
+        self.log_dialog: RequestLogDialog | None = None
         self.state = ServerState.OFF
         self.server: "ApiServer | None" = None
         self._options: ApiServerOptions | None = None  # what the running server was made with
@@ -69,8 +94,14 @@ class ApiServerControl(QObject):
         self.cancel_button.setToolTip("Cancel every API request running or waiting; the window's "
                                       "own reply goes on")
         self.cancel_button.clicked.connect(self.cancel_requests)
+        self.log_button = QToolButton()
+        self.log_button.setText("Request log")
+        self.log_button.setToolTip("Every API request of this session: time, endpoint, status, tokens, "
+                                   "duration")
+        self.log_button.clicked.connect(self.show_log)
         self.status_label.hide()
         self.cancel_button.hide()
+        self.log_button.hide()
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._on_poll)
@@ -78,6 +109,7 @@ class ApiServerControl(QObject):
     def install(self, status_bar: QStatusBar) -> None:
         status_bar.addPermanentWidget(self.status_label)
         status_bar.addPermanentWidget(self.cancel_button)
+        status_bar.addPermanentWidget(self.log_button)
 
     @property
     def base_url(self) -> str | None:
@@ -101,13 +133,13 @@ class ApiServerControl(QObject):
 
     def _start_in_background(self, options: ApiServerOptions) -> None:
         self.state = ServerState.STARTING
-        worker = self.worker
+        worker, load_job = self.worker, self._load_job
 
         def start():
             from localchat.server.runner import ApiServer
 
             try:
-                server = ApiServer(worker, **options.server_kwargs()).start()
+                server = ApiServer(worker, **options.server_kwargs(), load_job=load_job).start()
             except LocalChatError as exc:
                 return exc
             with self._lock:
@@ -131,6 +163,8 @@ class ApiServerControl(QObject):
             self.failed.emit(str(result))
         elif result is not None:
             self.server, self._options, self.state = result, options, ServerState.RUNNING
+            self._seen = 0
+            self.log_button.show()
             self._timer.start()
             self._on_poll()
             self.started.emit(result.base_url)
@@ -151,6 +185,7 @@ class ApiServerControl(QObject):
 
     def _take(self) -> "ApiServer":
         """The running server, no longer shown as running."""
+        self._read_log()
         server, self.server, self._options = self.server, None, None
         with self._lock:
             self._live = None
@@ -164,9 +199,30 @@ class ApiServerControl(QObject):
         return self.server.requests.cancel_all() if self.server is not None else 0
 
     @Slot()
+    def show_log(self) -> "RequestLogDialog":
+        self._read_log()
+        if self.log_dialog is None:
+            parent = self.parent()
+            self.log_dialog = RequestLogDialog(parent if isinstance(parent, QWidget) else None)
+        self.log_dialog.show_entries(self.entries)
+        self.log_dialog.show()
+        self.log_dialog.raise_()
+        return self.log_dialog
+
+    def _read_log(self) -> None:
+        if self.server is None:
+            return
+        new, self._seen = self.server.request_log.since(self._seen)
+        if new:
+            self.entries.extend(new)
+            if self.log_dialog is not None and self.log_dialog.isVisible():
+                self.log_dialog.show_entries(self.entries)
+
+    @Slot()
     def _on_poll(self) -> None:
         if self.server is None:
             return
+        self._read_log()
         open_requests = self.server.requests.in_flight
         if not open_requests:
             text = f"API: {self.server.base_url}"
@@ -189,3 +245,57 @@ class ApiServerControl(QObject):
         self.server = None
         if server is not None:
             server.stop()
+
+
+class RequestLogDialog(QDialog):
+    """The API's requests of this session, newest first; a selected one shows its messages and
+    reply when contents are kept."""
+
+    COLUMNS = ("Time", "Request", "Status", "Model", "Tokens in → out", "Duration")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("API request log")
+        self.resize(820, 460)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("API requests")
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("The selected request's messages and reply")
+        self.details.setPlaceholderText("Message contents are not kept. Settings → API server → "
+                                        "\"Keep message contents in the request log\" keeps them.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        layout.addWidget(buttons)
+        self._shown: list[LoggedRequest] = []
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
+
+    def show_entries(self, entries) -> None:
+        self._shown = list(reversed(entries))
+        self.table.setRowCount(len(self._shown))
+        for row, entry in enumerate(self._shown):
+            cells = (time.strftime("%H:%M:%S", time.localtime(entry.at)), f"{entry.method} {entry.path}",
+                     str(entry.status), entry.model or "",
+                     f"{entry.prompt_tokens} → {entry.completion_tokens}", f"{entry.duration_s:.2f} s")
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self._show_details(self.table.currentRow())
+
+    def _show_details(self, row: int) -> None:
+        entry = self._shown[row] if 0 <= row < len(self._shown) else None
+        if entry is None or entry.request_text is None:
+            self.details.clear()
+            return
+        self.details.setPlainText(f"{entry.request_text}\n\nassistant: {entry.reply_text or ''}")
