@@ -18,6 +18,11 @@ back on the worker's thread through their listeners; nothing else calls llama.cp
   (but no more than the computer has): it ends with ``ModelFailed`` and the numbers to ask the
   person about in ``job.memory_question``. The model loaded before stays loaded; the client asks
   and submits the load again without ``ask_first`` if the person agrees.
+- An ``EmbedJob`` (a batch of document passages, or a question) runs at a lower priority than
+  every other job: any other job waiting goes first, so indexing pauses while a reply streams
+  and a chat waits for at most one embedding batch. Its embedding model is loaded beside the
+  chat model the first time and kept; its vectors (or error) are on the job when ``done`` is set.
+  ``wait_quiet`` lets an indexer also hold its own parsing while replies are being written.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from localchat.core.models.fit import LowMemoryError
 from localchat.core.models.gguf import read_local
 
 if TYPE_CHECKING:
+    from localchat.core.documents.embed import EmbeddingModel
     from localchat.core.models.catalog import Catalog
     from localchat.core.models.defaults import ModelDefaults
     from localchat.core.models.gguf import GGUFFacts
@@ -94,6 +100,18 @@ class CompletionJob(Job):
 @dataclass(eq=False)
 class UnloadJob(Job):
     pass
+
+
+@dataclass(eq=False)
+class EmbedJob(Job):
+    """Texts to embed with ``model`` (each with ``prefix`` in front). No event is emitted: the
+    client waits on ``done`` and reads ``vectors``, or ``error`` when it failed."""
+
+    model: "EmbeddingModel"
+    texts: Sequence[str]
+    prefix: str = ""
+    vectors: list | None = field(default=None, init=False)
+    error: str | None = field(default=None, init=False)
 
 
 # -- events (delivered on the worker's thread) ------------------------------------------------
@@ -204,6 +222,9 @@ class InferenceWorker:
         self._wake = threading.Condition()
         self._stopping = False
         self._listeners: list[Listener] = []
+        self._embedder = None  # documents.embed.Embedder, loaded by the first EmbedJob
+        self._quiet = threading.Event()  # no job but embeddings queued or running
+        self._quiet.set()
         self._thread = threading.Thread(target=self._run, name="inference", daemon=True)
 
     # -- any thread ----------------------------------------------------------------------------
@@ -222,8 +243,15 @@ class InferenceWorker:
             if self._stopping:
                 raise LocalChatError("The inference worker has stopped.", "Restart localchat.")
             self._jobs.append(job)
+            if not isinstance(job, EmbedJob):
+                self._quiet.clear()
             self._wake.notify()
         return job
+
+    def wait_quiet(self, timeout: float | None = None) -> bool:
+        """Wait until no job but embeddings is queued or running (no reply being written);
+        returns whether that is so."""
+        return self._quiet.wait(timeout)
 
     def cancel(self, job: Job | None = None) -> None:
         """Cancel ``job`` (default: the running one). A queued job never starts; the running one
@@ -283,7 +311,7 @@ class InferenceWorker:
                     self._wake.wait()
                 if not self._jobs and self._stopping:
                     break
-                job = self._jobs.popleft()
+                job = self._take()
                 job.started = True
                 self._running = job
             try:
@@ -293,11 +321,24 @@ class InferenceWorker:
             finally:
                 with self._wake:
                     self._running = None
+                    if not any(not isinstance(j, EmbedJob) for j in self._jobs):
+                        self._quiet.set()
                 job.done.set()
+        self._quiet.set()
         try:
             self.engine.close()
+            if self._embedder is not None:
+                self._embedder.close()
         except Exception:
             log.exception("closing the model failed")
+
+    def _take(self) -> Job:
+        """The next job (under the lock): the first that is not an embedding, else the first."""
+        for index, job in enumerate(self._jobs):
+            if not isinstance(job, EmbedJob):
+                del self._jobs[index]
+                return job
+        return self._jobs.popleft()
 
     def _execute(self, job: Job) -> None:
         if isinstance(job, LoadJob):
@@ -308,6 +349,8 @@ class InferenceWorker:
             self.engine.close()
             self.model_defaults = None
             self._emit(ModelUnloaded(job))
+        elif isinstance(job, EmbedJob):
+            self._embed(job)
         else:
             raise TypeError(f"not an inference job: {job!r}")
 
@@ -375,3 +418,22 @@ class InferenceWorker:
             stats = GenerationStats(StopReason.CANCELLED if job.cancelled else StopReason.ERROR,
                                     error=None if job.cancelled else "The reply ended unexpectedly.")
         self._emit(ReplyFinished(job, stats))
+
+    def _embed(self, job: EmbedJob) -> None:
+        if job.cancelled:
+            job.error = "The embedding was cancelled."
+            return
+        from localchat.core.documents.embed import Embedder
+
+        try:
+            if self._embedder is None or self._embedder.model != job.model:
+                if self._embedder is not None:
+                    self._embedder.close()
+                    self._embedder = None
+                self._embedder = Embedder(job.model)
+            job.vectors = self._embedder.embed(job.texts, job.prefix)
+        except LocalChatError as exc:
+            job.error = str(exc)
+        except Exception as exc:
+            log.exception("unexpected error while embedding")
+            job.error = f"Unexpected error while embedding: {exc}"
