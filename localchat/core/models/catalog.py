@@ -2,7 +2,12 @@
 
 Loading validates every entry on its own: a bad entry becomes a ``CatalogEntryError`` that
 names the entry and the field, and the good entries load all the same. Only a file that is not
-a catalog at all (bad JSON, wrong schema version) raises.
+a catalog at all (bad JSON, wrong schema version, a bad ``published`` date) raises.
+
+An entry may name the app versions it is for (``min_app_version``, ``removed_in``): outside that
+range it is left out of ``Catalog.entries`` (kept in ``Catalog.hidden``), so every reader of the
+entries sees only what this app may offer. A downloaded catalog is held to more than this (every
+entry valid, new files pinned): ``catalog_update`` checks that before adopting one.
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
+from localchat import __version__
 from localchat.core.errors import CatalogError, LocalChatError
 from localchat.core.models.facts import ModelFacts, swa_layers
 from localchat.core.units import size_text
 
-SCHEMA = 1
+SCHEMA = 1  # the newest catalog schema this app reads
 KINDS = ("chat", "embedding")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -37,6 +46,10 @@ QUANT_QUALITY = {
     "Q5_K_S": 0.94, "Q5_0": 0.94, "Q4_K_M": 0.92, "Q4_K_S": 0.9, "IQ4_XS": 0.9, "Q4_0": 0.88,
     "Q3_K_L": 0.86, "Q3_K_M": 0.84, "Q2_K": 0.7,
 }
+
+
+class CatalogSchemaError(CatalogError):
+    """The catalog's schema is newer than this app reads."""
 
 
 class CatalogEntryError(CatalogError):
@@ -107,6 +120,15 @@ class CatalogEntry:
     arch: Architecture
     default_context: int
     sampling: SamplingDefaults = SamplingDefaults()
+    min_app_version: str | None = None  # offered from this app version on
+    removed_in: str | None = None  # no longer offered from this app version on
+
+    def offered_to(self, app_version: str) -> bool:
+        """Whether an app of ``app_version`` offers this entry (GPT4All's requires/removedIn)."""
+        version = Version(app_version)
+        if self.min_app_version is not None and version < Version(self.min_app_version):
+            return False
+        return self.removed_in is None or version < Version(self.removed_in)
 
     @property
     def display_name(self) -> str:
@@ -160,6 +182,15 @@ class Catalog:
     entries: tuple[CatalogEntry, ...]
     problems: tuple[CatalogEntryError, ...] = ()
     source: str = "models.json"
+    published: datetime | None = None  # when its maintainers published it (aware, UTC or not)
+    hidden: tuple[CatalogEntry, ...] = ()  # valid entries for other app versions
+
+    @property
+    def published_text(self) -> str:
+        """The date as views show it: ``"2 December 2026"``; ``"undated"`` without one."""
+        if self.published is None:
+            return "undated"
+        return f"{self.published.day} {self.published:%B %Y}"
 
     def get(self, entry_id: str) -> CatalogEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -194,18 +225,26 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     return parse_catalog(text, source=path.name)
 
 
-def parse_catalog(text: str, source: str = "models.json") -> Catalog:
+def parse_catalog(text: str, source: str = "models.json", *, app_version: str = __version__) -> Catalog:
+    """The catalog in ``text``; entries not offered to ``app_version`` go to ``Catalog.hidden``."""
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise CatalogError(f"The model catalog {source} is not valid JSON ({exc}).",
                            "Reinstall localchat, or fix the file.") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("models"), list):
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+        raise CatalogSchemaError(
+            f"{source} is a version {schema} model catalog, newer than this localchat reads "
+            f"(version {SCHEMA}).", "Update localchat to see its models; the catalog you have is kept.")
+    if not isinstance(data, dict) or schema != SCHEMA or not isinstance(data.get("models"), list):
         raise CatalogError(
             f"{source} is not a version {SCHEMA} model catalog (it needs \"schema\": {SCHEMA} and "
             "a \"models\" list).",
             "It may come from a newer localchat; update localchat or use its own catalog.")
+    published = _published(data.get("published"), source)
     entries: list[CatalogEntry] = []
+    hidden: list[CatalogEntry] = []
     problems: list[CatalogEntryError] = []
     seen: set[str] = set()
     for index, raw in enumerate(data["models"]):
@@ -218,8 +257,22 @@ def parse_catalog(text: str, source: str = "models.json") -> Catalog:
             problems.append(exc)
             continue
         seen.add(entry.id)
-        entries.append(entry)
-    return Catalog(tuple(entries), tuple(problems), source)
+        (entries if entry.offered_to(app_version) else hidden).append(entry)
+    return Catalog(tuple(entries), tuple(problems), source, published, tuple(hidden))
+
+
+def _published(value: Any, source: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        published = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        published = None
+    if published is None or published.tzinfo is None:
+        raise CatalogError(f"{source}: \"published\" must be a date and time with its time zone "
+                           f"(\"2026-12-02T00:00:00+00:00\"), not {value!r}.",
+                           "Fix the file; the catalog is not used.")
+    return published
 
 
 @dataclass
@@ -231,7 +284,7 @@ class _Reader:
     prefix: str = ""
     _data: dict = field(default_factory=dict)
 
-    def on(self, data: Any, prefix: str = "") -> "_Reader":
+    def on(self, data: Any, prefix: str = "") -> _Reader:
         if not isinstance(data, dict):
             self.fail(prefix.rstrip(".") or "entry", "must be a JSON object")
         return _Reader(self.entry, self.source, prefix, data)
@@ -288,13 +341,27 @@ def _entry(raw: Any, r: _Reader) -> CatalogEntry:
     context = defaults.count("context", minimum=256)
     if context > arch.context:
         defaults.fail("context", f"is larger than the model's training context ({arch.context})")
+    since, until = _version(r, "min_app_version"), _version(r, "removed_in")
+    if since is not None and until is not None and Version(since) >= Version(until):
+        r.fail("removed_in", f"must be a later version than min_app_version ({since}), not {until}")
     return CatalogEntry(
         id=entry_id, name=r.text("name"), quant=r.text("quant").upper(), kind=kind,
         params_b=r.number("params_b", 0.001, 10_000), license=r.text("license"),
         description=r.text("description"), homepage=homepage,
         file=_model_file(r.on(r.get("file", dict), "file.")), arch=arch,
         default_context=context, sampling=_sampling(defaults),
+        min_app_version=since, removed_in=until,
     )
+
+
+def _version(r: _Reader, name: str) -> str | None:
+    value = r.text(name, required=False)
+    if value is not None:
+        try:
+            Version(value)
+        except InvalidVersion:
+            r.fail(name, f"must be a version such as \"0.2.0\", not {value!r}")
+    return value
 
 
 def _sampling(r: _Reader) -> SamplingDefaults:

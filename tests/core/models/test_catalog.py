@@ -192,7 +192,10 @@ def test_unknown_fields_are_ignored_for_newer_catalogs():
 @pytest.mark.parametrize("text, message", [
     ("{not json", "not valid JSON"),
     ("[]", "not a version 1 model catalog"),
-    ('{"schema": 2, "models": []}', "not a version 1 model catalog"),
+    ('{"schema": 2, "models": []}', "version 2 model catalog, newer than this localchat reads"),
+    ('{"schema": 0, "models": []}', "not a version 1 model catalog"),
+    ('{"schema": 1, "published": "yesterday", "models": []}', "must be a date and time"),
+    ('{"schema": 1, "published": "2026-12-02T00:00:00", "models": []}', "with its time zone"),
     ('{"schema": 1, "models": {}}', "not a version 1 model catalog"),
 ])
 def test_a_file_that_is_no_catalog_is_refused(text, message):

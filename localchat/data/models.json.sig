@@ -1,0 +1,1 @@
+xoSHTj2euykdInFdElHpkwdxD8c98xz/CjUYBtvNekz6eECkaHweyUPYuZ9tAL6BuQkut50HFY+dTIQIN08BCQ==
