@@ -268,3 +268,22 @@ def test_the_settings_dialog_asks_for_a_key_before_serving_beyond_this_computer(
     assert (chosen.api_server, chosen.api_host, chosen.api_port, chosen.api_key) == (
         True, "0.0.0.0", 4891, "secret")
     assert chosen.api_cors_origins == ("http://a.test", "http://b.test", "http://c.test")
+
+
+def test_the_window_next_turn_reuses_its_kv_cache_after_an_api_request(qtbot, windows, tiny_model, calls):
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, tiny_model)
+    window.sampling = window.sampling.with_(max_tokens=8, seed=2)
+    with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as first:
+        window.send("a first question for the model, long enough to be worth keeping in the cache")
+    api = client(server)
+    calls.submit(api.chat.completions.create, model="tiny-chat", max_tokens=8, seed=1,
+                 messages=[{"role": "user", "content": "an unrelated request from another program"}]
+                 ).result(WAIT)
+    with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as second:
+        window.send("next")
+    before, after = first.args[0], second.args[0]
+    assert after.prompt_tokens > before.prompt_tokens + before.completion_tokens
+    # only the new turn is read: the conversation so far comes back from the kept cache
+    assert after.evaluated_prompt_tokens <= after.prompt_tokens - before.prompt_tokens
