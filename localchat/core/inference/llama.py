@@ -227,3 +227,118 @@ def thread_counts(llm: "Llama") -> tuple[int, int]:
 
     ctx = llm._ctx.ctx
     return int(llama_cpp.llama_n_threads(ctx)), int(llama_cpp.llama_n_threads_batch(ctx))
+
+
+# -- sampling under a grammar ------------------------------------------------------------------
+def grammar_parses(gbnf: str) -> bool:
+    """Whether llama.cpp's own parser accepts ``gbnf`` (root rule ``root``), without a model:
+    a grammar sampler is built for no vocabulary and freed. llama.cpp prints why it refused one
+    on stderr. Check a grammar with ``grammar.gbnf_problems`` first: some it refuses hang this
+    parser ({2,1})."""
+    import llama_cpp
+
+    sampler = llama_cpp.llama_sampler_init_grammar(None, gbnf.encode("utf-8"), b"root")
+    if not sampler:
+        return False
+    llama_cpp.llama_sampler_free(sampler)
+    return True
+
+
+class GrammarSampler:
+    """llama.cpp's samplers, chained as llama-cpp-python's ``Llama.generate`` chains them
+    (penalties, then greedy at temperature 0, else top-k, typical, top-p, min-p, temperature,
+    a seeded draw), with a grammar sampler kept beside the chain rather than in it.
+
+    ``sample()`` draws from the last evaluated token's logits. ``grammar_first=False`` (the fast
+    path, as llama.cpp's own ``common_sampler``): draw as without a grammar, ask the grammar about
+    that one token, and only on a miss mask the whole vocabulary with the grammar and draw again.
+    ``grammar_first=True`` masks the whole vocabulary at every token, as llama-cpp-python does.
+    At temperature 0 both give the same tokens. Close it once (``close``)."""
+
+    def __init__(self, llm: "Llama", gbnf: str, *, temperature: float, top_k: int, top_p: float,
+                 min_p: float, repeat_penalty: float, presence_penalty: float, frequency_penalty: float,
+                 seed: int, penalty_last_n: int = 64, grammar_first: bool = False):
+        import llama_cpp
+        import numpy as np
+
+        self._lib = llama_cpp
+        self._ctx = llm._ctx.ctx
+        self._n_vocab = llm.n_vocab()
+        self.grammar_first = grammar_first
+        self.misses = 0  # tokens the grammar refused and that were drawn again
+        self._grammar = llama_cpp.llama_sampler_init_grammar(vocabulary(llm), gbnf.encode("utf-8"), b"root")
+        if not self._grammar:
+            raise ValueError("llama.cpp refused the grammar")
+        chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+        self._chain = chain
+        add = functools.partial(llama_cpp.llama_sampler_chain_add, chain)
+        add(llama_cpp.llama_sampler_init_penalties(self._n_vocab, penalty_last_n, repeat_penalty,
+                                                   frequency_penalty, presence_penalty))
+        if temperature <= 0:
+            add(llama_cpp.llama_sampler_init_greedy())
+        else:
+            add(llama_cpp.llama_sampler_init_top_k(top_k))
+            add(llama_cpp.llama_sampler_init_typical(1.0, 1))
+            add(llama_cpp.llama_sampler_init_top_p(top_p, 1))
+            add(llama_cpp.llama_sampler_init_min_p(min_p, 1))
+            add(llama_cpp.llama_sampler_init_temp(temperature))
+            add(llama_cpp.llama_sampler_init_dist(seed))
+        dtype = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
+        if dtype.itemsize != ctypes.sizeof(llama_cpp.llama_token_data):
+            raise RuntimeError("llama_token_data changed its layout")
+        self._template = np.zeros(self._n_vocab, dtype=dtype)
+        self._template["id"] = np.arange(self._n_vocab, dtype=np.intc)
+        self._all = self._template.copy()
+        self._one = np.zeros(1, dtype=dtype)
+        self._all_array = llama_cpp.llama_token_data_array(
+            data=self._all.ctypes.data_as(llama_cpp.llama_token_data_p), size=self._n_vocab,
+            selected=-1, sorted=False)
+        self._one_array = llama_cpp.llama_token_data_array(
+            data=self._one.ctypes.data_as(llama_cpp.llama_token_data_p), size=1, selected=-1, sorted=False)
+
+    def _fill(self) -> None:
+        import numpy as np
+
+        logits = self._lib.llama_get_logits_ith(self._ctx, -1)
+        self._all[:] = self._template
+        self._all["logit"] = np.ctypeslib.as_array(logits, shape=(self._n_vocab,))
+        self._all_array.size, self._all_array.selected, self._all_array.sorted = self._n_vocab, -1, False
+
+    def _draw(self, masked: bool) -> int:
+        lib = self._lib
+        self._fill()
+        if masked:
+            lib.llama_sampler_apply(self._grammar, ctypes.byref(self._all_array))
+        lib.llama_sampler_apply(self._chain, ctypes.byref(self._all_array))
+        selected = self._all_array.selected
+        if not 0 <= selected < self._all_array.size:
+            raise RuntimeError("llama.cpp's sampler chose no token")
+        return int(self._all[selected]["id"])
+
+    def allows(self, token: int) -> bool:
+        """Whether the grammar lets ``token`` come next (an end-of-generation token: whether
+        the grammar is complete)."""
+        self._one[0] = (token, 0.0, 0.0)
+        self._one_array.size, self._one_array.selected, self._one_array.sorted = 1, -1, False
+        self._lib.llama_sampler_apply(self._grammar, ctypes.byref(self._one_array))
+        return bool(self._one[0]["logit"] > float("-inf"))
+
+    def sample(self) -> int:
+        """The next token, which the grammar allows; accepted into the grammar and the chain.
+        Raises RuntimeError when the grammar allows no token at all."""
+        token = self._draw(masked=self.grammar_first)
+        if not self.grammar_first and not self.allows(token):
+            self.misses += 1
+            token = self._draw(masked=True)
+        if not self.allows(token):  # accepting a refused token would abort inside llama.cpp
+            raise RuntimeError("the grammar allows no token here")
+        self._lib.llama_sampler_accept(self._grammar, token)
+        self._lib.llama_sampler_accept(self._chain, token)
+        return token
+
+    def close(self) -> None:
+        grammar, chain, self._grammar, self._chain = self._grammar, self._chain, None, None
+        if grammar:
+            self._lib.llama_sampler_free(grammar)
+        if chain:
+            self._lib.llama_sampler_free(chain)
