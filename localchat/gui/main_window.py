@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QProgressBar,
+    QSizePolicy,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -51,10 +51,20 @@ from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
 from localchat.gui.memory_prompts import LoadAnywayBar, ask_load_anyway
 from localchat.gui.menus import build_menus
 from localchat.gui.model_manager import ModelManager
-from localchat.gui.model_picker import ModelPicker, scan_models
+from localchat.gui.model_picker import ModelPicker, ModelState, scan_models
 from localchat.gui.sidebar import ConversationSidebar
+from localchat.gui.theme import theme
+from localchat.gui.theme.tokens import ICON_PX, SIDEBAR_PX
 
 log = logging.getLogger(__name__)
+
+RESCAN_DELAY_MS = 400  # a file being copied into the models folder changes it many times
+
+
+def _spacer() -> QWidget:
+    spacer = QWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return spacer
 
 
 class MainWindow(QMainWindow):
@@ -191,6 +201,7 @@ class MainWindow(QMainWindow):
         apply_appearance(new)
         if new.models_dir != old.models_dir:
             self.downloads.set_models_dir(self.models_dir)  # downloads, the Installed tab
+            self._watch_models_dir()
             self.refresh_models()
         reload_keys = ("n_threads", "gpu_mode", "gpu_layers", "context_length")
         if self.model_info and any(getattr(old, k) != getattr(new, k) for k in reload_keys):
@@ -198,18 +209,35 @@ class MainWindow(QMainWindow):
         self.api_server.apply(api_server_options(self.paths, new))
 
     def _build_ui(self) -> None:
-        toolbar = QToolBar("Model")
+        t = theme()
+        toolbar = QToolBar(self.tr("Model"))
+        toolbar.setObjectName("top-bar")
         toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(ICON_PX, ICON_PX))
+        self.toolbar = toolbar
         self.addToolBar(toolbar)
-        toolbar.addWidget(QLabel(" Model: "))
-        self.model_picker = ModelPicker()
-        self.model_picker.model_chosen.connect(self.load_model)
-        toolbar.addWidget(self.model_picker)
-        self.new_chat_action = QAction("New chat", self)
+        self.sidebar_action = QAction(self.tr("Conversations"), self, checkable=True, checked=True)
+        self.sidebar_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.sidebar_action.setProperty("icon_name", "mdi6.dock-left")
+        self.sidebar_action.setToolTip(self.tr("Show or hide the conversations (Ctrl+B)"))
+        toolbar.addAction(self.sidebar_action)
+        self.new_chat_action = QAction(self.tr("New chat"), self)
         self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_chat_action.setProperty("icon_name", "mdi6.square-edit-outline")
+        self.new_chat_action.setToolTip(self.tr("New chat (Ctrl+N)"))
         self.new_chat_action.triggered.connect(self.new_chat)
         toolbar.addAction(self.new_chat_action)
         self.new_chat_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        toolbar.addWidget(_spacer())
+        self.model_picker = ModelPicker()
+        self.model_picker.model_chosen.connect(self.load_model)
+        toolbar.addWidget(self.model_picker)
+        toolbar.addWidget(_spacer())
+        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action.setProperty("icon_name", "mdi6.cog-outline")
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
 
         self.banner = Banner()
         self.error_banner = self.banner.label
@@ -223,6 +251,9 @@ class MainWindow(QMainWindow):
         self.chat.reply_updated.connect(self.reply_updated)
         self.chat.reply_finished.connect(self._on_reply_finished)
         self.chat.failed.connect(self.show_error)
+        self.chat_view.empty.prompt_chosen.connect(lambda text: self.composer.set_text(text))
+        self.chat_view.empty.demo_requested.connect(self.use_demo_model)
+        self.chat_view.empty.models_requested.connect(self._on_models_requested)
         self.composer = Composer()
         self.composer.send_requested.connect(self.chat.send)
         self.composer.send_refused.connect(self._on_send_refused)
@@ -238,6 +269,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.composer)
 
         self.sidebar = ConversationSidebar(self.store, new_chat_action=self.new_chat_action)
+        self.sidebar_action.toggled.connect(self.sidebar.setVisible)
         self.sidebar.conversation_selected.connect(self.chat.open)
         self.sidebar.message_chosen.connect(self.chat.show_message)
         self.sidebar.conversation_deleted.connect(self.chat.forget)
@@ -246,7 +278,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.chat_column)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 760])
+        splitter.setSizes([SIDEBAR_PX, 1000 - SIDEBAR_PX])
+        splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
         self.conversation_settings = ConversationSettings()
@@ -256,18 +289,20 @@ class MainWindow(QMainWindow):
         self.settings_dock.setWidget(self.conversation_settings)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.settings_dock)
         self.settings_dock.hide()
-        toolbar.addAction(self.settings_dock.toggleViewAction())
+        dock_action = self.settings_dock.toggleViewAction()
+        dock_action.setProperty("icon_name", "mdi6.tune-variant")
+        dock_action.setToolTip(self.tr("Conversation settings: system prompt and sampling"))
+        toolbar.addAction(dock_action)
+        toolbar.addAction(self.settings_action)
         build_menus(self)
+        self._update_icons()
+        t.changed.connect(self._update_icons)
 
         status = self.statusBar()
         self.model_status = QLabel("No model loaded")
-        self.load_progress = QProgressBar()
-        self.load_progress.setRange(0, 0)  # llama.cpp reports no progress: a busy bar
-        self.load_progress.setMaximumWidth(120)
-        self.load_progress.hide()
+        self.load_progress = self.model_picker.progress  # a busy line under the model's name
         self.stats_label = QLabel()
         status.addWidget(self.model_status, 1)
-        status.addWidget(self.load_progress)
         status.addPermanentWidget(self.stats_label)
         self.download_indicator = DownloadIndicator(self.downloads)
         self.download_indicator.clicked.connect(self.open_model_manager)
@@ -275,7 +310,20 @@ class MainWindow(QMainWindow):
         self.api_server = ApiServerControl(self.inference.worker, lambda: self.chat.generating, self)
         self.api_server.failed.connect(self.show_error)
         self.api_server.install(status)
-        self.composer.set_can_send(False, "Load a model first")
+        self.composer.set_can_send(False, self.tr("Load a model first"))
+        self.setAcceptDrops(True)  # a .gguf dropped on the window is added and loaded
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(lambda _path: self._rescan_timer.start())
+        self._rescan_timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
+        self._rescan_timer.timeout.connect(self.refresh_models)
+        self._watch_models_dir()
+
+    def _update_icons(self) -> None:
+        t = theme()
+        for action in self.findChildren(QAction):
+            name = action.property("icon_name")
+            if name:
+                action.setIcon(t.icon(name))
 
     def _connect_worker(self) -> None:
         # queued onto the GUI thread: the window lives there and these are its own slots
@@ -287,6 +335,86 @@ class MainWindow(QMainWindow):
     @property
     def models_dir(self) -> Path:
         return models_folder(self.paths, self.settings)
+
+    def _watch_models_dir(self) -> None:
+        """A file copied into the models folder by hand appears in the picker without a restart."""
+        if self._watcher.directories():
+            self._watcher.removePaths(self._watcher.directories())
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot create the models folder %s: %s", self.models_dir, exc)
+            return
+        if not self._watcher.addPath(str(self.models_dir)):
+            log.warning("the models folder %s cannot be watched", self.models_dir)
+
+    def add_model_file(self, path: str | Path) -> None:
+        """A GGUF file from elsewhere: linked or copied into the models folder, as the Installed
+        tab adds one, then loaded. One already in the folder is loaded as it is."""
+        path = Path(path)
+        if path.suffix.lower() != ".gguf":
+            self.show_error(self.tr("{name} is not a GGUF model file: only .gguf files can be added. "
+                                    "Download GGUF models from the Model Manager (Ctrl+M).").format(name=path.name))
+            return
+        if path.parent == self.models_dir:
+            self.load_model(path)
+            return
+        inventory = self.downloads.queue.inventory
+        self.model_status.setText(self.tr("Adding {name} to the models folder…").format(name=path.name))
+        run_in_background(lambda: inventory.import_file(path), self._on_model_file_added,
+                          lambda exc: self.show_error(self.tr("Could not add {name}: {reason}").format(
+                              name=path.name, reason=exc)))
+
+    def _on_model_file_added(self, model) -> None:
+        self.refresh_models()
+        self.load_model(model.path)
+
+    def use_demo_model(self) -> None:
+        """The empty state's "Use the small demo model now"."""
+        from localchat.core.models.demo import install_demo_model
+
+        models_dir = self.models_dir
+        run_in_background(lambda: install_demo_model(models_dir), self._on_demo_installed,
+                          lambda exc: self.show_error(str(exc)))
+
+    def _on_demo_installed(self, path) -> None:
+        if path is None:
+            self.show_error(self.tr("The demo model is not installed with this copy of localchat. "
+                                    "Choose a model in the Model Manager (Ctrl+M)."))
+            return
+        self.refresh_models()
+        self.load_model(path)
+
+    @Slot()
+    def _on_models_requested(self) -> None:
+        if self.catalog is not None and self.show_welcome() is not None:
+            return
+        self.open_model_manager()
+
+    def _update_empty_state(self) -> None:
+        has_model = self.model_info is not None or self._load_job is not None
+        self.chat_view.show_empty_state(has_model=has_model)
+
+    # -- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not files:
+            return
+        event.acceptProposedAction()
+        models = [f for f in files if f.suffix.lower() == ".gguf"]
+        refused = [f for f in files if f.suffix.lower() != ".gguf"]
+        if refused:
+            self.add_model_file(refused[0])  # says why it is refused
+        for model in models[:1]:  # one model loads; the others are added for later
+            self.add_model_file(model)
+        inventory = self.downloads.queue.inventory
+        for other in models[1:]:
+            run_in_background(lambda other=other: inventory.import_file(other), lambda _m: self.refresh_models(),
+                              lambda exc: self.show_error(str(exc)))
 
     def refresh_models(self):
         """Scan the models folder off the GUI thread (the demo model may be written there)."""
@@ -302,6 +430,7 @@ class MainWindow(QMainWindow):
                 self.load_model(last, by_person=False)
             elif paths:
                 self.load_model(paths[0], by_person=False)
+        self._update_empty_state()
 
     def load_model(self, path: str | Path, *, by_person: bool = True, confirmed: bool = False) -> None:
         """Load ``path``; a load still under way is cancelled (the person picked another).
@@ -326,8 +455,10 @@ class MainWindow(QMainWindow):
             return
         self._load_by_person = by_person
         self.chat.set_model(None, loading=True)  # the load closes the model there was
-        self.composer.set_can_send(False, "The model is loading")
+        self.composer.set_can_send(False, self.tr("The model is loading"))
         self.model_picker.show_current(path)
+        self.model_picker.set_state(ModelState.LOADING)
+        self._update_empty_state()
 
     @Slot(object)
     def _on_model_loading(self, job: LoadJob) -> None:
@@ -365,6 +496,8 @@ class MainWindow(QMainWindow):
         self.settings = self.settings.with_(last_model=info.path)
         self._save_settings()
         self.model_picker.show_current(info.path)
+        self.model_picker.set_state(ModelState.READY, self.model_status.text())
+        self._update_empty_state()
         self.model_ready.emit(info)
 
     @Slot(object, str, bool)
@@ -379,8 +512,10 @@ class MainWindow(QMainWindow):
         self.load_progress.hide()
         self.model_status.setText("No model loaded")
         self.show_error(f"Could not load {Path(job.path).name}: {message}")
-        self.composer.set_can_send(False, "Load a model first")
+        self.composer.set_can_send(False, self.tr("Load a model first"))
         self.model_picker.show_current(None)
+        self.model_picker.set_state(ModelState.FAILED, self.error_banner.text())
+        self._update_empty_state()
         self.model_load_failed.emit(self.error_banner.text())
 
     def _on_memory_question(self, job: LoadJob) -> None:
@@ -390,8 +525,10 @@ class MainWindow(QMainWindow):
         self.load_progress.hide()
         self.chat.set_model(info)
         self.model_status.setText(status)
-        self.composer.set_can_send(info is not None, "" if info else "Load a model first")
+        self.composer.set_can_send(info is not None, "" if info else self.tr("Load a model first"))
         self.model_picker.show_current(info.path if info else None)
+        self.model_picker.set_state(ModelState.READY if info else ModelState.NONE, status)
+        self._update_empty_state()
         if not self._load_by_person:
             self.memory_bar.show_question(job.path, job.memory_question)
             return
@@ -441,6 +578,12 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: int) -> None:
         self.chat.open(conversation_id)
 
+    def focus_search(self) -> None:
+        """Ctrl+F: the sidebar's message search (the sidebar shows if it was hidden)."""
+        self.sidebar_action.setChecked(True)
+        self.sidebar.search_box.setFocus()
+        self.sidebar.search_box.selectAll()
+
     def show_error(self, message: str | None) -> None:
         self.banner.show_message(message)
 
@@ -485,7 +628,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             log.warning("could not save settings: %s", exc)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.settings = self.settings.with_(window_geometry=bytes(self.saveGeometry().toBase64()).decode())
         self._save_settings()
         self.api_server.shutdown()  # before the worker: its requests end as cancelled replies

@@ -3,15 +3,30 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QFileDialog, QProgressBar, QWidget
 
 from localchat.core.models.demo import install_demo_model
 from localchat.core.models.inventory import ModelInventory
+from localchat.gui.theme import theme
 
-OPEN_FILE_ITEM = "Open GGUF file…"
+OPEN_FILE_ITEM = QT_TRANSLATE_NOOP("ModelPicker", "Open GGUF file…")
+PROGRESS_PX = 2
+
+
+class ModelState(enum.Enum):
+    NONE = "none"
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+# (icon, colour token) of each state, shown at the left of the model's name
+_STATE_ICONS = {ModelState.LOADING: ("mdi6.progress-clock", "muted"), ModelState.READY: ("mdi6.check-circle", "success"),
+                ModelState.FAILED: ("mdi6.alert-circle", "danger")}
 
 
 def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
@@ -31,12 +46,32 @@ class ModelPicker(QComboBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setMinimumWidth(320)
-        self.setPlaceholderText("Pick a model")
+        self.setPlaceholderText(self.tr("Pick a model"))
+        self.setAccessibleName(self.tr("Model"))
         self.models: list[Path] = []
         self.models_dir: Path | None = None
         self._current: str | None = None
+        self.state = ModelState.NONE
+        self._detail = ""
+        # loading: a thin busy line along the picker's bottom edge (llama.cpp reports no progress)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName(self.tr("Loading the model"))
+        self.progress.hide()
         self.activated.connect(self._on_activated)
+        theme().changed.connect(self._fill)
         self._fill()
+
+    def set_state(self, state: ModelState, detail: str = "") -> None:
+        """Loading (a busy line), ready or failed (an icon by the name); ``detail`` as the tooltip."""
+        self.state, self._detail = state, detail
+        self.progress.setVisible(state is ModelState.LOADING)
+        self._fill()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.progress.setGeometry(6, self.height() - PROGRESS_PX - 1, self.width() - 12, PROGRESS_PX)
 
     def set_scanned(self, models_dir: Path, paths: list[Path]) -> None:
         """The models folder's models; files opened from elsewhere stay next to them."""
@@ -53,8 +88,8 @@ class ModelPicker(QComboBox):
         self._fill()
 
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(self.models_dir or ""),
-                                              "GGUF models (*.gguf);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a GGUF model"), str(self.models_dir or ""),
+                                              self.tr("GGUF models (*.gguf);;All files (*)"))
         if path:
             self.model_chosen.emit(path)
         else:
@@ -74,6 +109,15 @@ class ModelPicker(QComboBox):
         for path in self.models:
             self.addItem(path.stem, str(path))
         self.insertSeparator(self.count())
-        self.addItem(OPEN_FILE_ITEM, None)
-        self.setCurrentIndex(self.findData(self._current) if self._current else -1)
+        self.addItem(QCoreApplication.translate("ModelPicker", OPEN_FILE_ITEM), None)
+        current = self.findData(self._current) if self._current else -1
+        self.setCurrentIndex(current)
+        if current >= 0 and self.state in _STATE_ICONS:
+            name, token = _STATE_ICONS[self.state]
+            color = getattr(theme().colors, token)
+            self.setItemIcon(current, theme().icon(name, color=color))
+        state = {ModelState.LOADING: self.tr("loading"), ModelState.READY: self.tr("ready"),
+                 ModelState.FAILED: self.tr("failed"), ModelState.NONE: self.tr("no model")}[self.state]
+        self.setToolTip(self._detail or state)
+        self.setAccessibleDescription(state)
         self.blockSignals(False)

@@ -1,16 +1,31 @@
-"""Where the person types: Enter sends, Shift+Enter starts a new line."""
+"""Where the person types: Enter sends, Shift+Enter starts a new line. The box grows with the text
+from one line to ``MAX_LINES``; one round button at its right sends, or stops the reply."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from localchat.gui.theme import theme
+from localchat.gui.theme.tokens import CHAT_MAX_PX, Space
+
+MAX_LINES = 8
+BUTTON_PX = 32
 
 
 class _Input(QPlainTextEdit):
     submit = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
@@ -26,38 +41,91 @@ class Composer(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.frame = QFrame()
+        self.frame.setObjectName("composer")
+        self.frame.setMaximumWidth(CHAT_MAX_PX)
         self.input = _Input()
-        self.input.setPlaceholderText("Send a message (Enter to send, Shift+Enter for a new line)")
-        self.input.setFixedHeight(80)
+        self.input.setPlaceholderText(self.tr("Send a message (Enter to send, Shift+Enter for a new line)"))
+        self.input.setAccessibleName(self.tr("Message"))
+        self.input.setTabChangesFocus(True)  # Tab leaves the box: the window stays usable by keyboard
+        self.input.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.input.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.input.submit.connect(self._on_submit)
-        self.send_button = QPushButton("Send")
-        self.send_button.setDefault(True)
-        self.send_button.clicked.connect(self._on_submit)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop the reply (Esc)")
-        self.stop_button.clicked.connect(self.stop_requested)
-        self.stop_button.hide()
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 0, 12, 12)
-        row.addWidget(self.input, 1)
-        row.addLayout(buttons)
+        self.input.textChanged.connect(self._fit_height)
+        self.send_button = QToolButton()
+        self.send_button.setObjectName("send")
+        self.send_button.setFixedSize(BUTTON_PX, BUTTON_PX)
+        self.send_button.setIconSize(QSize(BUTTON_PX // 2 + 2, BUTTON_PX // 2 + 2))
+        self.send_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.send_button.clicked.connect(self._on_button)
+        inside = QHBoxLayout(self.frame)
+        inside.setContentsMargins(Space.M, Space.S, Space.S, Space.S)
+        inside.setSpacing(Space.S)
+        inside.addWidget(self.input, 1)
+        inside.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(Space.L, Space.S, Space.L, Space.L)
+        outer.addWidget(self.frame, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.frame.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._can_send = True
+        self._reason = ""
+        self.generating = False
+        theme().changed.connect(self._on_theme_changed)
+        self._on_theme_changed()
 
+    # -- state ---------------------------------------------------------------------------------
     def set_generating(self, generating: bool) -> None:
-        """While a reply streams the input is disabled and Stop replaces Send."""
+        """While a reply streams the input is disabled and the button stops the reply."""
+        self.generating = generating
         self.input.setReadOnly(generating)
         self.input.setEnabled(not generating)
-        self.send_button.setVisible(not generating)
-        self.stop_button.setVisible(generating)
+        self._show_button()
 
     def set_can_send(self, can_send: bool, reason: str = "") -> None:
-        self._can_send = can_send
-        self.send_button.setEnabled(can_send)
-        self.send_button.setToolTip(reason)
+        self._can_send, self._reason = can_send, reason
+        self._show_button()
+
+    def _show_button(self) -> None:
+        button = self.send_button
+        if self.generating:
+            name, tip = self.tr("Stop"), self.tr("Stop the reply (Esc)")
+        else:
+            name, tip = self.tr("Send"), self._reason or self.tr("Send (Enter)")
+        button.setAccessibleName(name)
+        button.setToolTip(tip)
+        button.setEnabled(self.generating or self._can_send)
+        c = theme().colors
+        button.setIcon(theme().icon("mdi6.stop" if self.generating else "mdi6.arrow-up", color=c.on_accent))
+
+    @Slot()
+    def _on_theme_changed(self) -> None:
+        self._show_button()
+        self._fit_height()
+
+    @Slot()
+    def _fit_height(self) -> None:
+        """One line when empty, up to MAX_LINES as the text grows; past that it scrolls."""
+        lines = self.input.document().documentLayout().documentSize().height()
+        lines = max(1, min(MAX_LINES, int(lines)))
+        margin = self.input.document().documentMargin()
+        frame = self.input.frameWidth() + self.input.contentsMargins().top()
+        self.input.setFixedHeight(int(lines * self.input.fontMetrics().lineSpacing() + 2 * (margin + frame)) + 2)
+
+    def set_text(self, text: str) -> None:
+        """Put ``text`` in the box (an example prompt), ready to send or change."""
+        self.input.setPlainText(text)
+        cursor = self.input.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.input.setTextCursor(cursor)
+        self.input.setFocus()
+
+    # -- actions -------------------------------------------------------------------------------
+    @Slot()
+    def _on_button(self) -> None:
+        if self.generating:
+            self.stop_requested.emit()
+        else:
+            self._on_submit()
 
     def _on_submit(self) -> None:
         text = self.input.toPlainText().strip()

@@ -44,7 +44,7 @@ def message_item(m: StoredMessage) -> MessageItem:
     stats = m.stats.summary if m.stats and m.stats.stop_reason is not StopReason.ERROR else ""
     if m.partial and not stats:
         stats = "interrupted"
-    return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count)
+    return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count, model=m.model or "")
 
 
 class ChatController(QObject):

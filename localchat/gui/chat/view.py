@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -20,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.gui.markdown import RenderedMarkdown
+from localchat.gui.markdown import RenderedMarkdown, ThinkingSplit, split_thinking
+from localchat.gui.theme import theme
+from localchat.gui.theme.tokens import CHAT_MAX_PX, ICON_PX, Space, Type
 
 FOLLOW_SLACK_PX = 24  # this close to the bottom counts as "at the bottom"
 # While a reply streams, its finished paragraphs are shown in blocks of about this many characters
 # that are laid out once; only the rest is rendered again as tokens arrive.
 STREAM_BLOCK_CHARS = 1500
+USER_WIDTH = 0.8  # the person's bubbles: at most this share of the column
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class MessageItem:
     stats: str = ""
     sibling_index: int = 0  # 0-based position among its siblings
     sibling_count: int = 1
+    model: str = ""  # the model that wrote a reply, shown above it
 
 
 class MarkdownLabel(QLabel):
@@ -52,6 +57,7 @@ class MarkdownLabel(QLabel):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.code_blocks: list[str] = []
+        self.markdown = ""
         self._heights: dict[int, int] = {}
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
@@ -61,8 +67,9 @@ class MarkdownLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def show_markdown(self, text: str) -> None:
-        code_bg = "#2b2b2b" if _is_dark() else "#f0f0f0"
-        rendered = RenderedMarkdown(text, code_bg=code_bg)
+        t = theme()
+        rendered = RenderedMarkdown(text, t.colors, t.base_point_size(), self.tr("Copy"))
+        self.markdown = text
         self.code_blocks = rendered.code_blocks
         self._heights.clear()
         self.setText(rendered.html or "&nbsp;")
@@ -111,6 +118,12 @@ def streaming_split(text: str, start: int, min_chars: int = STREAM_BLOCK_CHARS) 
 
 
 class MessageBubble(QFrame):
+    """One message. The person's sit in a tinted bubble at the right; a reply is text on the
+    background under the model's name. Its actions (copy, edit or regenerate) are small icon
+    buttons shown while the pointer is over it or the keyboard focus is in it; ‹ n/m › shows
+    whenever there are other versions. A reasoning model's ``<think>`` part is a "Thinking"
+    section that is open while it streams and folds when the answer begins."""
+
     copy_requested = Signal(str)
     edit_submitted = Signal(object, str)  # key, new text
     regenerate_requested = Signal(object)  # key
@@ -120,56 +133,57 @@ class MessageBubble(QFrame):
         super().__init__(parent)
         self.item = item
         self.setObjectName(f"bubble-{item.role}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches each message, then its actions
+        self.setAccessibleName(self._who())
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-
-        header = QHBoxLayout()
-        who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(item.role, item.role)
-        self.role_label = QLabel(f"<b>{who}</b>")
-        header.addWidget(self.role_label)
-        self.prev_button = QToolButton(text="‹")
-        self.branch_label = QLabel()
-        self.next_button = QToolButton(text="›")
-        self.prev_button.setToolTip("Previous version")
-        self.next_button.setToolTip("Next version")
-        self.prev_button.clicked.connect(lambda: self.sibling_requested.emit(self.item.key, -1))
-        self.next_button.clicked.connect(lambda: self.sibling_requested.emit(self.item.key, +1))
-        for w in (self.prev_button, self.branch_label, self.next_button):
-            header.addWidget(w)
-        header.addStretch(1)
-        self.copy_button = QToolButton(text="Copy")
-        self.copy_button.setToolTip("Copy this message")
-        self.copy_button.clicked.connect(lambda: self._copy(self.item.text))
-        header.addWidget(self.copy_button)
         if item.role == "user":
-            self.edit_button = QToolButton(text="Edit")
-            self.edit_button.setToolTip("Edit and send again (keeps the original as a branch)")
-            self.edit_button.clicked.connect(self._start_edit)
-            header.addWidget(self.edit_button)
-        if item.role == "assistant":
-            self.regenerate_button = QToolButton(text="Regenerate")
-            self.regenerate_button.setToolTip("Write another reply (keeps this one as a branch)")
-            self.regenerate_button.clicked.connect(lambda: self.regenerate_requested.emit(self.item.key))
-            header.addWidget(self.regenerate_button)
-        layout.addLayout(header)
+            layout.setContentsMargins(Space.L, Space.S + 2, Space.L, Space.XS)
+        else:
+            layout.setContentsMargins(0, Space.XS, 0, Space.XS)
+        layout.setSpacing(Space.XS)
+
+        self.role_label = QLabel(self._who())
+        self.role_label.setObjectName("who")
+        self.role_label.setVisible(item.role != "user")
+        layout.addWidget(self.role_label)
+
+        self.thinking_button = QToolButton()
+        self.thinking_button.setObjectName("thinking-toggle")
+        self.thinking_button.setCheckable(True)
+        self.thinking_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.thinking_button.toggled.connect(self._on_thinking_toggled)
+        self.thinking_label = QLabel()
+        self.thinking_label.setObjectName("thinking")
+        self.thinking_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.thinking_label.setWordWrap(True)
+        self.thinking_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.thinking_label.setContentsMargins(Space.M, 0, 0, 0)
+        self.thinking_button.hide()
+        self.thinking_label.hide()
+        layout.addWidget(self.thinking_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.thinking_label)
+        self._thought: str | None = None
+        self._thinking_open = False  # whether the thought is still streaming
 
         # While a reply streams, its finished blocks sit above the body, which shows the rest.
         self._finished_blocks: list[MarkdownLabel] = []
-        self._finished_chars = 0
+        self._finished_chars = 0  # of the answer (after any thought)
+        self._answer = ""
         self.body = MarkdownLabel()
         self.body.code_copied.connect(self._copy)
         layout.addWidget(self.body)
 
         self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName(self.tr("Edit the message"))
         self.editor.hide()
         self.edit_bar = QWidget()
         bar = QHBoxLayout(self.edit_bar)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addStretch(1)
-        cancel = QPushButton("Cancel")
+        cancel = QPushButton(self.tr("Cancel"))
         cancel.clicked.connect(self._end_edit)
-        self.send_edit_button = QPushButton("Save && send")
+        self.send_edit_button = QPushButton(self.tr("Save && send"))
+        self.send_edit_button.setObjectName("primary")
         self.send_edit_button.clicked.connect(self._submit_edit)
         bar.addWidget(cancel)
         bar.addWidget(self.send_edit_button)
@@ -177,15 +191,108 @@ class MessageBubble(QFrame):
         layout.addWidget(self.editor)
         layout.addWidget(self.edit_bar)
 
+        # the actions row: ‹ n/m › always (when there are versions), the icon buttons on hover
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        self.prev_button = self._action_button("mdi6.chevron-left", self.tr("Previous version"))
+        self.branch_label = QLabel()
+        self.branch_label.setObjectName("muted")
+        self.next_button = self._action_button("mdi6.chevron-right", self.tr("Next version"))
+        self.prev_button.clicked.connect(lambda: self.sibling_requested.emit(self.item.key, -1))
+        self.next_button.clicked.connect(lambda: self.sibling_requested.emit(self.item.key, +1))
+        for w in (self.prev_button, self.branch_label, self.next_button):
+            row.addWidget(w)
+        self.actions = QWidget()
+        actions = QHBoxLayout(self.actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(2)
+        self.copy_button = self._action_button("mdi6.content-copy", self.tr("Copy this message"))
+        self.copy_button.clicked.connect(lambda: self._copy(self.item.text))
+        actions.addWidget(self.copy_button)
+        if item.role == "user":
+            self.edit_button = self._action_button(
+                "mdi6.pencil-outline", self.tr("Edit and send again (keeps the original as a branch)"))
+            self.edit_button.clicked.connect(self._start_edit)
+            actions.addWidget(self.edit_button)
+        if item.role == "assistant":
+            self.regenerate_button = self._action_button(
+                "mdi6.refresh", self.tr("Write another reply (keeps this one as a branch)"))
+            self.regenerate_button.clicked.connect(lambda: self.regenerate_requested.emit(self.item.key))
+            actions.addWidget(self.regenerate_button)
+        policy = self.actions.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing them on hover moves nothing
+        self.actions.setSizePolicy(policy)
+        self.actions.hide()
+        row.addWidget(self.actions)
+        row.addStretch(1)
         self.stats_label = QLabel()
         self.stats_label.setObjectName("stats")
-        self.stats_label.setStyleSheet("color: gray;")
-        layout.addWidget(self.stats_label)
+        row.addWidget(self.stats_label)
+        layout.addLayout(row)
+        self._hovered = False
+        self.refresh_style()
         self.update_item(item)
+
+    def _action_button(self, icon: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName("action")
+        button.setProperty("icon_name", icon)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        return button
+
+    def _who(self) -> str:
+        if self.item.role == "user":
+            return self.tr("You")
+        if self.item.role == "system":
+            return self.tr("System")
+        return self.item.model or self.tr("Assistant")
+
+    def refresh_style(self) -> None:
+        """Icons and small type in the theme shown now (after a theme or font size change)."""
+        t = theme()
+        for button in self.findChildren(QToolButton):
+            name = button.property("icon_name")
+            if name:
+                button.setIcon(t.icon(name))
+                button.setIconSize(QSize(ICON_PX, ICON_PX))
+        small = QFont(self.font())
+        small.setPointSizeF(t.base_point_size() * Type.SMALL)
+        for label in (self.role_label, self.stats_label, self.branch_label, self.thinking_label):
+            label.setFont(small)
+        self.thinking_button.setFont(small)
+        self._set_thinking_header()
+
+    # -- hover and focus -----------------------------------------------------------------------
+    def enterEvent(self, event) -> None:
+        self._hovered = True
+        self.update_actions()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self._hovered = False
+        self.update_actions()
+        super().leaveEvent(event)
+
+    def focus_within(self) -> bool:
+        focused = QApplication.focusWidget()
+        return focused is not None and (focused is self or self.isAncestorOf(focused))
+
+    def update_actions(self) -> None:
+        self.actions.setVisible(self._hovered or self.focus_within())
+
+    @property
+    def actions_shown(self) -> bool:
+        return self.actions.isVisibleTo(self)
 
     # -- content -------------------------------------------------------------------------------
     def update_item(self, item: MessageItem) -> None:
         self.item = item
+        self.role_label.setText(self._who())
+        self.setAccessibleName(self._who())
         self.set_text(item.text)
         self.set_stats(item.stats)
         many = item.sibling_count > 1
@@ -203,29 +310,77 @@ class MessageBubble(QFrame):
             self.layout().removeWidget(label)
             label.deleteLater()
         self._finished_blocks, self._finished_chars = [], 0
-        self.body.show_markdown(text)
+        split = self._split(text)
+        self._show_thought(split)
+        self._answer = split.answer
+        self.body.show_markdown(split.answer)
 
     def stream_text(self, text: str) -> None:
         """Show a reply that grows: the part that is rendered again on each call stays short,
         so a long reply costs no more per token than a short one. ``set_text`` joins it up."""
-        if not text.startswith(self.item.text[:self._finished_chars]):
+        split = self._split(text)
+        answer = split.answer
+        if not answer.startswith(self._answer[:self._finished_chars]) or (split.thought is None) != (
+                self._thought is None):
             self.set_text(text)
             return
         self.item = replace(self.item, text=text)
-        split = streaming_split(text, self._finished_chars)
-        if split > self._finished_chars:
+        self._show_thought(split)
+        self._answer = answer
+        cut = streaming_split(answer, self._finished_chars)
+        if cut > self._finished_chars:
             block = MarkdownLabel(self)
             block.code_copied.connect(self._copy)
-            block.show_markdown(text[self._finished_chars:split])
+            block.show_markdown(answer[self._finished_chars:cut])
             self.layout().insertWidget(self.layout().indexOf(self.body), block)
             self._finished_blocks.append(block)
-            self._finished_chars = split
-        self.body.show_markdown(text[self._finished_chars:])
+            self._finished_chars = cut
+        self.body.show_markdown(answer[self._finished_chars:])
 
     def append_text(self, delta: str) -> None:
         """A streamed batch of reply text, after what the bubble shows."""
         if delta:
             self.stream_text(self.item.text + delta)
+
+    def _split(self, text: str) -> ThinkingSplit:
+        if self.item.role != "assistant":
+            return ThinkingSplit(None, text, True, 0)
+        return split_thinking(text)
+
+    def _show_thought(self, split: ThinkingSplit) -> None:
+        has = split.thought is not None
+        if split.thought != self._thought:
+            self.thinking_label.setText(split.thought or "")
+        was_open, self._thought = self._thinking_open, split.thought
+        self._thinking_open = has and not split.done
+        self.thinking_button.setVisible(has)
+        if not has:
+            self.thinking_label.hide()
+        elif self._thinking_open != was_open or not self.thinking_button.isVisibleTo(self):
+            # open while it streams; folded once the answer begins (a click opens it again)
+            self.thinking_button.setChecked(self._thinking_open)
+            self.thinking_label.setVisible(self._thinking_open)
+        self._set_thinking_header()
+
+    def _set_thinking_header(self) -> None:
+        if self._thinking_open:
+            self.thinking_button.setText(self.tr("Thinking…"))
+        else:
+            self.thinking_button.setText(self.tr("Thought"))
+        open_ = self.thinking_button.isChecked()
+        self.thinking_button.setIcon(theme().icon("mdi6.chevron-down" if open_ else "mdi6.chevron-right"))
+        self.thinking_button.setAccessibleName(self.thinking_button.text())
+        self.thinking_button.setToolTip(self.tr("Hide what the model thought") if open_ else
+                                        self.tr("Show what the model thought before answering"))
+
+    @Slot(bool)
+    def _on_thinking_toggled(self, shown: bool) -> None:
+        self.thinking_label.setVisible(shown and self._thought is not None)
+        self._set_thinking_header()
+
+    @property
+    def thought(self) -> str | None:
+        return self._thought
 
     def set_stats(self, stats: str) -> None:
         self.stats_label.setText(stats)
@@ -263,9 +418,77 @@ class MessageBubble(QFrame):
             self.edit_submitted.emit(self.item.key, text)
 
 
-def _is_dark() -> bool:
-    palette = QGuiApplication.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+EXAMPLE_PROMPTS = (
+    QT_TRANSLATE_NOOP("ChatView", "Explain how a rainbow forms, in three sentences"),
+    QT_TRANSLATE_NOOP("ChatView", "Write a Python function that tells whether a word is a palindrome"),
+    QT_TRANSLATE_NOOP("ChatView", "Suggest five names for a café in an old lighthouse"),
+)
+
+
+class EmptyState(QWidget):
+    """What the chat column shows before the first message: what to do next."""
+
+    prompt_chosen = Signal(str)
+    demo_requested = Signal()
+    models_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("empty")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(Space.XL, Space.XXL, Space.XL, Space.XL)
+        layout.setSpacing(Space.M)
+        self.title = QLabel()
+        self.title.setObjectName("title")
+        self.title.setWordWrap(True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint = QLabel()
+        self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        self.chips: list[QPushButton] = []
+        for prompt in EXAMPLE_PROMPTS:
+            chip = QPushButton(QCoreApplication.translate("ChatView", prompt))
+            chip.setObjectName("chip")
+            chip.clicked.connect(lambda _=False, c=chip: self.prompt_chosen.emit(c.text()))
+            layout.addWidget(chip, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.chips.append(chip)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.demo_button = QPushButton(self.tr("Use the small demo model now"))
+        self.demo_button.setObjectName("primary")
+        self.demo_button.clicked.connect(self.demo_requested)
+        self.models_button = QPushButton(self.tr("Choose a model for this computer…"))
+        self.models_button.clicked.connect(self.models_requested)
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.models_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.has_model = True
+        self.demo_available = True
+        self.show_for(has_model=True)
+
+    def show_for(self, *, has_model: bool, demo_available: bool | None = None) -> None:
+        self.has_model = has_model
+        if demo_available is not None:
+            self.demo_available = demo_available
+        if has_model:
+            self.title.setText(self.tr("Ask anything — it runs on your computer"))
+            self.hint.setText(self.tr("Nothing you write leaves this machine. Try one of these:"))
+        else:
+            self.title.setText(self.tr("No model yet"))
+            self.hint.setText(self.tr("A model is the file that writes the replies. Pick one that suits "
+                                      "this computer, or try the small demo model at once."))
+        for chip in self.chips:
+            chip.setVisible(has_model)
+        self.demo_button.setVisible(not has_model and self.demo_available)
+        self.models_button.setVisible(not has_model)
+        big = QFont(self.font())
+        big.setPointSizeF(theme().base_point_size() * Type.H1)
+        big.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(big)
 
 
 class ChatView(QScrollArea):
@@ -282,20 +505,29 @@ class ChatView(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName(self.tr("Conversation"))
+        # the column is centred and at most CHAT_MAX_PX wide, with margins on a wide window
         self._content = QWidget()
-        self._column = QVBoxLayout(self._content)
-        self._column.setContentsMargins(12, 12, 12, 12)
-        self._column.setSpacing(8)
+        self._content.setObjectName("chat-content")
+        outer = QHBoxLayout(self._content)
+        outer.setContentsMargins(Space.L, Space.L, Space.L, Space.L)
+        self._inner = QWidget()
+        self._inner.setMaximumWidth(CHAT_MAX_PX)
+        outer.addWidget(self._inner)
+        self._column = QVBoxLayout(self._inner)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(Space.L)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("background-color: #fff3cd; color: #5c4400; padding: 6px;")
         self.notice.hide()
         self._column.addWidget(self.notice)
-        self.earlier_button = QPushButton("Show earlier messages")
+        self.earlier_button = QPushButton(self.tr("Show earlier messages"))
         self.earlier_button.clicked.connect(self.earlier_requested)
         self.earlier_button.hide()
         self._column.addWidget(self.earlier_button)
+        self.empty = EmptyState()
+        self._column.addWidget(self.empty)
         self._column.addStretch(1)
         self.setWidget(self._content)
         self.bubbles: list[MessageBubble] = []
@@ -303,6 +535,8 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        theme().changed.connect(self._on_theme_changed)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
     # -- content -------------------------------------------------------------------------------
     def set_notice(self, text: str | None) -> None:
@@ -318,6 +552,7 @@ class ChatView(QScrollArea):
         for item in items:
             self.append_message(item)
         self._follow = True
+        self._update_empty()
 
     def truncate_from(self, key: object) -> bool:
         """Remove the bubble of ``key`` and every bubble below it (a branch that changes from
@@ -326,6 +561,7 @@ class ChatView(QScrollArea):
             if bubble.item.key == key:
                 self._remove(self.bubbles[i:])
                 del self.bubbles[i:]
+                self._update_empty()
                 return True
         return False
 
@@ -335,14 +571,37 @@ class ChatView(QScrollArea):
             bubble.deleteLater()
 
     def append_message(self, item: MessageItem) -> MessageBubble:
-        bubble = MessageBubble(item, self._content)
+        bubble = MessageBubble(item, self._inner)
         bubble.edit_submitted.connect(self.edit_submitted)
         bubble.regenerate_requested.connect(self.regenerate_requested)
         bubble.sibling_requested.connect(self.sibling_requested)
         bubble.copy_requested.connect(self.copied)
-        self._column.insertWidget(self._column.count() - 1, bubble)
+        if item.role == "user":  # at the right, as wide as its text, at most USER_WIDTH of the column
+            bubble.setMaximumWidth(self._user_width())
+            self._column.insertWidget(self._column.count() - 1, bubble, 0, Qt.AlignmentFlag.AlignRight)
+        else:
+            self._column.insertWidget(self._column.count() - 1, bubble)
         self.bubbles.append(bubble)
+        self._update_empty()
         return bubble
+
+    def _user_width(self) -> int:
+        width = self._inner.width() if self._inner.width() > 100 else CHAT_MAX_PX
+        return max(200, int(min(width, CHAT_MAX_PX) * USER_WIDTH))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        width = self._user_width()
+        for bubble in self.bubbles:
+            if bubble.item.role == "user":
+                bubble.setMaximumWidth(width)
+
+    def show_empty_state(self, *, has_model: bool, demo_available: bool | None = None) -> None:
+        self.empty.show_for(has_model=has_model, demo_available=demo_available)
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        self.empty.setVisible(not self.bubbles)
 
     def last_bubble(self) -> MessageBubble | None:
         return self.bubbles[-1] if self.bubbles else None
@@ -358,6 +617,24 @@ class ChatView(QScrollArea):
                 self.ensureWidgetVisible(bubble)
                 return True
         return False
+
+    @Slot()
+    def _on_theme_changed(self) -> None:
+        """Messages are rich text with the theme's colours and sizes in it: render them again."""
+        for bubble in self.bubbles:
+            bubble.refresh_style()
+            bubble.set_text(bubble.item.text)
+        self.empty.show_for(has_model=self.empty.has_model)
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        for widget in (old, new):
+            while widget is not None and not isinstance(widget, MessageBubble):
+                widget = widget.parentWidget()
+            if widget is not None:
+                widget.update_actions()
+        if new is not None and self._inner.isAncestorOf(new):
+            self.ensureWidgetVisible(new)  # Tab through the messages: the focused one is shown
 
     # -- auto-scroll ---------------------------------------------------------------------------
     @property
