@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in (chat, export, models, serve):
         module.register(sub)
+    from localchat.cli import catalog; catalog.register(sub)  # localchat models update
     return parser
 
 

@@ -247,19 +247,58 @@ def test_a_wheel_install_finds_the_catalog(tmp_path):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "localchat", source / "localchat", ignore=shutil.ignore_patterns("__pycache__"))
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                            "-q", "-w", str(wheels), str(source)], capture_output=True, text=True, timeout=300)
+                            "-q", "-w", str(wheels), str(source)], check=False, capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("localchat-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         assert zf.read("localchat/data/models.json").decode() == shipped_catalog_text()
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                              str(target), str(wheel)], capture_output=True, text=True, timeout=300)
+                              str(target), str(wheel)], check=False, capture_output=True, text=True, timeout=300)
     assert install.returncode == 0, install.stderr
     code = ("import localchat.core.models.catalog as c; cat = c.load_catalog(); "
             "print(c.__file__); print(len(cat), len(cat.problems))")
     run = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+                         check=False, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr
     where, counts = run.stdout.splitlines()
     assert where.startswith(str(target))  # the installed copy, not the checkout
     assert counts == f"{len(SHIPPED)} 0"
+
+
+# -- dates, app versions, the signature --------------------------------------------------------------
+def test_the_shipped_catalog_is_dated_and_signed_with_the_project_key():
+    """A release publishes the shipped file as it is: its signature must verify in the apps."""
+    from localchat.core.models.catalog_update import verify_signature
+
+    assert SHIPPED.published is not None and SHIPPED.published.tzinfo is not None
+    signature = (ROOT / "localchat" / "data" / "models.json.sig").read_bytes()
+    verify_signature(shipped_catalog_text().encode("utf-8"), signature)  # raises when it does not
+
+
+def test_entries_outside_their_app_versions_are_hidden():
+    text = json.dumps({"schema": 1, "models": [
+        GOOD, broken("min_app_version", "0.2.0", entry_id="needs-0-2"),
+        broken("removed_in", "0.2.0", entry_id="gone-in-0-2")]})
+    old, new = parse_catalog(text, app_version="0.1.5"), parse_catalog(text, app_version="0.2.0")
+    assert {e.id for e in old} == {GOOD["id"], "gone-in-0-2"} and [e.id for e in old.hidden] == ["needs-0-2"]
+    assert {e.id for e in new} == {GOOD["id"], "needs-0-2"} and [e.id for e in new.hidden] == ["gone-in-0-2"]
+    assert old.problems == new.problems == ()
+    # every old reader goes through entries: get() and of_kind() see only what this app offers
+    assert old.get("needs-0-2") is None and "needs-0-2" not in {e.id for e in old.of_kind("chat")}
+
+
+@pytest.mark.parametrize("field_name, value, message", [
+    ("min_app_version", "soon", "must be a version"),
+    ("removed_in", 2, "must be str"),
+])
+def test_bad_app_versions_are_refused_by_name(field_name, value, message):
+    catalog = catalog_with(broken(field_name, value))
+    (problem,) = catalog.problems
+    assert problem.field == field_name and message in problem.message
+
+
+def test_an_entry_removed_before_it_is_added_is_refused():
+    entry = broken("min_app_version", "0.3")
+    entry["removed_in"] = "0.2"
+    (problem,) = catalog_with(entry).problems
+    assert problem.field == "removed_in" and "later version than min_app_version" in problem.message
