@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (chat, export, models, serve):
         module.register(sub)
     from localchat.cli import catalog; catalog.register(sub)  # localchat models update
+    from localchat.cli import docs as documents  # localchat docs
+
+    documents.register(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -219,3 +220,84 @@ class PromptFormat:
         when = "" if at_load else " from now on"
         return (f"This model's template fails on conversations {which} ({reason}): those are{when} "
                 f"written {self._instead(strategy)}.")
+
+
+# -- passages from the person's documents ------------------------------------------------------
+@dataclass(frozen=True)
+class Passage:
+    """A passage of a document put into the prompt, cited in the reply as ``[number]``."""
+
+    number: int
+    path: str
+    text: str
+    page: int | None = None
+    heading: str = ""
+
+    @property
+    def title(self) -> str:
+        from pathlib import PurePath
+
+        name = PurePath(self.path).name
+        return f"{name}, page {self.page}" if self.page is not None else name
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= 160 else text[:157].rstrip() + "…"
+
+
+CITE_INSTRUCTIONS = (
+    "Answer from the numbered passages below, taken from the user's documents. After each "
+    "sentence that uses a passage, cite it by its number in square brackets, like [1]. If the "
+    "passages do not answer the question, say so.")
+NOTHING_FOUND = ("No passage of the user's documents is relevant to this question. Say that "
+                 "nothing in the documents answers it, then answer only if you know, saying "
+                 "that it is not from the documents.")
+
+
+def with_passages(messages: Sequence[Message], passages: Sequence[Passage]) -> list[Message]:
+    """The prompt with the passages put before the person's last message (only in what the
+    model reads: the history keeps the message as written). No passages: the model is told
+    that nothing relevant was found, rather than given padding."""
+    messages = list(messages)
+    last = max((i for i, m in enumerate(messages) if m.role == USER), default=None)
+    if last is None:
+        return messages
+    if passages:
+        blocks = "\n\n".join(f"[{p.number}] {p.title}" + (f" — {p.heading}" if p.heading else "")
+                             + f"\n{p.text.strip()}" for p in passages)
+        context = f"{CITE_INSTRUCTIONS}\n\n{blocks}\n\nQuestion: "
+    else:
+        context = f"{NOTHING_FOUND}\n\nQuestion: "
+    messages[last] = Message(USER, context + messages[last].content)
+    return messages
+
+
+_CITATION = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+
+
+@dataclass(frozen=True)
+class Citations:
+    """The ``[n]`` of a reply checked against the passages it was given."""
+
+    cited: tuple[int, ...]  # numbers that name a passage, in order of first use
+    unknown: tuple[int, ...]  # numbers that point nowhere
+
+    def marked(self, reply: str) -> str:
+        """The reply with each citation that points nowhere marked ``[n?]``."""
+        bad = set(self.unknown)
+
+        def mark(m: re.Match) -> str:
+            numbers = [int(n) for n in re.split(r"\s*,\s*", m.group(1))]
+            return "[" + ", ".join(f"{n}?" if n in bad else str(n) for n in numbers) + "]"
+
+        return _CITATION.sub(mark, reply) if bad else reply
+
+
+def check_citations(reply: str, passages: Sequence[Passage]) -> Citations:
+    known = {p.number for p in passages}
+    seen = []
+    for m in _CITATION.finditer(reply):
+        seen += [int(n) for n in re.split(r"\s*,\s*", m.group(1))]
+    seen = list(dict.fromkeys(seen))
+    return Citations(tuple(n for n in seen if n in known), tuple(n for n in seen if n not in known))

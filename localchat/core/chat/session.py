@@ -17,7 +17,12 @@ The rules:
 - the prompt is the system prompt and the current branch up to the reply, nothing else;
 - a reply is saved while it streams; one ended early (Stop, a closed window, a cancelled
   request, a crash) keeps what it had and says so in its stats (``StopReason.CANCELLED``);
-- one reply at a time: a second action while a turn is open is refused.
+- one reply at a time: a second action while a turn is open is refused;
+- with documents (``session.documents``, a ``Retrieve``: the person's collections), the
+  question's passages are put into what the model reads, numbered, and the turn keeps them
+  (``turn.passages``) to list as its sources and to check the reply's ``[n]`` against
+  (``turn.citations()``); when none is relevant the model is told so instead. The history keeps
+  the question as it was written.
 
 The store is passed in: this module does not import the history (``chat`` sits below it).
 """
@@ -25,9 +30,10 @@ The store is passed in: this module does not import the history (``chat`` sits b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from localchat.core.chat.messages import ASSISTANT, USER, Message, Sampling
+from localchat.core.chat.prompt import Citations, Passage, check_citations, with_passages
 from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LocalChatError
 
@@ -35,6 +41,10 @@ if TYPE_CHECKING:
     from localchat.core.history.records import Conversation, StoredMessage
     from localchat.core.history.reply import ReplyWriter
     from localchat.core.history.store import Store
+
+
+# (question, the prompt's messages) -> the passages for it, numbered from 1; [] when none is relevant
+Retrieve = Callable[[str, Sequence[Message]], Sequence[Passage]]
 
 
 class TurnInProgressError(LocalChatError):
@@ -53,7 +63,13 @@ class Turn:
     messages: list[Message]  # what the model reads: the system prompt, then the branch
     sampling: Sampling
     writer: "ReplyWriter"
+    passages: tuple[Passage, ...] = ()  # the documents' passages in the prompt: its sources
+    uses_documents: bool = False  # documents were searched (passages may still be none)
     finished: "StoredMessage | None" = field(default=None, init=False)
+
+    def citations(self) -> Citations:
+        """The reply's ``[n]`` checked against its passages."""
+        return check_citations(self.text, self.passages)
 
     @property
     def text(self) -> str:
@@ -106,6 +122,7 @@ class ChatSession:
         self.sampling = sampling
         self.conversation: "Conversation | None" = None
         self.turn: Turn | None = None
+        self.documents: Retrieve | None = None  # the collections this conversation uses
 
     # -- which conversation --------------------------------------------------------------------
     @property
@@ -209,7 +226,17 @@ class ChatSession:
 
     def _begin(self, writer: "ReplyWriter") -> Turn:
         self.conversation = self.store.conversation(writer.conversation_id)
-        turn = Turn(self, writer.prompt_messages(), self.conversation.sampling, writer)
+        messages = writer.prompt_messages()
+        passages: tuple[Passage, ...] = ()
+        if self.documents is not None:
+            question = next((m.content for m in reversed(messages) if m.role == USER), "")
+            try:
+                passages = tuple(self.documents(question, messages))
+            except LocalChatError:
+                writer.finish(GenerationStats(StopReason.ERROR, error="The documents could not be searched."))
+                raise
+            messages = with_passages(messages, passages)
+        turn = Turn(self, messages, self.conversation.sampling, writer, passages, self.documents is not None)
         self.turn = turn
         return turn
 

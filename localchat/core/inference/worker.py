@@ -110,6 +110,7 @@ class EmbedJob(Job):
     model: "EmbeddingModel"
     texts: Sequence[str]
     prefix: str = ""
+    query: bool = False  # a question being asked: before indexing batches
     vectors: list | None = field(default=None, init=False)
     error: str | None = field(default=None, init=False)
 
@@ -333,11 +334,13 @@ class InferenceWorker:
             log.exception("closing the model failed")
 
     def _take(self) -> Job:
-        """The next job (under the lock): the first that is not an embedding, else the first."""
-        for index, job in enumerate(self._jobs):
-            if not isinstance(job, EmbedJob):
-                del self._jobs[index]
-                return job
+        """The next job (under the lock): the first that is not an embedding, else the first
+        question's embedding, else the first."""
+        for wanted in (lambda j: not isinstance(j, EmbedJob), lambda j: j.query):
+            for index, job in enumerate(self._jobs):
+                if wanted(job):
+                    del self._jobs[index]
+                    return job
         return self._jobs.popleft()
 
     def _execute(self, job: Job) -> None:
