@@ -48,7 +48,7 @@ class LoadAnywayBar(QWidget):
         self.path: str | None = None
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("background-color: #fff3cd; color: #664d03; padding: 6px;")
+        self.setObjectName("warn")  # coloured by the theme's stylesheet
         self.load_button = QPushButton("Load anyway")
         self.load_button.clicked.connect(self._on_load)
         later = QPushButton("Not now")

@@ -109,7 +109,7 @@ class SettingsDialog(QDialog):
         form.addRow("CORS origins", self.api_cors)
         self.api_problem = QLabel()
         self.api_problem.setWordWrap(True)
-        self.api_problem.setStyleSheet("color: #b02a37;")
+        self.api_problem.setObjectName("problem")  # the theme's danger colour
         form.addRow(self.api_problem)
         for edit in (self.api_host, self.api_key):
             edit.textChanged.connect(self._sync)

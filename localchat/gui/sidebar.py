@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -46,6 +46,8 @@ from localchat.core.history.date_groups import group_by_date
 from localchat.core.history.export import import_file, suggested_filename, write_export
 from localchat.core.history.records import Conversation, SearchHit, StoreChange
 from localchat.core.history.store import Store
+from localchat.gui.theme import theme
+from localchat.gui.theme.tokens import Space, Type
 
 log = logging.getLogger(__name__)
 
@@ -100,22 +102,29 @@ class ConversationSidebar(QWidget):
         self.refresh()
 
     def _build_ui(self, undo_ms: int) -> None:
+        self.setObjectName("sidebar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAccessibleName(self.tr("Conversations"))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(Space.S, Space.S, Space.S, Space.S)
         top = QHBoxLayout()
         self.new_chat_button = QToolButton()
         self.new_chat_button.setDefaultAction(self.new_chat_action)
-        self.new_chat_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_chat_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.new_chat_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         top.addWidget(self.new_chat_button, 1)
-        self.import_button = QToolButton(text="Import…")
-        self.import_button.setToolTip("Add a conversation from a JSON file that localchat exported")
+        self.import_button = QToolButton()
+        self.import_button.setProperty("icon_name", "mdi6.import")
+        self.import_button.setAccessibleName(self.tr("Import…"))
+        self.import_button.setToolTip(self.tr("Import a conversation: add one from a JSON file that localchat "
+                                              "exported"))
         self.import_button.clicked.connect(self.import_conversation)
         top.addWidget(self.import_button)
         layout.addLayout(top)
 
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search messages")
+        self.search_box.setPlaceholderText(self.tr("Search messages (Ctrl+F)"))
+        self.search_box.setAccessibleName(self.tr("Search messages"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self._on_search_text_changed)
         self.search_box.returnPressed.connect(self._on_search_return)
@@ -124,6 +133,12 @@ class ConversationSidebar(QWidget):
         self._search_timer.timeout.connect(self.run_search)
 
         self.conversation_list = QListWidget()
+        self.conversation_list.setAccessibleName(self.tr("Conversations"))
+        # titles are elided, never scrolled sideways (their whole text is the tooltip)
+        self.conversation_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.conversation_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.conversation_list.setWordWrap(False)
+        self.conversation_list.setUniformItemSizes(False)
         self.conversation_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.conversation_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.conversation_list.customContextMenuRequested.connect(self._on_context_menu)
@@ -137,6 +152,8 @@ class ConversationSidebar(QWidget):
         self.conversation_list.addAction(delete)
 
         self.results_list = QListWidget()
+        self.results_list.setAccessibleName(self.tr("Messages found"))
+        self.results_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_list.setWordWrap(True)
         self.results_list.itemActivated.connect(self._on_result_chosen)
         self.results_list.itemClicked.connect(self._on_result_chosen)
@@ -161,6 +178,17 @@ class ConversationSidebar(QWidget):
         layout.addWidget(self.undo_bar)
         self._undo_timer = QTimer(self, singleShot=True, interval=undo_ms)
         self._undo_timer.timeout.connect(self._finish_delete)
+        theme().changed.connect(self._on_theme_changed)
+        self._update_icons()
+
+    @Slot()
+    def _on_theme_changed(self) -> None:
+        self._update_icons()
+        self._fill()  # the date headers' colour and size
+
+    def _update_icons(self) -> None:
+        self.import_button.setIcon(theme().icon("mdi6.import"))
+        self.new_chat_action.setIcon(theme().icon("mdi6.square-edit-outline"))
 
     def _attempt(self, action: Callable, *args, **kwargs):
         """``action(...)``, or ``_FAILED`` after telling the window why it failed."""
@@ -205,8 +233,10 @@ class ConversationSidebar(QWidget):
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 header.setData(GROUP_ROLE, True)
                 font = QFont(header.font())
-                font.setBold(True)
+                font.setPointSizeF(theme().base_point_size() * Type.SMALL)
+                font.setWeight(QFont.Weight.DemiBold)
                 header.setFont(font)
+                header.setForeground(QColor(theme().colors.muted))
                 view.addItem(header)
                 for conv in conversations:
                     item = QListWidgetItem(conv.display_title)

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QPlainTextEdit,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QSizePolicy, QToolButton, QWidget
 
 from localchat.gui.theme import theme
 from localchat.gui.theme.tokens import CHAT_MAX_PX, Space
@@ -45,7 +37,8 @@ class Composer(QWidget):
         self.frame.setObjectName("composer")
         self.frame.setMaximumWidth(CHAT_MAX_PX)
         self.input = _Input()
-        self.input.setPlaceholderText(self.tr("Send a message (Enter to send, Shift+Enter for a new line)"))
+        self.input.setPlaceholderText(self.tr("Send a message"))
+        self.input.setToolTip(self.tr("Enter sends, Shift+Enter starts a new line"))
         self.input.setAccessibleName(self.tr("Message"))
         self.input.setTabChangesFocus(True)  # Tab leaves the box: the window stays usable by keyboard
         self.input.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -63,10 +56,11 @@ class Composer(QWidget):
         inside.setSpacing(Space.S)
         inside.addWidget(self.input, 1)
         inside.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        outer = QVBoxLayout(self)
+        outer = QHBoxLayout(self)  # centred under the conversation, as wide as its column
         outer.setContentsMargins(Space.L, Space.S, Space.L, Space.L)
-        outer.addWidget(self.frame, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.frame.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        outer.addStretch(1)
+        outer.addWidget(self.frame, 100)
+        outer.addStretch(1)
         self._can_send = True
         self._reason = ""
         self.generating = False

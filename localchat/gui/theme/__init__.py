@@ -42,6 +42,7 @@ class Theme(QObject):
         self.font_size: int | None = None
         self.colors: Colors = LIGHT
         self._applied: tuple | None = None
+        self._system_scheme = app.styleHints().colorScheme()
         app.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     @property
@@ -49,8 +50,7 @@ class Theme(QObject):
         return self.colors.dark
 
     def system_colors(self) -> Colors:
-        scheme = self._app.styleHints().colorScheme()
-        return DARK if scheme == Qt.ColorScheme.Dark else LIGHT
+        return DARK if self._system_scheme == Qt.ColorScheme.Dark else LIGHT
 
     def apply(self, choice: str = "system", font_size: int | None = None) -> None:
         self.choice = choice if choice in CHOICES else "system"
@@ -76,7 +76,8 @@ class Theme(QObject):
         self.changed.emit()
 
     @Slot(Qt.ColorScheme)
-    def _on_color_scheme_changed(self, _scheme) -> None:
+    def _on_color_scheme_changed(self, scheme) -> None:
+        self._system_scheme = scheme
         if self.choice == "system":
             log.info("the system's colour scheme changed: %s", self.system_colors().name)
             self._show(self.system_colors())

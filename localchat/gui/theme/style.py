@@ -33,6 +33,8 @@ def stylesheet(c: Colors) -> str:
 QToolTip {{ color: {c.text}; background-color: {c.surface2}; border: 1px solid {c.border}; padding: 4px; }}
 QMainWindow::separator {{ background: {c.border}; width: 1px; height: 1px; }}
 QSplitter::handle {{ background: {c.border}; }}
+QSplitter::handle:horizontal {{ width: 1px; }}
+QWidget#sidebar {{ background: {c.surface}; }}
 QToolBar {{ background: {c.surface}; border: none; border-bottom: 1px solid {c.border}; spacing: {Space.S}px;
   padding: {Space.XS}px {Space.S}px; }}
 QStatusBar {{ background: {c.surface}; color: {c.muted}; border-top: 1px solid {c.border}; }}
@@ -71,7 +73,7 @@ QLabel#thinking {{ color: {c.muted}; }}
 QFrame#bubble-user {{ background: {c.user_bubble}; border-radius: {Radius.BUBBLE}px; }}
 QFrame#bubble-assistant, QFrame#bubble-system {{ background: transparent; }}
 QFrame#composer {{ background: {c.surface2}; border: 1px solid {c.border}; border-radius: {Radius.CARD}px; }}
-QFrame#composer QPlainTextEdit {{ background: transparent; border: none; padding: 0; }}
+QFrame#composer QPlainTextEdit {{ background: {c.surface2}; border: none; padding: 0; }}
 QToolButton#send {{ background: {c.accent}; color: {c.on_accent}; border-radius: 16px; }}
 QToolButton#send:disabled {{ background: {c.border}; }}
 QToolButton#send:focus {{ border: 2px solid {c.text}; }}
