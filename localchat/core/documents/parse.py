@@ -148,7 +148,8 @@ def parse_pdf(data: bytes) -> ParsedFile:
                           "it needs OCR", pages=pages, kind="pdf")
     reason = None
     if scanned:
-        reason = f"page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} without text need OCR"
+        many = len(scanned) > 1
+        reason = f"page{'s' if many else ''} {_ranges(scanned)} without text need{'' if many else 's'} OCR"
     return ParsedFile(FileStatus.INDEXED, sections, reason=reason, pages=pages, kind="pdf")
 
 
