@@ -1,0 +1,113 @@
+"""What a remote backend can do, asked of it rather than assumed: its models (``/v1/models``),
+then a tiny request each for streaming (with the usage at the end), token probabilities, JSON
+schema output and embeddings. Each ability that is missing says why, so the window can grey it
+out with the reason."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from localchat.core.backends.config import BackendConfig, BackendError
+from localchat.core.backends.remote import explain, make_client
+
+log = logging.getLogger(__name__)
+
+PROBE_TIMEOUT_S = 30.0
+HELLO = [{"role": "user", "content": "Say OK."}]
+TINY_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    models: tuple[str, ...]
+    streaming: bool = False
+    stream_usage: bool = False  # the usage comes at the end of a stream (stream_options)
+    logprobs: bool = False
+    json_schema: bool = False
+    embeddings: bool = False
+    missing: dict[str, str] = field(default_factory=dict)  # ability -> why not
+
+    def summary(self) -> str:
+        names = {"streaming": "streaming", "logprobs": "token probabilities",
+                 "json_schema": "JSON schema output", "embeddings": "embeddings"}
+        has = [label for key, label in names.items() if getattr(self, key)]
+        return ", ".join(has) if has else "none of streaming, token probabilities, JSON schema, embeddings"
+
+
+def list_models(config: BackendConfig, api_key: str | None, client=None) -> tuple[str, ...]:
+    """The server's model ids that the backend's filter lets through; a clear error when the
+    server cannot be asked."""
+    import openai
+
+    client = client or make_client(config, api_key, read_timeout=PROBE_TIMEOUT_S)
+    try:
+        ids = [m.id for m in client.models.list()]
+    except openai.OpenAIError as exc:
+        raise BackendError(explain(exc, config, read_timeout=PROBE_TIMEOUT_S)) from None
+    return tuple(i for i in ids if config.shows(i))
+
+
+def probe(config: BackendConfig, api_key: str | None, model: str | None = None) -> Capabilities:
+    """Ask the server what it can do; ``model`` (default: its first) answers the tiny requests."""
+    import openai
+
+    client = make_client(config, api_key, read_timeout=PROBE_TIMEOUT_S)
+    try:
+        models = list_models(config, api_key, client)
+        model = model or (models[0] if models else None)
+        if model is None:
+            return Capabilities(models, missing={k: "the server lists no model" for k in
+                                                 ("streaming", "logprobs", "json_schema", "embeddings")})
+        found: dict[str, bool] = {}
+        missing: dict[str, str] = {}
+
+        def attempt(name: str, call) -> None:
+            try:
+                found[name] = bool(call())
+                if not found[name]:
+                    missing[name] = "the server's answer did not have it"
+            except openai.OpenAIError as exc:
+                found[name] = False
+                missing[name] = explain(exc, config, model, read_timeout=PROBE_TIMEOUT_S)
+            except Exception as exc:  # a server that answers something else than OpenAI's shape
+                found[name] = False
+                missing[name] = f"unexpected answer: {exc}"
+
+        def streams_with_usage() -> bool:
+            chunks = list(client.chat.completions.create(model=model, messages=HELLO, max_tokens=2,
+                                                         stream=True, stream_options={"include_usage": True}))
+            found["stream_usage"] = any(getattr(c, "usage", None) for c in chunks)
+            return bool(chunks)
+
+        def streams() -> bool:
+            if found.get("streaming"):
+                return True
+            return bool(list(client.chat.completions.create(model=model, messages=HELLO, max_tokens=2,
+                                                            stream=True)))
+
+        def logprobs() -> bool:
+            reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=1,
+                                                   logprobs=True, top_logprobs=2)
+            content = reply.choices[0].logprobs.content if reply.choices[0].logprobs else None
+            return bool(content)
+
+        def json_schema() -> bool:
+            client.chat.completions.create(model=model, messages=HELLO, max_tokens=8, response_format={
+                "type": "json_schema", "json_schema": {"name": "probe", "schema": TINY_SCHEMA}})
+            return True
+
+        def embeddings() -> bool:
+            return bool(client.embeddings.create(model=model, input="probe").data)
+
+        attempt("streaming", streams_with_usage)
+        if not found["streaming"]:  # a server that refuses stream_options may still stream
+            missing.pop("streaming", None)
+            attempt("streaming", streams)
+        attempt("logprobs", logprobs)
+        attempt("json_schema", json_schema)
+        attempt("embeddings", embeddings)
+        return Capabilities(models, found["streaming"], found.get("stream_usage", False), found["logprobs"],
+                            found["json_schema"], found["embeddings"], missing)
+    finally:
+        client.close()
