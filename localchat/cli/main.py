@@ -58,9 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window offscreen, generate a few tokens with a tiny model, exit 0 or 1")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
-    from localchat.cli import chat, export, models, serve
+    from localchat.cli import backends, chat, export, models, serve
 
-    for module in (chat, export, models, serve):
+    for module in (chat, export, models, serve, backends):
         module.register(sub)
     from localchat.cli import catalog; catalog.register(sub)  # localchat models update
     from localchat.cli import docs as documents  # localchat docs

@@ -1,0 +1,61 @@
+"""``localchat backends`` and ``localchat chat --backend`` as a person runs them, against real
+servers on local ports."""
+
+import json
+
+from localchat.cli.main import main
+from tests.remote_servers import faults, llama_server  # noqa: F401 - fixtures
+
+
+def run(capsys, data, *args):
+    code = main(["--data-dir", str(data), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_asks_the_server_then_list_and_rm(capsys, tmp_path, llama_server):
+    data = tmp_path / "data"
+    code, out, err = run(capsys, data, "backends", "add", "llama", llama_server)
+    assert code == 0, err
+    assert f"Added llama: {llama_server}/v1" in out
+    assert "Models: tiny" in out and "streaming" in out.split("Can do:")[1]
+    assert "no embeddings:" in err  # what it cannot do, and why
+    saved = json.loads((data / "backends.json").read_text())
+    assert [b["name"] for b in saved["backends"]] == ["llama"]
+
+    code, out, _ = run(capsys, data, "backends", "list")
+    assert code == 0 and f"llama  {llama_server}/v1" in out and "models: tiny" in out
+
+    code, _, err = run(capsys, data, "backends", "rm", "llama")
+    assert code == 0 and "Removed llama." in err
+    assert run(capsys, data, "backends", "list")[2].startswith("No backends yet.")
+
+
+def test_a_server_that_cannot_be_reached_is_not_added(capsys, tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, out, err = run(capsys, tmp_path / "data", "backends", "add", "gone", f"http://127.0.0.1:{port}")
+    assert code == 1 and out == ""
+    assert f"Cannot reach 127.0.0.1:{port}" in err and "Traceback" not in err
+    assert not (tmp_path / "data" / "backends.json").exists()
+
+
+def test_a_server_that_needs_a_key_says_so_and_the_key_is_not_in_the_list(capsys, tmp_path, faults):
+    data = tmp_path / "data"
+    code, _, err = run(capsys, data, "backends", "add", "locked", f"{faults}/401", "--api-key", "s3cret")
+    assert code == 0, err  # /v1/models answers; the chat probes are refused, each saying why
+    assert "no streaming: " in err and "HTTP 401" in err
+    assert "s3cret" not in (data / "backends.json").read_text()
+    assert "key kept" in run(capsys, data, "backends", "list", "--offline")[1]
+
+
+def test_a_bad_address_or_name_is_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, tmp_path / "data", "backends", "add", "x", "ftp://host")
+    assert code == 1 and "is not a server address" in err
+    code, _, err = run(capsys, tmp_path / "data", "backends", "add", "../x", "http://127.0.0.1:1")
+    assert code == 1 and "cannot name a backend" in err
+    code, _, err = run(capsys, tmp_path / "data", "backends", "rm", "nothing")
+    assert code == 1 and "no backend named 'nothing'" in err
