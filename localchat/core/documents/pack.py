@@ -32,7 +32,7 @@ def whole_text(store: DocumentStore, document_id: int, page: int | None) -> str:
     chunks = [c for c in store.document_chunks(document_id) if c.page == page]
     text, end = "", None
     for chunk in chunks:
-        text = chunk.text if end is None else join_text(None, chunk, text, end)
+        text = chunk.text if end is None else join_text(text, end, chunk.text, chunk.start)
         end = chunk.end
     return text
 

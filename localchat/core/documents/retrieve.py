@@ -75,11 +75,12 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
     return scores
 
 
-def join_text(a: ChunkRecord | tuple, b: ChunkRecord, a_text: str, a_end: int) -> str:
-    """``a_text`` (ending at offset ``a_end``) and ``b`` as one text, their overlap once."""
-    if b.start < a_end:
-        return a_text + b.text[a_end - b.start:]
-    return a_text + "\n" + b.text
+def join_text(a_text: str, a_end: int, b_text: str, b_start: int) -> str:
+    """``a_text`` (ending at offset ``a_end``) and ``b_text`` (from ``b_start``) as one text,
+    their overlap written once."""
+    if b_start < a_end:
+        return a_text + b_text[a_end - b_start:]
+    return a_text + "\n" + b_text
 
 
 class Retriever:
@@ -147,10 +148,10 @@ def _merge(a: Hit, b: Hit) -> Hit | None:
         return None
     seqs = [c.seq for c in a.chunks]
     if b.first.seq == seqs[-1] + 1:
-        text = join_text(a.chunks[-1], b.first, a.text, a.chunks[-1].end)
+        text = join_text(a.text, a.chunks[-1].end, b.text, b.first.start)
         chunks = a.chunks + b.chunks
     elif b.chunks[-1].seq == seqs[0] - 1:
-        text = join_text(b.chunks[-1], a.first, b.text, b.chunks[-1].end)
+        text = join_text(b.text, b.chunks[-1].end, a.text, a.first.start)
         chunks = b.chunks + a.chunks
     else:
         return None
