@@ -47,14 +47,14 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, info: BuildInfo | None = None):
         super().__init__(parent)
         self.info = info or build_info()
-        self.setWindowTitle(f"About {APP_NAME}")
+        self.setWindowTitle(self.tr("About {app}").format(app=APP_NAME))
         self.setWindowIcon(app_icon())
 
         layout = QVBoxLayout(self)
         header = QLabel()
         header.setPixmap(app_icon().pixmap(64, 64))
-        self.title = title = QLabel(f"<h2>{APP_NAME} {__version__}</h2>"
-                       "Chat with language models that run entirely on your own computer.")
+        self.title = title = QLabel(f"<h2>{APP_NAME} {__version__}</h2>" + self.tr(
+            "Chat with language models that run entirely on your own computer."))
         title.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(header)
@@ -63,26 +63,28 @@ class AboutDialog(QDialog):
 
         form = QFormLayout()
         note = _VARIANT_NOTES.get(self.info.variant, "offloads layers to a GPU")
-        self.variant_label = QLabel(f"{self.info.variant} build ({note})")
-        form.addRow("Build", self.variant_label)
+        self.variant_label = QLabel(self.tr("{variant} build ({note})").format(variant=self.info.variant, note=note))
+        form.addRow(self.tr("Build"), self.variant_label)
         form.addRow("llama.cpp", QLabel(f"llama-cpp-python {self.info.llama_cpp_version}"))
-        form.addRow("GPU offload", QLabel("available" if self.info.gpu_offload else "not in this build"))
-        form.addRow("Qt", QLabel(f"{qVersion()} (PySide6 {pyside_version})"))
-        form.addRow("Python", QLabel(f"{platform.python_version()} on {platform.platform(terse=True)}"))
+        form.addRow(self.tr("GPU offload"), QLabel(self.tr("available") if self.info.gpu_offload
+                                                   else self.tr("not in this build")))
+        form.addRow("Qt", QLabel(qVersion() + f" (PySide6 {pyside_version})"))
+        form.addRow("Python", QLabel(self.tr("{version} on {system}").format(
+            version=platform.python_version(), system=platform.platform(terse=True))))
         for row in range(form.rowCount()):
             item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             if item and isinstance(item.widget(), QLabel):
                 item.widget().setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addLayout(form)
 
-        layout.addWidget(QLabel("llama.cpp system info (CPU features and backends it was built with):"))
+        layout.addWidget(QLabel(self.tr("llama.cpp system info (CPU features and backends it was built with):")))
         self.system_info = QPlainTextEdit(self._system_info_lines())
         self.system_info.setReadOnly(True)
         self.system_info.setMinimumHeight(120)
         layout.addWidget(self.system_info, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy details")
+        self.copy_button = QPushButton(self.tr("Copy details"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         buttons.rejected.connect(self.reject)
@@ -105,4 +107,4 @@ class AboutDialog(QDialog):
 
     def _on_copy_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self.details_text())
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))

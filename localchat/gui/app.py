@@ -18,14 +18,21 @@ def make_application(argv: list[str] | None = None):
     from localchat.gui.about import app_icon
 
     app.setWindowIcon(app_icon())
+    from localchat.gui import i18n
+
+    if not i18n.installed_language():  # the system's language, until the settings say otherwise
+        i18n.install(app, i18n.choose_language(None))
     return app
 
 
 def run_app(paths: DataPaths) -> int:
+    from localchat.core.settings import load_settings
+    from localchat.gui import i18n
     from localchat.gui.main_window import MainWindow
     from localchat.gui.single_instance import SingleInstance
 
     app = make_application()
+    i18n.install(app, i18n.choose_language(i18n.language_setting(load_settings(paths.settings))))
     instance = SingleInstance(paths)
     if instance.notify_running():
         print("localchat is already running; its window was brought to the front.")

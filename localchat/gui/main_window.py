@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self._load_by_person = True  # whether that load may ask in a dialog
         # the model and its status line from before the load: a load refused before it started
         # (a "no" to "load anyway?") leaves them as they were
-        self._kept: tuple[ModelInfo | None, str] = (None, "No model loaded")
+        self._kept: tuple[ModelInfo | None, str] = (None, self.tr("No model loaded"))
         self.store, store_problem = self._open_store(paths)
         self.catalog, catalog_problem = self._load_catalog()
         # no token given: huggingface_hub sends its own, HF_TOKEN else the one `hf auth login` saved
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
 
         self.conversation_settings = ConversationSettings()
         self.conversation_settings.changed.connect(self.chat.configure)
-        self.settings_dock = QDockWidget("Conversation settings", self)
+        self.settings_dock = QDockWidget(self.tr("Conversation settings"), self)
         self.settings_dock.setObjectName("conversation-settings")
         self.settings_dock.setWidget(self.conversation_settings)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.settings_dock)
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         t.changed.connect(self._update_icons)
 
         status = self.statusBar()
-        self.model_status = QLabel("No model loaded")
+        self.model_status = QLabel(self.tr("No model loaded"))
         self.load_progress = self.model_picker.progress  # a busy line under the model's name
         self.stats_label = QLabel()
         status.addWidget(self.model_status, 1)
@@ -420,7 +420,8 @@ class MainWindow(QMainWindow):
         """Scan the models folder off the GUI thread (the demo model may be written there)."""
         models_dir, with_demo = self.models_dir, self._install_demo
         return run_in_background(lambda: scan_models(models_dir, with_demo), self._on_models_scanned,
-                                 lambda exc: self.show_error(f"Could not read the models folder: {exc}"))
+                                 lambda exc: self.show_error(
+                                     self.tr("Could not read the models folder: {reason}").format(reason=exc)))
 
     def _on_models_scanned(self, paths: list[Path]) -> None:
         self.model_picker.set_scanned(self.models_dir, paths)
@@ -439,7 +440,7 @@ class MainWindow(QMainWindow):
         dialog when the person asked for it, in the bar above the conversation when the load
         came by itself (the last model at start, a finished download)."""
         if self.generating:
-            self.show_error("Stop the current reply before switching models.")
+            self.show_error(self.tr("Stop the current reply before switching models."))
             return
         if self._load_job is not None:
             self.inference.cancel(self._load_job)
@@ -463,7 +464,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_model_loading(self, job: LoadJob) -> None:
         if job is self._load_job:
-            self.model_status.setText(f"Loading {Path(job.path).name}…")
+            self.model_status.setText(self.tr("Loading {name}…").format(name=Path(job.path).name))
             self.load_progress.show()
 
     @Slot(object, object, object)
@@ -472,24 +473,25 @@ class MainWindow(QMainWindow):
             return  # a load that another pick replaced: that one comes next
         self._load_job = None
         self.chat.set_model(info, defaults=defaults.sampling)
-        source = f"{defaults.entry.display_name}'s authors" if defaults.entry else ""
+        source = self.tr("{name}'s authors").format(name=defaults.entry.display_name) if defaults.entry else ""
         self.conversation_settings.set_model_defaults(defaults.sampling, source)
         session = self.chat.session
         self.conversation_settings.set_values(session.system_prompt, session.sampling)
         self.load_progress.hide()
         self.show_error(None)
-        self.model_status.setText(
-            f"{info.name} · {info.device_summary} · {info.n_threads} threads · context {info.n_ctx} · "
-            f"loaded in {info.load_s:.1f} s")
+        self.model_status.setText(self.tr("{name} · {device} · {threads} threads · context {context} · "
+                                          "loaded in {seconds} s").format(
+            name=info.name, device=info.device_summary, threads=info.n_threads, context=info.n_ctx,
+            seconds=f"{info.load_s:.1f}"))
         if info.offload_note:
             self.show_error(info.offload_note)
         if Path(info.path).parent == self.models_dir:  # "Last used" on the Installed tab
             inventory = self.downloads.queue.inventory
             run_in_background(lambda: inventory.mark_used(Path(info.path)), lambda _: None)
         self._model_notes = [note for note in (
-            f"{info.name} is a base model: it continues text rather than follows instructions, "
-            "so its replies may wander. Pick an instruction-tuned (chat) model for an assistant."
-            if info.is_base_model else None,
+            self.tr("{name} is a base model: it continues text rather than follows instructions, "
+                    "so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.").format(
+                name=info.name) if info.is_base_model else None,
             info.template_note) if note]
         self.chat_view.set_notice("\n".join(self._model_notes) or None)
         self.composer.set_can_send(True)
@@ -510,8 +512,8 @@ class MainWindow(QMainWindow):
             return
         self.chat.set_model(None)
         self.load_progress.hide()
-        self.model_status.setText("No model loaded")
-        self.show_error(f"Could not load {Path(job.path).name}: {message}")
+        self.model_status.setText(self.tr("No model loaded"))
+        self.show_error(self.tr("Could not load {name}: {reason}").format(name=Path(job.path).name, reason=message))
         self.composer.set_can_send(False, self.tr("Load a model first"))
         self.model_picker.show_current(None)
         self.model_picker.set_state(ModelState.FAILED, self.error_banner.text())
@@ -589,7 +591,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_send_refused(self) -> None:
-        self.show_error(self.chat.why_not_ready() or "The message cannot be sent now.")
+        self.show_error(self.chat.why_not_ready() or self.tr("The message cannot be sent now."))
 
     @Slot(object)
     def _on_conversation_changed(self, conversation_id: int | None) -> None:
@@ -603,7 +605,7 @@ class MainWindow(QMainWindow):
     def _on_reply_started(self) -> None:
         self.show_error(None)
         self.composer.set_generating(True)
-        self.stats_label.setText("Generating…")
+        self.stats_label.setText(self.tr("Generating…"))
 
     @Slot(object)
     def _on_reply_finished(self, stats: GenerationStats) -> None:

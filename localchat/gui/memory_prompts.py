@@ -8,7 +8,7 @@ it waits in a bar above the conversation, with a Load anyway button.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from localchat.core.models.fit import SWAP_WARNING, Badge, LowMemoryError
@@ -17,12 +17,12 @@ from localchat.core.models.fit import SWAP_WARNING, Badge, LowMemoryError
 def load_question_text(question: LowMemoryError) -> str:
     """"x.gguf needs 9.3 GiB of memory; 6.1 GiB is free now. Other apps may slow down or the
     system may swap. Load anyway?\""""
-    return f"{question.message} {SWAP_WARNING} Load anyway?"
+    return f"{question.message} {SWAP_WARNING} " + QCoreApplication.translate("MemoryPrompts", "Load anyway?")
 
 
 def ask_load_anyway(parent: QWidget | None, question: LowMemoryError) -> bool:
     answer = QMessageBox.question(
-        parent, "Not enough free memory", load_question_text(question),
+        parent, QCoreApplication.translate("MemoryPrompts", "Not enough free memory"), load_question_text(question),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
@@ -30,9 +30,9 @@ def ask_load_anyway(parent: QWidget | None, question: LowMemoryError) -> bool:
 def ask_download_anyway(parent: QWidget | None, name: str, badge: Badge) -> bool:
     """Before downloading a model the fit says is too big for this computer."""
     answer = QMessageBox.question(
-        parent, "Too big for this computer",
-        f"{name}: {badge.reason}\n\nIt will not load here unless the computer gets more memory. "
-        "Download it anyway?",
+        parent, QCoreApplication.translate("MemoryPrompts", "Too big for this computer"),
+        QCoreApplication.translate("MemoryPrompts", "{name}: {reason}\n\nIt will not load here unless the computer "
+                                   "gets more memory. Download it anyway?").format(name=name, reason=badge.reason),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
@@ -49,9 +49,9 @@ class LoadAnywayBar(QWidget):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.setObjectName("warn")  # coloured by the theme's stylesheet
-        self.load_button = QPushButton("Load anyway")
+        self.load_button = QPushButton(self.tr("Load anyway"))
         self.load_button.clicked.connect(self._on_load)
-        later = QPushButton("Not now")
+        later = QPushButton(self.tr("Not now"))
         later.clicked.connect(self.clear)
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 12, 0)
@@ -62,7 +62,7 @@ class LoadAnywayBar(QWidget):
 
     def show_question(self, path: str, question: LowMemoryError) -> None:
         self.path = path
-        self.label.setText(f"Not loaded: {question.message} {SWAP_WARNING}")
+        self.label.setText(self.tr("Not loaded: {reason}").format(reason=f"{question.message} {SWAP_WARNING}"))
         self.show()
 
     def clear(self) -> None:

@@ -23,48 +23,44 @@ KEYS = (
 )
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Menus", text)
-
-
 def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
-    file_menu = bar.addMenu(_t("&File"))
+    file_menu = bar.addMenu(QCoreApplication.translate("Menus", "&File"))
     file_menu.addAction(window.new_chat_action)
-    import_action = file_menu.addAction(_t("Import conversation…"))
+    import_action = file_menu.addAction(QCoreApplication.translate("Menus", "Import conversation…"))
     import_action.triggered.connect(window.sidebar.import_conversation)
-    export_action = file_menu.addAction(_t("Export conversation…"))
+    export_action = file_menu.addAction(QCoreApplication.translate("Menus", "Export conversation…"))
     export_action.triggered.connect(
         lambda: window.conversation is not None and window.sidebar.export_conversation(window.conversation.id))
     file_menu.addSeparator()
     file_menu.addAction(window.settings_action)
     file_menu.addSeparator()
-    quit_action = file_menu.addAction(_t("Quit"))
+    quit_action = file_menu.addAction(QCoreApplication.translate("Menus", "Quit"))
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
     quit_action.triggered.connect(window.close)
-    models_menu = bar.addMenu(_t("&Models"))
-    manager = models_menu.addAction(_t("Model Manager…"))
+    models_menu = bar.addMenu(QCoreApplication.translate("Menus", "&Models"))
+    manager = models_menu.addAction(QCoreApplication.translate("Menus", "Model Manager…"))
     manager.setShortcut(QKeySequence("Ctrl+M"))
     manager.triggered.connect(window.open_model_manager)
-    welcome = models_menu.addAction(_t("Recommended for this computer…"))
+    welcome = models_menu.addAction(QCoreApplication.translate("Menus", "Recommended for this computer…"))
     welcome.triggered.connect(window.show_welcome)
-    open_file = models_menu.addAction(_t("Open GGUF file…"))
+    open_file = models_menu.addAction(QCoreApplication.translate("Menus", "Open GGUF file…"))
     open_file.setShortcut(QKeySequence.StandardKey.Open)
     open_file.triggered.connect(window.model_picker.open_file)
-    view_menu = bar.addMenu(_t("&View"))
+    view_menu = bar.addMenu(QCoreApplication.translate("Menus", "&View"))
     view_menu.addAction(window.sidebar_action)
     view_menu.addAction(window.settings_dock.toggleViewAction())
-    window.search_action = view_menu.addAction(_t("Search messages"))
+    window.search_action = view_menu.addAction(QCoreApplication.translate("Menus", "Search messages"))
     window.search_action.setShortcut(QKeySequence.StandardKey.Find)
     window.search_action.triggered.connect(window.focus_search)
-    focus_composer = view_menu.addAction(_t("Go to the message box"))
+    focus_composer = view_menu.addAction(QCoreApplication.translate("Menus", "Go to the message box"))
     focus_composer.setShortcut(QKeySequence("Ctrl+L"))
     focus_composer.triggered.connect(window.composer.input.setFocus)
-    help_menu = bar.addMenu(_t("&Help"))
-    keys = help_menu.addAction(_t("Keyboard shortcuts"))
+    help_menu = bar.addMenu(QCoreApplication.translate("Menus", "&Help"))
+    keys = help_menu.addAction(QCoreApplication.translate("Menus", "Keyboard shortcuts"))
     keys.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
     keys.triggered.connect(lambda: ShortcutsDialog(window).exec())
-    about = help_menu.addAction(_t("About localchat"))
+    about = help_menu.addAction(QCoreApplication.translate("Menus", "About localchat"))
     about.triggered.connect(lambda: show_about(window))
 
 
@@ -76,17 +72,17 @@ def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
             if not action.shortcut().isEmpty():
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 rows.append((keys, action.text().replace("&", "").rstrip("…")))
-    return rows + [(keys, _t(what)) for keys, what in KEYS]
+    return rows + [(keys, QCoreApplication.translate("Menus", what)) for keys, what in KEYS]
 
 
 class ShortcutsDialog(QDialog):
     def __init__(self, window: MainWindow):
         super().__init__(window)
-        self.setWindowTitle(_t("Keyboard shortcuts"))
+        self.setWindowTitle(QCoreApplication.translate("Menus", "Keyboard shortcuts"))
         rows = shortcut_rows(window)
         self.table = QTableWidget(len(rows), 2)
-        self.table.setAccessibleName(_t("Keyboard shortcuts"))
-        self.table.setHorizontalHeaderLabels([_t("Keys"), _t("Does")])
+        self.table.setAccessibleName(QCoreApplication.translate("Menus", "Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("Menus", "Keys"), QCoreApplication.translate("Menus", "Does")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for i, (keys, what) in enumerate(rows):

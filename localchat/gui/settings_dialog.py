@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,9 +22,16 @@ from PySide6.QtWidgets import (
 
 from localchat.core.models.defaults import DEFAULT_CONTEXT
 from localchat.core.settings import DEFAULT_API_HOST, GPU_MODES, THEMES, Settings, is_loopback
+from localchat.gui.i18n import LANGUAGES, language_setting
+from localchat.gui.i18n import SETTING as LANGUAGE_SETTING
 
-GPU_MODE_LABELS = {"auto": "Auto (as many layers as fit)", "cpu": "CPU only",
-                   "layers": "A number of layers", "all": "All layers"}
+GPU_MODE_LABELS = {"auto": QT_TRANSLATE_NOOP("SettingsDialog", "Auto (as many layers as fit)"),
+                   "cpu": QT_TRANSLATE_NOOP("SettingsDialog", "CPU only"),
+                   "layers": QT_TRANSLATE_NOOP("SettingsDialog", "A number of layers"),
+                   "all": QT_TRANSLATE_NOOP("SettingsDialog", "All layers")}
+THEME_LABELS = {"system": QT_TRANSLATE_NOOP("SettingsDialog", "As the system (follows it)"),
+                "light": QT_TRANSLATE_NOOP("SettingsDialog", "Light"),
+                "dark": QT_TRANSLATE_NOOP("SettingsDialog", "Dark")}
 
 
 class SettingsDialog(QDialog):
@@ -32,49 +40,58 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, default_models_dir: str, default_threads: int,
                  gpu_available: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self._settings = settings
         form = QFormLayout(self)
 
         self.theme = QComboBox()
         for theme in THEMES:
-            self.theme.addItem(theme.capitalize(), theme)
+            self.theme.addItem(self.tr(THEME_LABELS[theme]), theme)
         self.theme.setCurrentIndex(THEMES.index(settings.theme))
-        form.addRow("Theme", self.theme)
+        form.addRow(self.tr("Theme"), self.theme)
 
         self.font_size = QSpinBox(minimum=8, maximum=28, value=settings.font_size)
-        form.addRow("Font size", self.font_size)
+        self.font_size.setToolTip(self.tr("The size of all text, messages and code included"))
+        form.addRow(self.tr("Font size"), self.font_size)
+
+        self.language = QComboBox()
+        self.language.addItem(self.tr("As the system"), None)
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(language_setting(settings))))
+        self.language.setToolTip(self.tr("Shown from the next start of localchat"))
+        form.addRow(self.tr("Language"), self.language)
 
         self.models_dir = QLineEdit(settings.models_dir or "")
         self.models_dir.setPlaceholderText(default_models_dir)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.models_dir, 1)
         row.addWidget(browse)
-        form.addRow("Models folder", row)
+        form.addRow(self.tr("Models folder"), row)
 
         self.threads = QSpinBox(minimum=0, maximum=256, value=settings.n_threads)
-        self.threads.setSpecialValueText(f"Automatic ({default_threads})")
-        form.addRow("CPU threads", self.threads)
+        self.threads.setSpecialValueText(self.tr("Automatic ({count})").format(count=default_threads))
+        form.addRow(self.tr("CPU threads"), self.threads)
 
         self.gpu_mode = QComboBox()
         for mode in GPU_MODES:
-            self.gpu_mode.addItem(GPU_MODE_LABELS[mode], mode)
+            self.gpu_mode.addItem(self.tr(GPU_MODE_LABELS[mode]), mode)
         self.gpu_mode.setCurrentIndex(GPU_MODES.index(settings.gpu_mode))
         self.gpu_layers = QSpinBox(minimum=0, maximum=999, value=settings.gpu_layers)
         self.gpu_mode.currentIndexChanged.connect(self._sync)
         if not gpu_available:
-            self.gpu_mode.setToolTip("This build of llama.cpp cannot offload to a GPU (see the README "
-                                     "for GPU builds); models run on the CPU.")
-        form.addRow("GPU offload", self.gpu_mode)
-        form.addRow("GPU layers", self.gpu_layers)
+            self.gpu_mode.setToolTip(self.tr("This build of llama.cpp cannot offload to a GPU (see the README "
+                                             "for GPU builds); models run on the CPU."))
+        form.addRow(self.tr("GPU offload"), self.gpu_mode)
+        form.addRow(self.tr("GPU layers"), self.gpu_layers)
 
         self.context = QSpinBox(minimum=0, maximum=1_048_576, value=settings.context_length, singleStep=1024)
-        self.context.setSpecialValueText("The model's default")
-        self.context.setToolTip(f"0: a catalog model's own context; any other model's training context, "
-                                f"up to {DEFAULT_CONTEXT:,} tokens")
-        form.addRow("Context length (tokens)", self.context)
+        self.context.setSpecialValueText(self.tr("The model's default"))
+        self.context.setToolTip(self.tr("0: a catalog model's own context; any other model's training context, "
+                                        "up to {count} tokens").format(count=f"{DEFAULT_CONTEXT:,}"))
+        form.addRow(self.tr("Context length (tokens)"), self.context)
 
         form.addRow(self._api_server_group(settings))
 
@@ -86,27 +103,27 @@ class SettingsDialog(QDialog):
         self._sync()
 
     def _api_server_group(self, settings: Settings) -> QGroupBox:
-        self.api_server = QGroupBox("API server: let other apps use the model (OpenAI-compatible)")
+        self.api_server = QGroupBox(self.tr("API server: let other apps use the model (OpenAI-compatible)"))
         self.api_server.setCheckable(True)
         self.api_server.setChecked(settings.api_server)
         form = QFormLayout(self.api_server)
         self.api_host = QLineEdit(settings.api_host)
         self.api_host.setPlaceholderText(DEFAULT_API_HOST)
-        self.api_host.setToolTip("127.0.0.1: only this computer can connect. 0.0.0.0 or this computer's "
-                                 "address: other computers on the network too, with the API key.")
-        form.addRow("Host", self.api_host)
+        self.api_host.setToolTip(self.tr("127.0.0.1: only this computer can connect. 0.0.0.0 or this "
+                                         "computer's address: other computers on the network too, with the API key."))
+        form.addRow(self.tr("Host"), self.api_host)
         self.api_port = QSpinBox(minimum=0, maximum=65535, value=settings.api_port)
-        self.api_port.setSpecialValueText("Any free port")
-        form.addRow("Port", self.api_port)
+        self.api_port.setSpecialValueText(self.tr("Any free port"))
+        form.addRow(self.tr("Port"), self.api_port)
         self.api_key = QLineEdit(settings.api_key or "")
         self.api_key.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
-        self.api_key.setPlaceholderText("None")
-        form.addRow("API key", self.api_key)
+        self.api_key.setPlaceholderText(self.tr("None"))
+        form.addRow(self.tr("API key"), self.api_key)
         self.api_cors = QLineEdit(" ".join(settings.api_cors_origins))
-        self.api_cors.setPlaceholderText("None: web pages cannot call the API")
-        self.api_cors.setToolTip("Origins of web pages allowed to call the API, separated by spaces or "
-                                 "commas, e.g. http://localhost:3000")
-        form.addRow("CORS origins", self.api_cors)
+        self.api_cors.setPlaceholderText(self.tr("None: web pages cannot call the API"))
+        self.api_cors.setToolTip(self.tr("Origins of web pages allowed to call the API, separated by spaces or "
+                                         "commas, e.g. http://localhost:3000"))
+        form.addRow(self.tr("CORS origins"), self.api_cors)
         self.api_problem = QLabel()
         self.api_problem.setWordWrap(True)
         self.api_problem.setObjectName("problem")  # the theme's danger colour
@@ -122,8 +139,8 @@ class SettingsDialog(QDialog):
             return None
         host = self.api_host.text().strip() or DEFAULT_API_HOST
         if not is_loopback(host) and not self.api_key.text().strip():
-            return (f"Serving on {host} lets other computers use this model: set an API key, "
-                    f"or serve on {DEFAULT_API_HOST}.")
+            return self.tr("Serving on {host} lets other computers use this model: set an API key, "
+                           "or serve on {local}.").format(host=host, local=DEFAULT_API_HOST)
         return None
 
     def accept(self) -> None:
@@ -138,12 +155,16 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Models folder", self.models_dir.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Models folder"), self.models_dir.text())
         if folder:
             self.models_dir.setText(folder)
 
     def result_settings(self) -> Settings:
+        extra = {k: v for k, v in self._settings.extra.items() if k != LANGUAGE_SETTING}
+        if self.language.currentData():
+            extra[LANGUAGE_SETTING] = self.language.currentData()
         return self._settings.with_(
+            extra=extra,
             theme=self.theme.currentData(),
             font_size=self.font_size.value(),
             models_dir=self.models_dir.text().strip() or None,

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,10 +57,11 @@ GROUP_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_DELAY_MS = 200
 UNDO_MS = 8000
 _FAILED = object()
+
 _EXPORT_FILTERS = {
-    "Markdown, the branch shown (*.md)": "md",
-    "Web page, the branch shown (*.html)": "html",
-    "JSON, every branch, can be imported (*.json)": "json",
+    QT_TRANSLATE_NOOP("ConversationSidebar", "Markdown, the branch shown (*.md)"): "md",
+    QT_TRANSLATE_NOOP("ConversationSidebar", "Web page, the branch shown (*.html)"): "html",
+    QT_TRANSLATE_NOOP("ConversationSidebar", "JSON, every branch, can be imported (*.json)"): "json",
 }
 
 
@@ -90,7 +91,7 @@ class ConversationSidebar(QWidget):
         self._refresh_queued = False
 
         if new_chat_action is None:
-            new_chat_action = QAction("New chat", self)
+            new_chat_action = QAction(self.tr("New chat"), self)
             new_chat_action.setShortcut(QKeySequence.StandardKey.New)
             new_chat_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(new_chat_action)
@@ -145,7 +146,7 @@ class ConversationSidebar(QWidget):
         self.conversation_list.currentItemChanged.connect(self._on_current_changed)
         self.conversation_list.itemChanged.connect(self._on_item_renamed)
         self.conversation_list.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        delete = QAction("Delete", self.conversation_list)
+        delete = QAction(self.tr("Delete"), self.conversation_list)
         delete.setShortcut(QKeySequence.StandardKey.Delete)
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(lambda: self._selected is not None and self.delete_conversation(self._selected))
@@ -170,7 +171,7 @@ class ConversationSidebar(QWidget):
         self.undo_label = QLabel()
         self.undo_label.setTextFormat(Qt.TextFormat.PlainText)
         self.undo_label.setWordWrap(True)
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.clicked.connect(self.undo_delete)
         bar.addWidget(self.undo_label, 1)
         bar.addWidget(self.undo_button)
@@ -247,7 +248,7 @@ class ConversationSidebar(QWidget):
                     if conv.id == self._selected:
                         view.setCurrentItem(item)
             if not self._loaded:
-                empty = QListWidgetItem("No conversations yet")
+                empty = QListWidgetItem(self.tr("No conversations yet"))
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 view.addItem(empty)
             view.verticalScrollBar().setValue(scroll)
@@ -332,7 +333,7 @@ class ConversationSidebar(QWidget):
         self._pending_delete = conversation_id
         if self._selected == conversation_id:
             self._selected = None
-        self.undo_label.setText(f"Deleted “{title}”")
+        self.undo_label.setText(self.tr("Deleted “{title}”").format(title=title))
         self.undo_bar.show()
         self._undo_timer.start()
         self.conversation_deleted.emit(conversation_id)
@@ -393,7 +394,7 @@ class ConversationSidebar(QWidget):
             self.results_list.addItem(item)
             self.results_list.setItemWidget(item, label)
         if not hits:
-            none = QListWidgetItem("No messages match")
+            none = QListWidgetItem(self.tr("No messages match"))
             none.setFlags(Qt.ItemFlag.NoItemFlags)
             self.results_list.addItem(none)
         self._stack.setCurrentWidget(self.results_list)
@@ -427,10 +428,10 @@ class ConversationSidebar(QWidget):
         if cid is None:
             return
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.start_rename(cid))
-        menu.addAction("Export…", lambda: self.export_conversation(cid))
+        menu.addAction(self.tr("Rename"), lambda: self.start_rename(cid))
+        menu.addAction(self.tr("Export…"), lambda: self.export_conversation(cid))
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_conversation(cid))
+        menu.addAction(self.tr("Delete"), lambda: self.delete_conversation(cid))
         menu.exec(self.conversation_list.viewport().mapToGlobal(pos))
 
     def export_conversation(self, conversation_id: int) -> Path | None:
@@ -439,13 +440,14 @@ class ConversationSidebar(QWidget):
         if conv is _FAILED:
             return None
         start = str(Path.home() / suggested_filename(conv, "md"))
-        path, chosen = QFileDialog.getSaveFileName(self, "Export conversation", start,
-                                                   ";;".join(_EXPORT_FILTERS))
+        filters = {self.tr(label): fmt for label, fmt in _EXPORT_FILTERS.items()}
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export conversation"), start,
+                                                   ";;".join(filters))
         if not path:
             return None
         target = Path(path)
         fmt = {".md": "md", ".html": "html", ".htm": "html", ".json": "json"}.get(
-            target.suffix.lower()) or _EXPORT_FILTERS.get(chosen, "md")
+            target.suffix.lower()) or filters.get(chosen, "md")
         if not target.suffix:
             target = target.with_suffix(f".{fmt}")
         written = self._attempt(write_export, self.store, conversation_id, fmt, target)
@@ -453,8 +455,8 @@ class ConversationSidebar(QWidget):
 
     def import_conversation(self) -> int | None:
         """Ask for an exported JSON file and add it as a new conversation, then select it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Import conversation", str(Path.home()),
-                                              "localchat conversation (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import conversation"), str(Path.home()),
+                                              self.tr("localchat conversation (*.json)"))
         if not path:
             return None
         conv = self._attempt(import_file, self.store, Path(path))
@@ -473,6 +475,6 @@ def _hit_html(hit: SearchHit) -> str:
         parts += [html.escape(hit.snippet[at:start]), f"<b>{html.escape(hit.snippet[start:end])}</b>"]
         at = end
     parts.append(html.escape(hit.snippet[at:]))
-    who = "You" if hit.role == "user" else "Assistant"
-    title = html.escape(hit.conversation_title or "New chat")
+    who = QCoreApplication.translate("ConversationSidebar", "You") if hit.role == "user" else QCoreApplication.translate("ConversationSidebar", "Assistant")
+    title = html.escape(hit.conversation_title or QCoreApplication.translate("ConversationSidebar", "New chat"))
     return f"<b>{title}</b><br><small>{who}: {''.join(parts)}</small>"

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable, TypeVar
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.session import ChatSession, Turn
@@ -43,7 +44,7 @@ def message_item(m: StoredMessage) -> MessageItem:
     """How the view shows a stored message; a reply cut short without stats says so."""
     stats = m.stats.summary if m.stats and m.stats.stop_reason is not StopReason.ERROR else ""
     if m.partial and not stats:
-        stats = "interrupted"
+        stats = QCoreApplication.translate("ChatController", "interrupted")
     return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count, model=m.model or "")
 
 
@@ -106,10 +107,10 @@ class ChatController(QObject):
     def why_not_ready(self) -> str | None:
         """Why a message cannot be sent now, said so that the person knows what to do."""
         if self.model_state is ModelState.LOADING:
-            return "The model is still loading.\nYour message can be sent as soon as it is ready."
+            return self.tr("The model is still loading.\nYour message can be sent as soon as it is ready.")
         if self.model_state is ModelState.NONE:
-            return ("No model is loaded.\nPick one in the Model list at the top, or download one with "
-                    "Models ▸ Model Manager… (Ctrl+M).")
+            return self.tr("No model is loaded.\nPick one in the Model list at the top, or download one with "
+                           "Models ▸ Model Manager… (Ctrl+M).")
         return None
 
     def configure(self, system_prompt: str | None = None, sampling: Sampling | None = None) -> None:
@@ -136,7 +137,7 @@ class ChatController(QObject):
         if current == conversation_id and page is None:
             return
         if self.generating:
-            self.failed.emit("Stop the current reply before opening another conversation.")
+            self.failed.emit(self.tr("Stop the current reply before opening another conversation."))
             self.conversation_changed.emit(current)
             return
         if self._attempt(self.session.open, conversation_id) is None:
@@ -158,7 +159,7 @@ class ChatController(QObject):
     def show_message(self, conversation_id: int, message_id: int) -> None:
         """A search result: its conversation, on the branch through it, scrolled to it."""
         if self.generating:
-            self.failed.emit("Stop the current reply before opening another conversation.")
+            self.failed.emit(self.tr("Stop the current reply before opening another conversation."))
             return
         page = self._attempt(self.store.jump_to, message_id)
         if page is not None:
