@@ -4,6 +4,7 @@ is shown at once while the server has not answered, a newer signed catalog shows
 
 import copy
 import json
+import threading
 
 import pytest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -70,6 +71,8 @@ def test_the_catalog_shows_at_once_while_the_server_has_not_answered(qtbot, serv
     try:
         assert server.arrived.wait(30)  # the refresh is waiting on the server, and yet:
         assert window.isVisible() and window.refresher.running
+        # the check waits in a thread of its own, still unanswered, while the window shows the catalog
+        assert any(t.name == "catalog-refresh" and t.is_alive() for t in threading.enumerate())
         assert window.state.origin is CatalogOrigin.SHIPPED and len(window.state.catalog) == len(RAW)
         assert window.status.date.text() == f"Catalog of {load_catalog().published_text}, shipped with localchat"
         assert window.status.new.isHidden()

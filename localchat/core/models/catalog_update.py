@@ -297,12 +297,13 @@ def current_catalog(paths: DataPaths, *, keys: tuple[str, ...] | None = None,
     finally:
         if lock is not None:
             lock.release()
-    try:
-        shipped = shipped or load_catalog()
-    except CatalogError:
-        if cached is None:
-            raise
-        shipped = None
+    if shipped is None:
+        try:
+            shipped = load_catalog()
+        except CatalogError:
+            if cached is None:
+                raise
+            log.exception("the shipped catalog is broken; the downloaded one is used")
     use_cached = cached is not None and (
         shipped is None or shipped.published is None
         or (cached.published is not None and cached.published >= shipped.published))
@@ -383,7 +384,7 @@ def update_catalog(paths: DataPaths, url: str | None = None, *, force: bool = Fa
             outcome = UpdateOutcome.UNCHANGED
         else:
             data, signature, new_etag = answer
-            catalog = check_download(data, signature, in_use=before.catalog, shipped=load_catalog(),
+            catalog = check_download(data, signature, in_use=before.catalog, shipped=_shipped_or_none(),
                                      source=source, keys=keys, app_version=app_version)
     except CatalogUnreachable as exc:
         log.warning("catalog update: %s", exc.message)
@@ -407,6 +408,14 @@ def update_catalog(paths: DataPaths, url: str | None = None, *, force: bool = Fa
         return CatalogUpdate(outcome, after, reason=reason)
     log.info("catalog of %s adopted from %s", catalog.published_text, url)
     return CatalogUpdate(outcome, after, diff_catalogs(before.catalog, after.catalog))
+
+
+def _shipped_or_none() -> Catalog:
+    """The shipped catalog, whose files need no pin; an empty one if it is broken (all must pin)."""
+    try:
+        return load_catalog()
+    except CatalogError:
+        return Catalog(())
 
 
 def _read(path: Path) -> bytes | None:
