@@ -260,7 +260,7 @@ class RemoteBackend:
                 if choice.finish_reason:
                     finish = choice.finish_reason
             now = time.perf_counter()
-            if now - last_flush >= self.batch_seconds:
+            if pending and now - last_flush >= self.batch_seconds:  # the first text goes out at once
                 flush()
                 last_flush = now
         flush()
