@@ -1,0 +1,1 @@
+"""Scripts that build benchmark datasets from real text (written under the bench cache)."""
