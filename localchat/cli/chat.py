@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="FILE_OR_NAME",
                    help="a GGUF file, or the name or catalog id of an installed model "
                         "(default: the model used last)")
+    p.add_argument("--backend", metavar="NAME", default=None,
+                   help="chat with a remote server added with `localchat backends add` (--model: "
+                        "one of its models)")
     p.add_argument("--conversation", type=int, metavar="ID",
                    help="continue this saved conversation, with its system prompt and sampling")
     p.add_argument("--no-save", action="store_true", help="leave nothing in the history")
@@ -199,6 +202,10 @@ def run(args: argparse.Namespace) -> int:
     from localchat.cli.terminal_chat import TerminalChat
     from localchat.core.inference.worker import InferenceWorker
 
+    if args.backend:
+        from localchat.cli.backends import run_chat
+
+        return run_chat(args)
     options = resolve_run_options(args.paths, run_settings(args))
     path = model_path(args.model, options)
     with ExitStack() as stack:

@@ -59,3 +59,29 @@ def test_a_bad_address_or_name_is_one_line(capsys, tmp_path):
     assert code == 1 and "cannot name a backend" in err
     code, _, err = run(capsys, tmp_path / "data", "backends", "rm", "nothing")
     assert code == 1 and "no backend named 'nothing'" in err
+
+
+def test_chat_through_a_backend_streams_and_saves_the_reply_marked_with_backend_and_model(
+        capsys, tmp_path, llama_server):
+    from localchat.core.history.store import Store
+
+    data = tmp_path / "data"
+    assert run(capsys, data, "backends", "add", "llama", llama_server)[0] == 0
+    code, out, err = run(capsys, data, "chat", "--backend", "llama", "--max-tokens", "8", "--temperature", "0",
+                         "hello there")
+    assert code == 0, err
+    assert out.strip() and "Saved as conversation" in err
+    with Store.open(data / "conversations.sqlite3") as store:
+        (conversation,) = store.list_conversations()
+        reply = store.tree(conversation.id)[-1]
+    assert reply.content.strip() == out.strip()
+    assert reply.model == "tiny @ llama"  # the only model: chosen without --model
+
+
+def test_chat_through_a_backend_that_fails_says_why_and_keeps_the_question(capsys, tmp_path, faults):
+    data = tmp_path / "data"
+    assert run(capsys, data, "backends", "add", "busy", f"{faults}/503")[0] == 0
+    code, _, err = run(capsys, data, "chat", "--backend", "busy", "--model", "nope", "hi")
+    assert code == 1 and "busy has no model 'nope'" in err and "Its models: m" in err
+    code, _, err = run(capsys, data, "chat", "--backend", "busy", "hi")
+    assert code == 1 and "is busy (HTTP 503). Try again in 7 s." in err and "Traceback" not in err
