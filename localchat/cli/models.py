@@ -13,7 +13,7 @@ import sys
 
 from localchat.core.models.catalog import Catalog, CatalogEntry, load_catalog
 from localchat.core.models.fit import FitLevel
-from localchat.core.models.recommend import Recommendation, best_model, rank_models
+from localchat.core.models.recommend import Recommendation, SpeedPreference, best_model, rank_models
 from localchat.core.units import GIB, size_text
 
 
@@ -76,6 +76,11 @@ def _add_recommend(actions: argparse._SubParsersAction) -> None:
     p.add_argument("--vram", type=float, metavar="GIB",
                    help="assume a GPU with this much free memory, in GiB (0: none)")
     p.add_argument("--all", action="store_true", help="also list the models that are too big")
+    p.add_argument("--prefer", choices=[p.value for p in SpeedPreference], default="balanced",
+                   help="quality: accept ~4 tokens/s for a larger model; speed: want ~16 (default: ~8)")
+    p.add_argument("--calibration", metavar="FILE",
+                   help="predict speeds with this calibration (another machine's calibration.json) "
+                   "instead of this machine's")
     _catalog_option(p)
     p.set_defaults(func=run_recommend)
 
@@ -85,21 +90,25 @@ def run_recommend(args: argparse.Namespace) -> int:
 
     catalog = catalog_of(args)
     hw = detect_hardware()
+    calibration = _calibration(args, hw)
     if args.ram is not None or args.free is not None or args.vram is not None:
         hw = hw.with_memory(ram=_bytes(args.ram), available=_bytes(args.free), vram=_bytes(args.vram))
-    ranked = rank_models(catalog, hw, kind=args.kind, n_ctx=args.ctx)
-    best = best_model(ranked)
+        calibration = calibration.with_gpu(hw.offload_gpu.memory_bandwidth if hw.offload_gpu else None)
+    ranked = rank_models(catalog, hw, kind=args.kind, n_ctx=args.ctx, calibration=calibration)
+    best = best_model(ranked, SpeedPreference(args.prefer))
+    best_id = best.entry.id if best else None
     if args.json:
-        print(json.dumps({"machine": hw.summary(), "recommended": best.entry.id if best else None,
+        print(json.dumps({"machine": hw.summary(), "recommended": best_id, "why": best.why if best else None,
+                          "prefer": args.prefer, "calibration": _calibration_json(calibration),
                           "models": [_recommendation_json(r) for r in ranked]}, indent=2))
         return 0
     print(f"This machine: {hw.summary()}")
     shown = ranked if args.all else [r for r in ranked if r.verdict.level is not FitLevel.TOO_BIG]
-    rows = [("*" if r is best else "", r.entry.display_name, size_text(r.verdict.needs_bytes),
-             r.verdict.runs_on, f"{r.verdict.n_ctx:,}", f"{r.verdict.max_context:,}" if r.verdict.max_context else "-",
-             r.badge.text) for r in shown]
+    rows = [("*" if r.entry.id == best_id else "", r.entry.display_name, size_text(r.verdict.needs_bytes),
+             r.verdict.runs_on, r.speed_text or "-", f"{r.verdict.n_ctx:,}",
+             f"{r.verdict.max_context:,}" if r.verdict.max_context else "-", r.badge.text) for r in shown]
     print()
-    _table(("", "model", "needs", "runs on", "context", "max context", "fit"), rows)
+    _table(("", "model", "needs", "runs on", "speed", "context", "max context", "fit"), rows)
     if len(shown) < len(ranked):
         print(f"\n{len(ranked) - len(shown)} more are too big for this machine (--all lists them).")
     print()
@@ -107,8 +116,45 @@ def run_recommend(args: argparse.Namespace) -> int:
         print("No model of the catalog fits this machine's memory.")
         return 1
     print(f"Recommended: {best.headline}.")
+    print(best.why)
     print(best.verdict.reason)
+    if best.speed is not None:
+        print(f"Its {best.speed.ttft_text}.")
+    if not calibration.measured:
+        print("Speeds are estimates until this computer has been measured (the window does it on "
+              "first start).")
     return 0
+
+
+def _calibration(args: argparse.Namespace, hw):
+    """A given calibration file, else this machine's kept one, else measured now (seconds, once)."""
+    from localchat.core.errors import LocalChatError
+    from localchat.core.models.calibration import (
+        calibration_path,
+        ensure_calibration,
+        load_calibration,
+        load_calibration_file,
+    )
+
+    if args.calibration:
+        try:
+            return load_calibration_file(args.calibration)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise LocalChatError(f"The calibration {args.calibration} cannot be read: {exc}.",
+                                 "Give a calibration.json from a localchat data folder.") from exc
+    root = args.paths.root
+    kept = load_calibration(calibration_path(root), hw)
+    if kept is not None:
+        return kept
+    print("localchat: measuring this computer's speed once (a few seconds)…", file=sys.stderr, flush=True)
+    return ensure_calibration(root, hw)
+
+
+def _calibration_json(c) -> dict:
+    return {"measured": c.measured, "cpu_bandwidth_bytes_per_s": round(c.cpu_bandwidth),
+            "cpu_efficiency": round(c.cpu_efficiency, 3), "token_overhead_s": round(c.token_overhead_s, 5),
+            "cpu_flops": round(c.cpu_flops), "gpu_bandwidth_bytes_per_s":
+                round(c.gpu_bandwidth) if c.gpu_bandwidth else None}
 
 
 def _bytes(gib: float | None) -> int | None:
@@ -120,7 +166,8 @@ def _recommendation_json(r: Recommendation) -> dict:
     return {"id": r.entry.id, "name": r.entry.display_name, "fit": v.level.value,
             "placement": v.placement.value, "n_gpu_layers": v.n_gpu_layers, "context": v.n_ctx,
             "max_context": v.max_context, "ram_bytes": est.ram_bytes, "vram_bytes": est.vram_bytes,
-            "needs_bytes": v.needs_bytes, "reason": v.reason}
+            "needs_bytes": v.needs_bytes, "reason": v.reason,
+            "speed": r.speed.to_dict() if r.speed is not None else None}
 
 
 # -- output --------------------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ class GPUInfo:
     source: str  # "nvml", "nvidia-smi", "vulkaninfo", "sysctl"
     unified_memory: bool = False  # shares the system RAM (Apple Silicon, integrated GPUs)
     index: int = 0
+    # bytes/s its memory delivers (decode speed follows it): the driver's bus width × clock, else
+    # the published figure for its name; None: not known
+    memory_bandwidth: float | None = None
 
     @property
     def usable_free_bytes(self) -> int:
@@ -86,7 +89,9 @@ class Hardware:
         elif available is not None:
             changed = replace(changed, available_ram=available)
         if vram is not None:
-            gpu = GPUInfo(f"a GPU with {size_text(vram)}", "other", vram, vram, "assumed") if vram else None
+            gpu = GPUInfo(f"a GPU with {size_text(vram)}", "other", vram, vram, "assumed",
+                          memory_bandwidth=self.offload_gpu.memory_bandwidth if self.offload_gpu else None
+                          ) if vram else None
             changed = replace(changed, gpus=(gpu,) if gpu else (), gpu_offload=bool(gpu),
                               backend=(self.backend if self.backend != "CPU" else "GPU") if gpu else "CPU")
         return changed
@@ -188,12 +193,65 @@ def probe_nvml(timeout: float = PROBE_TIMEOUT_S) -> list[GPUInfo]:
                 if isinstance(name, bytes):
                     name = name.decode("utf-8", "replace")
                 mem = pynvml.nvmlDeviceGetMemoryInfo(handle)
-                gpus.append(GPUInfo(str(name), "nvidia", int(mem.total), int(mem.free), "nvml", index=i))
+                bandwidth = _nvml_bandwidth(pynvml, handle) or published_bandwidth(str(name))
+                gpus.append(GPUInfo(str(name), "nvidia", int(mem.total), int(mem.free), "nvml", index=i,
+                                    memory_bandwidth=bandwidth))
             return gpus
         finally:
             pynvml.nvmlShutdown()
 
     return _within(timeout, "NVML", query)
+
+
+def _nvml_bandwidth(pynvml, handle) -> float | None:
+    """Bus width × the memory's top clock × 2 (double data rate): 384 bits at 10,501 MHz is
+    1,008 GB/s, an RTX 4090's. None when this driver or NVML version does not say."""
+    try:
+        bits = int(pynvml.nvmlDeviceGetMemoryBusWidth(handle))
+        mhz = int(pynvml.nvmlDeviceGetMaxClockInfo(handle, pynvml.NVML_CLOCK_MEM))
+    except Exception as exc:  # noqa: BLE001 - older drivers lack the call: the table answers
+        log.debug("NVML gave no memory bus width or clock: %s", exc)
+        return None
+    return memory_bandwidth(bits, mhz)
+
+
+def memory_bandwidth(bus_bits: int, clock_mhz: float) -> float | None:
+    """Bytes/s of a GPU memory of ``bus_bits`` at ``clock_mhz`` as NVML reports it."""
+    if bus_bits <= 0 or clock_mhz <= 0:
+        return None
+    return bus_bits / 8 * clock_mhz * 1e6 * 2
+
+
+# published memory bandwidths (GB/s), for GPUs whose driver does not say: the longest name that
+# the GPU's name contains wins ("RTX 4060 Ti" before "RTX 4060")
+PUBLISHED_GBPS = {
+    "H200": 4800, "H100 PCIe": 2000, "H100": 3350, "A100": 1935, "A100-SXM4-80GB": 2039, "L40S": 864,
+    "L40": 864, "L4": 300, "A10G": 600, "A10": 600, "T4": 320, "V100": 900, "A6000": 768, "A5000": 768,
+    "A4000": 448, "RTX 6000 Ada": 960,
+    "RTX 5090": 1792, "RTX 5080": 960, "RTX 5070 Ti": 896, "RTX 5070": 672, "RTX 5060 Ti": 448,
+    "RTX 4090": 1008, "RTX 4080 SUPER": 736, "RTX 4080": 717, "RTX 4070 Ti SUPER": 672,
+    "RTX 4070 Ti": 504, "RTX 4070 SUPER": 504, "RTX 4070": 504, "RTX 4060 Ti": 288, "RTX 4060": 272,
+    "RTX 3090 Ti": 1008, "RTX 3090": 936, "RTX 3080 Ti": 912, "RTX 3080": 760, "RTX 3070 Ti": 608,
+    "RTX 3070": 448, "RTX 3060 Ti": 448, "RTX 3060": 360, "RTX 3050": 224,
+    "RTX 2080 Ti": 616, "RTX 2080": 448, "RTX 2070": 448, "RTX 2060": 336, "GTX 1080 Ti": 484,
+    "GTX 1660": 192, "RX 7900 XTX": 960, "RX 7900 XT": 800, "RX 7800 XT": 624, "RX 7600": 288,
+    "RX 6900 XT": 512, "RX 6800 XT": 512, "RX 6700 XT": 384, "RX 6600": 224, "Arc A770": 560,
+    "Arc A750": 512,
+    # Apple Silicon: the unified memory's figure, by chip
+    "M1 Ultra": 800, "M1 Max": 400, "M1 Pro": 200, "M1": 68, "M2 Ultra": 800, "M2 Max": 400,
+    "M2 Pro": 200, "M2": 100, "M3 Ultra": 819, "M3 Max": 400, "M3 Pro": 150, "M3": 100,
+    "M4 Max": 546, "M4 Pro": 273, "M4": 120,
+}
+
+
+def published_bandwidth(name: str) -> float | None:
+    """Bytes/s of the GPU called ``name`` from the published figures; None when unknown."""
+    lowered = f" {name.lower()} "
+    matches = [key for key in PUBLISHED_GBPS
+               if re.search(rf"(?<![a-z0-9]){re.escape(key.lower())}(?![a-z0-9])", lowered)]
+    if not matches:
+        return None
+    return PUBLISHED_GBPS[max(matches, key=len)] * 1e9
 
 
 NVIDIA_SMI_QUERY = ["nvidia-smi", "--query-gpu=index,name,memory.total,memory.free",
@@ -212,7 +270,7 @@ def parse_nvidia_smi(text: str) -> list[GPUInfo]:
         if total is None or total <= 0 or not name:
             continue
         gpus.append(GPUInfo(name, "nvidia", total * MIB, None if free is None else free * MIB,
-                            "nvidia-smi", index=index or 0))
+                            "nvidia-smi", index=index or 0, memory_bandwidth=published_bandwidth(name)))
     return gpus
 
 
@@ -289,7 +347,8 @@ def _vulkan_gpu(index: int, lines: list[str]) -> GPUInfo | None:
     budget = main["budget"]
     return GPUInfo(fields["deviceName"], vendor, main["size"],
                    budget if budget and budget <= main["size"] else None, "vulkaninfo",
-                   unified_memory="INTEGRATED" in kind, index=index)
+                   unified_memory="INTEGRATED" in kind, index=index,
+                   memory_bandwidth=published_bandwidth(fields["deviceName"]))
 
 
 def probe_vulkaninfo(timeout: float = PROBE_TIMEOUT_S) -> list[GPUInfo]:
@@ -318,8 +377,14 @@ def probe_apple(total_ram: int, available_ram: int, timeout: float = PROBE_TIMEO
     except ProbeFailed as exc:
         log.debug("no iogpu.wired_limit_mb: %s", exc)
     working_set = metal_working_set(total_ram, wired)
-    return [GPUInfo("Apple Silicon GPU", "apple", working_set, min(working_set, available_ram),
-                    "sysctl", unified_memory=True)]
+    chip = ""
+    try:
+        chip = run_tool(["sysctl", "-n", "machdep.cpu.brand_string"], timeout).strip()  # "Apple M2 Pro"
+    except ProbeFailed as exc:
+        log.debug("no chip name: %s", exc)
+    return [GPUInfo(f"{chip} GPU" if chip else "Apple Silicon GPU", "apple", working_set,
+                    min(working_set, available_ram), "sysctl", unified_memory=True,
+                    memory_bandwidth=published_bandwidth(chip) if chip else None)]
 
 
 # -- CPU --------------------------------------------------------------------------------------------

@@ -128,14 +128,16 @@ class Aggregate:
 
 
 class DownloadControls(QWidget):
-    """Download / Pause / Resume / Cancel / Delete with a progress bar, for one model's files.
-    A model whose fit ``badge`` says it is too big for this computer asks before it downloads."""
+    """Download / Pause / Resume / Cancel / Load / Delete with a progress bar, for one model's
+    files. A model whose fit ``badge`` says it is too big for this computer asks before it
+    downloads. "Load" shows on an installed model only when ``loadable``."""
 
     delete_requested = Signal()  # "Delete" on an installed model: the owner asks and deletes
+    load_requested = Signal()  # "Load" on an installed model: the owner finds its file and loads it
 
     def __init__(self, center: DownloadCenter, remotes: list[RemoteFile], *, model_id: str | None = None,
                  installed: bool = False, name: str | None = None, badge: Badge | None = None,
-                 parent: QWidget | None = None):
+                 loadable: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.center = center
         self.remotes = remotes
@@ -144,6 +146,7 @@ class DownloadControls(QWidget):
         self.installed = installed
         self.name = name or (remotes[0].basename if remotes else "")
         self.badge = badge
+        self.loadable = loadable
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
         self.bar = QProgressBar()
@@ -153,7 +156,7 @@ class DownloadControls(QWidget):
         self.status = QLabel()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons: dict[str, QPushButton] = {}
-        for name in ("Download", "Pause", "Resume", "Cancel", "Delete"):
+        for name in ("Download", "Pause", "Resume", "Cancel", "Load", "Delete"):
             button = QPushButton(name)
             button.setObjectName(name.lower())
             button.setAutoDefault(False)
@@ -163,6 +166,7 @@ class DownloadControls(QWidget):
         self.buttons["Resume"].clicked.connect(lambda: center.resume(self.keys))
         self.buttons["Cancel"].clicked.connect(lambda: center.cancel(self.keys))
         self.buttons["Delete"].clicked.connect(self._on_delete)
+        self.buttons["Load"].clicked.connect(self.load_requested)
         layout.addWidget(self.bar, 1)
         layout.addWidget(self.status, 2)
         for button in self.buttons.values():
@@ -205,10 +209,12 @@ class DownloadControls(QWidget):
         if state == JobState.FINISHED:
             self.installed = True
         if state is None:
-            shown = {"Delete"} if self.installed else {"Download"}
+            shown = {"Load", "Delete"} if self.installed else {"Download"}
         else:
             shown = {JobState.RUNNING: {"Pause", "Cancel"}, JobState.VERIFYING: set(),
-                     JobState.FINISHED: {"Delete"}}.get(state, {"Resume", "Delete"})
+                     JobState.FINISHED: {"Load", "Delete"}}.get(state, {"Resume", "Delete"})
+        if not self.loadable:
+            shown.discard("Load")
         for name, button in self.buttons.items():
             button.setVisible(name in shown)
         self.buttons["Resume"].setText("Retry" if state == JobState.FAILED else "Resume")

@@ -1,7 +1,9 @@
-"""The "Search Hugging Face" tab: GGUF repos by text, their files with a fit verdict each."""
+"""The "Search Hugging Face" tab: GGUF repos by text, their files (one per quantization) with
+a fit verdict and the predicted speed here, each from the file's header on the Hub."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +28,16 @@ from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 
-JudgeFile = Callable[[HubGGUFFile], "Badge | None"]  # the fit of a file on the Hub, from its header
+@dataclass(frozen=True)
+class FileVerdict:
+    """What a file on the Hub would be here: its fit badge and predicted speed."""
+
+    badge: Badge | None
+    speed_text: str = ""  # "~14 tokens/s"; "" when unknown or too big
+    speed_tip: str = ""  # the time to first token, and what the figure comes from
+
+
+JudgeFile = Callable[[HubGGUFFile], "FileVerdict | Badge | None"]  # a file on the Hub, from its header
 SORTS = {"Most downloaded": "downloads", "Most liked": "likes"}
 
 
@@ -42,17 +53,17 @@ class NumberItem(QTableWidgetItem):
         return self.value < getattr(other, "value", 0)
 
 
-BADGE_COLORS = {FitLevel.FITS: Qt.GlobalColor.darkGreen, FitLevel.TIGHT: Qt.GlobalColor.darkYellow,
-                FitLevel.TOO_BIG: Qt.GlobalColor.red}
-
-
 def badge_item(badge: Badge | None) -> QTableWidgetItem:
-    """A fit badge cell: "Fits" / "Tight" / "Too big", the reason on hover."""
+    """A fit badge cell: "Fits" / "Tight" / "Too big", the reason on hover; a model that does
+    not fit in bold (the theme's colours, none of its own)."""
     if badge is None:
         return QTableWidgetItem("unknown")
     item = QTableWidgetItem(badge.text)
     item.setToolTip(badge.reason)
-    item.setForeground(BADGE_COLORS[badge.level])
+    if badge.level is FitLevel.TOO_BIG:
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
     return item
 
 
@@ -99,8 +110,8 @@ class HubSearchTab(QWidget):
         self.results = read_only_table(["Repository", "Downloads", "Likes", "Access"])
         self.results.setSortingEnabled(True)
         self.results.itemSelectionChanged.connect(self._on_repo_selected)
-        self.files = read_only_table(["File", "Quantization", "Size", "Fit", ""])
-        self.files.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.files = read_only_table(["File", "Quantization", "Size", "Fit", "Speed here", ""])
+        self.files.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -176,10 +187,11 @@ class HubSearchTab(QWidget):
             self.files.setItem(row, 1, QTableWidgetItem(f.quant or "?"))
             self.files.setItem(row, 2, NumberItem(f.size or 0, size_text(f.size) if f.size else "?"))
             self.files.setItem(row, 3, QTableWidgetItem("checking…" if self.judge_file else "unknown"))
+            self.files.setItem(row, 4, QTableWidgetItem(""))
             controls = DownloadControls(self.center, f.remote_files(), installed=installed[row])
             controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))
             self.controls[f.filename] = controls
-            self.files.setCellWidget(row, 4, controls)
+            self.files.setCellWidget(row, 5, controls)
         self.files.resizeRowsToContents()
         self.message.setText("" if files else f"{repo_id} has no GGUF files.")
         self.files_shown.emit(repo_id, len(files))
@@ -189,13 +201,19 @@ class HubSearchTab(QWidget):
                                   lambda badge, row=row, f=f: self._show_verdict(repo_id, row, f, badge),
                                   lambda exc, row=row, f=f: self._show_verdict(repo_id, row, f, None, exc))
 
-    def _show_verdict(self, repo_id: str, row: int, f: HubGGUFFile, badge, exc: Exception | None = None) -> None:
+    def _show_verdict(self, repo_id: str, row: int, f: HubGGUFFile, verdict, exc: Exception | None = None) -> None:
         if repo_id != self.repo_id:
             return
+        if not isinstance(verdict, FileVerdict):
+            verdict = FileVerdict(verdict)
+        badge = verdict.badge
         item = badge_item(badge)
         if exc is not None:
             item.setToolTip(f"The file's header could not be read: {exc}")
         self.files.setItem(row, 3, item)
+        speed = QTableWidgetItem(verdict.speed_text)
+        speed.setToolTip(verdict.speed_tip)
+        self.files.setItem(row, 4, speed)
         if f.filename in self.controls:
             self.controls[f.filename].set_badge(badge)  # a file too big for here asks before it downloads
         self.verdict_shown.emit(f.filename, badge)

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -29,22 +32,23 @@ from PySide6.QtWidgets import (
 )
 
 from localchat.core.downloads.events import JobState
-from localchat.core.downloads.hub import HubGGUFFile, RemoteFile, fit_of_hub_file
+from localchat.core.downloads.hub import HubGGUFFile, RemoteFile
 from localchat.core.hardware import Hardware, detect_hardware
 from localchat.core.models.catalog import KINDS, Catalog
 from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.models.inventory import InstalledModel
-from localchat.core.models.recommend import best_model, rank_models
+from localchat.core.models.recommend import SpeedPreference, best_model, rank_models
+from localchat.core.models.speed import Calibration, SpeedPrediction
 from localchat.core.settings import save_hub_token, saved_hub_token, token_from_environment
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
-from localchat.gui.hub_search import HubSearchTab, NumberItem, badge_item, read_only_table
+from localchat.gui.hub_search import FileVerdict, HubSearchTab, NumberItem, read_only_table
 
 
 @dataclass(frozen=True)
 class CatalogRow:
-    """One catalog entry as the Recommended and Catalog tabs show it."""
+    """One catalog entry as the Recommended and Catalog tabs show it (a card)."""
 
     model_id: str
     name: str
@@ -55,74 +59,182 @@ class CatalogRow:
     files: tuple[RemoteFile, ...]
     badge: Badge | None = None  # fits / tight / too big, with the reason
     recommended: bool = False
-    description: str = ""
+    description: str = ""  # the headline (what it needs) and the entry's description, for a tooltip
+    kind: str = "chat"
+    license: str = ""
+    summary: str = ""  # the entry's own description, on the card
+    needs: int = 0  # bytes of memory at ``context``
+    context: int = 0
+    speed: SpeedPrediction | None = None  # None: unknown (no calibration) or does not fit
+    capability: float = 0.0
+    why: str = ""  # for the recommended model: why it
+
+    @property
+    def speed_text(self) -> str:
+        return self.speed.text if self.speed is not None else ""
+
+    @property
+    def facts_text(self) -> str:
+        """``"7.24B parameters · Q4_K_M · apache-2.0 · 4.1 GiB download · needs 5.0 GiB at 8,192
+        tokens · ~14 tokens/s"``."""
+        parts = [f"{self.params} parameters", self.quant, self.license, f"{self.size_text} download"]
+        if self.needs:
+            parts.append(f"needs {size_text(self.needs)} at {self.context:,} tokens")
+        if self.speed is not None:
+            parts.append(self.speed.text)
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def fits(self) -> bool:
+        return self.badge is not None and self.badge.level is not FitLevel.TOO_BIG
 
 
 RECOMMENDED = 5  # at most this many models on the Recommended tab
 
 
-def catalog_rows(catalog: Catalog, hardware: Hardware) -> list[CatalogRow]:
+def catalog_rows(catalog: Catalog, hardware: Hardware, calibration: Calibration | None = None,
+                 preference: SpeedPreference = SpeedPreference.BALANCED) -> list[CatalogRow]:
     """The catalog's models judged for ``hardware``, best first (chat models, then the rest);
-    the recommended ones are the best that fit with room to spare (else the best tight one)."""
-    ranked = [r for kind in KINDS for r in rank_models(catalog, hardware, kind=kind)]
+    the recommended ones: the recommendation first (``best_model``), then the others that fit
+    with room to spare and, when speeds are known, run at the preference's speed."""
+    ranked = [r for kind in KINDS for r in rank_models(catalog, hardware, kind=kind, calibration=calibration)]
     chat = [r for r in ranked if r.entry.kind == "chat"]
-    picks = [r for r in chat if r.verdict.level is FitLevel.FITS][:RECOMMENDED]
-    if not picks and (best := best_model(chat)) is not None:
-        picks = [best]
+    best = best_model(chat, preference)
+    picks = [best] if best is not None else []
+    for r in chat:
+        if len(picks) >= RECOMMENDED:
+            break
+        quick = r.speed is None or r.speed.decode_tps >= preference.min_tps
+        if r.verdict.level is FitLevel.FITS and quick and r.entry.id not in {p.entry.id for p in picks}:
+            picks.append(r)
     chosen = {r.entry.id for r in picks}
     rows = []
     for r in ranked:
         e = r.entry
+        speed = r.speed if r.verdict.level is not FitLevel.TOO_BIG else None
         rows.append(CatalogRow(e.id, e.name, f"{e.params_b:g}B", e.quant, e.size_bytes, e.size_text,
                                tuple(RemoteFile.of_entry(e).all_parts()),
-                               r.badge, e.id in chosen, f"{r.headline}\n{e.description}"))
+                               r.badge, e.id in chosen, f"{r.headline}\n{e.description}", e.kind, e.license,
+                               e.description, r.verdict.needs_bytes, r.verdict.n_ctx, speed, e.capability,
+                               best.why if best is not None and e.id == best.entry.id else ""))
+    if best is not None:  # the recommendation leads the list
+        rows.sort(key=lambda row: row.model_id != best.entry.id)
     return rows
+
+
+FILTERS = {"All models": lambda r: True, "Fits this computer": lambda r: r.fits,
+           "Chat": lambda r: r.kind == "chat", "Embedding": lambda r: r.kind == "embedding"}
+SORTS = {
+    "Quality": None,  # the ranking's own order: what fits first, the most capable first
+    "Speed": lambda r: (not r.fits, -(r.speed.decode_tps if r.speed else 0.0), -r.capability),
+    "Size": lambda r: (r.size or 0),
+}
+
+
+class ModelCard(QFrame):
+    """One model: name, fit badge, description, its facts, and one action with its progress."""
+
+    def __init__(self, row: CatalogRow, controls: DownloadControls, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.row = row
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("model-card")
+        self.title = QLabel(row.name)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.title.setFont(font)
+        self.badge = QLabel(row.badge.text if row.badge else "unknown")
+        self.badge.setToolTip(row.badge.reason if row.badge else "")
+        self.badge.setFrameShape(QFrame.Shape.Box)
+        self.badge.setForegroundRole(QPalette.ColorRole.Highlight if row.fits else QPalette.ColorRole.PlaceholderText)
+        self.description = QLabel(row.summary)
+        self.description.setWordWrap(True)
+        self.facts = QLabel(row.facts_text)
+        self.facts.setWordWrap(True)
+        self.facts.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.facts.setToolTip(row.description + (f"\n{row.speed.ttft_text}" if row.speed else ""))
+        self.why = QLabel(row.why)
+        self.why.setWordWrap(True)
+        self.why.setVisible(bool(row.why))
+        self.controls = controls
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.badge)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        for widget in (self.why, self.description, self.facts, controls):
+            layout.addWidget(widget)
 
 
 class CatalogTab(QWidget):
     delete_requested = Signal(object)  # DownloadControls
+    load_requested = Signal(object)  # DownloadControls of an installed model to load
 
     def __init__(self, center: DownloadCenter, *, recommended_only: bool, parent: QWidget | None = None):
         super().__init__(parent)
         self.center = center
         self.recommended_only = recommended_only
         self.controls: dict[str, DownloadControls] = {}
-        self.table = read_only_table(["Model", "Parameters", "Quantization", "Size", "Fit", ""])
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.cards: dict[str, ModelCard] = {}
+        self.rows: list[CatalogRow] = []
+        self.installed: set[str] = set()
         self.message = QLabel("Loading the catalog…")
         self.message.setWordWrap(True)
+        self.filter = QComboBox()
+        self.filter.addItems(list(FILTERS))
+        self.sort = QComboBox()
+        self.sort.addItems(list(SORTS))
+        for box in (self.filter, self.sort):
+            box.currentIndexChanged.connect(self._render)
+        bar = QHBoxLayout()
+        bar.addWidget(self.message, 1)
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.filter)
+        bar.addWidget(QLabel("Sort by"))
+        bar.addWidget(self.sort)
+        self.list = QWidget()
+        self.list_layout = QVBoxLayout(self.list)
+        self.list_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.list)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
 
     def show_rows(self, rows: list[CatalogRow], installed: set[str]) -> None:
-        rows = [r for r in rows if r.recommended] if self.recommended_only else rows
-        self.controls.clear()
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            name = QTableWidgetItem(row.name)
-            name.setToolTip(row.description)
-            self.table.setItem(i, 0, name)
-            self.table.setItem(i, 1, QTableWidgetItem(row.params))
-            self.table.setItem(i, 2, QTableWidgetItem(row.quant))
-            size = NumberItem(row.size or 0, row.size_text)
-            estimated = row.size_text.startswith("~")
-            size.setToolTip("estimated from the parameters and the quantization" if estimated
-                            else f"{row.size:,} bytes")
-            self.table.setItem(i, 3, size)
-            self.table.setItem(i, 4, badge_item(row.badge))
-            controls = DownloadControls(self.center, list(row.files), model_id=row.model_id,
-                                        installed=all(f.key in installed for f in row.files),
-                                        name=row.name, badge=row.badge)
-            controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))
-            self.controls[row.model_id] = controls
-            self.table.setCellWidget(i, 5, controls)
-        self.table.resizeRowsToContents()
-        if self.recommended_only and not rows:
+        self.rows = [r for r in rows if r.recommended] if self.recommended_only else list(rows)
+        self.installed = installed
+        self._render()
+        if self.recommended_only and not self.rows:
             self.message.setText("Nothing in the catalog fits this computer well; see the Catalog tab.")
         else:
             self.message.setText("The models localchat suggests for this computer." if self.recommended_only
                                  else "Every model in localchat's catalog.")
+
+    def shown_rows(self) -> list[CatalogRow]:
+        """The rows the filter lets through, in the chosen order."""
+        rows = [r for r in self.rows if FILTERS[self.filter.currentText()](r)]
+        key = SORTS[self.sort.currentText()]
+        return sorted(rows, key=key) if key is not None else rows
+
+    def _render(self, *_args) -> None:
+        for card in self.cards.values():
+            self.list_layout.removeWidget(card)
+            card.deleteLater()
+        self.cards.clear()
+        self.controls.clear()
+        for i, row in enumerate(self.shown_rows()):
+            controls = DownloadControls(self.center, list(row.files), model_id=row.model_id,
+                                        installed=all(f.key in self.installed for f in row.files),
+                                        name=row.name, badge=row.badge, loadable=True)
+            controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))
+            controls.load_requested.connect(lambda c=controls: self.load_requested.emit(c))
+            card = ModelCard(row, controls)
+            self.controls[row.model_id] = controls
+            self.cards[row.model_id] = card
+            self.list_layout.insertWidget(i, card)
 
     def show_error(self, text: str) -> None:
         self.message.setText(text)
@@ -295,12 +407,16 @@ class ModelManager(QWidget):
 
     ``catalog`` fills the Recommended and Catalog tabs, judged for ``hardware`` (detected off the
     GUI thread when not given); the files of a repo on the Search tab are judged for it too,
-    each from its header on the Hub."""
+    each from its header on the Hub. Speeds come from ``calibration``; without one, from the
+    one kept in ``data_root`` (the data folder), measured there in the background the first time
+    when this is the real machine (no ``hardware`` given), else from assumed figures."""
 
     token_changed = Signal(str)  # the Hugging Face token typed in, now kept where huggingface_hub keeps it
+    load_requested = Signal(object)  # Path of an installed model the person asked to load
 
     def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
                  hardware: Hardware | None = None, endpoint: str | None = None,
+                 calibration: Calibration | None = None, data_root: Path | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Model Manager")
@@ -308,6 +424,9 @@ class ModelManager(QWidget):
         self.center = center
         self.catalog_source = catalog
         self.hardware = hardware
+        self.calibration = calibration
+        self._measure = calibration is None and hardware is None  # the real machine: measure it once
+        self.data_root = data_root
         self.rows: list[CatalogRow] = []
         self.recommended = CatalogTab(center, recommended_only=True)
         self.catalog = CatalogTab(center, recommended_only=False)
@@ -321,11 +440,24 @@ class ModelManager(QWidget):
             self.tabs.addTab(tab, title)
         for tab in (self.recommended, self.catalog, self.search):
             tab.delete_requested.connect(self._on_delete_requested)
+        for tab in (self.recommended, self.catalog):
+            tab.load_requested.connect(self._on_load_requested)
         token = QPushButton("Hugging Face token…")
         token.setToolTip("For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens")
         token.clicked.connect(self.ask_token)
+        self.preference = QComboBox()
+        for choice in SpeedPreference:
+            self.preference.addItem(choice.label, choice)
+        self.preference.setCurrentIndex(list(SpeedPreference).index(SpeedPreference.BALANCED))
+        self.preference.setToolTip("Prefer quality: a larger model at ~4 tokens/s is fine. "
+                                   "Prefer speed: ~16 tokens/s or more. Balanced: ~8.")
+        self.preference.currentIndexChanged.connect(lambda _i: self.refresh_catalog())
+        self.machine_line = QLabel()
+        self.machine_line.setWordWrap(True)
         top = QHBoxLayout()
-        top.addStretch(1)
+        top.addWidget(self.machine_line, 1)
+        top.addWidget(QLabel("Recommend"))
+        top.addWidget(self.preference)
         top.addWidget(token)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -343,12 +475,14 @@ class ModelManager(QWidget):
                 tab.show_error("The model catalog is not available.")
             return
         catalog, inventory = self.catalog_source, self.center.queue.inventory
+        preference = self.preference.currentData()
 
         def load() -> tuple[list[CatalogRow], set[str], Hardware]:
             hardware = self.machine()
+            calibration = self.speed_calibration()
             installed = {f"{m.record.repo_id}/{m.record.repo_filename}" for m in inventory.scan()
                          if m.record and m.record.repo_id}
-            return catalog_rows(catalog, hardware), installed, hardware
+            return catalog_rows(catalog, hardware, calibration, preference), installed, hardware
 
         run_in_background(load, self._show_catalog,
                           lambda exc: [t.show_error(str(exc)) for t in (self.recommended, self.catalog)])
@@ -357,6 +491,23 @@ class ModelManager(QWidget):
         self.rows, installed, self.hardware = found
         self.recommended.show_rows(self.rows, installed)
         self.catalog.show_rows(self.rows, installed)
+        measured = self.calibration is not None and self.calibration.measured
+        self.machine_line.setText(f"This computer: {self.hardware.summary()}"
+                                  + ("" if measured else " · speeds estimated until it is measured"))
+
+    def speed_calibration(self) -> Calibration:
+        """The figures speeds are predicted with (off the GUI thread: it may measure, seconds)."""
+        if self.calibration is not None:
+            return self.calibration
+        from localchat.core.models.calibration import current_calibration, ensure_calibration
+        from localchat.core.paths import resolve_data_paths
+
+        root = self.data_root or resolve_data_paths().root
+        if self._measure:
+            self.calibration = ensure_calibration(root, self.machine())
+        else:
+            self.calibration = current_calibration(root, self.machine())
+        return self.calibration
 
     def machine(self) -> Hardware:
         """This computer, probed once (a few hundred ms: call it off the GUI thread)."""
@@ -364,9 +515,28 @@ class ModelManager(QWidget):
             self.hardware = detect_hardware()
         return self.hardware
 
-    def judge_file(self, f: HubGGUFFile) -> Badge:
-        """The fit badge of a file on the Hub, from its header (off the GUI thread)."""
-        return fit_of_hub_file(f, self.machine(), endpoint=self.endpoint, token=self.center.queue.token).badge
+    def judge_file(self, f: HubGGUFFile) -> FileVerdict:
+        """The fit badge and predicted speed of a file on the Hub, from its header (off the GUI
+        thread)."""
+        from dataclasses import replace
+
+        from localchat.core.downloads.remote_header import read_hub
+        from localchat.core.models.facts import ModelFacts
+        from localchat.core.models.fit import fit_model
+        from localchat.core.models.speed import predict_speed
+
+        token = self.center.queue.token
+        headers = [read_hub(f.repo_id, part, revision=f.revision, endpoint=self.endpoint, token=token)
+                   for part in f.parts]
+        facts = headers[0]
+        if len(headers) > 1:  # each part lists only its own tensors
+            facts = replace(facts, tensors=tuple(t for h in headers for t in h.tensors))
+        verdict = fit_model(facts, self.machine())
+        model = ModelFacts.from_gguf(facts)
+        if verdict.level is FitLevel.TOO_BIG or not model.has_kv_cache:  # an embedding model writes nothing
+            return FileVerdict(verdict.badge)
+        speed = predict_speed(model, self.speed_calibration(), n_gpu_layers=verdict.n_gpu_layers)
+        return FileVerdict(verdict.badge, speed.text, f"{verdict.runs_on}: {speed.ttft_text}")
 
     def refresh_installed(self) -> None:
         self.installed.refresh()
@@ -379,6 +549,17 @@ class ModelManager(QWidget):
         self.refresh_catalog()  # which catalog models are installed: those of the new folder
 
     # -- deleting and the token -------------------------------------------------------------------
+    def _on_load_requested(self, controls: DownloadControls) -> None:
+        key = controls.remotes[0].key
+
+        def loaded(model: InstalledModel | None) -> None:
+            if model is None:
+                controls.set_installed(False)
+            else:
+                self.load_requested.emit(model.path)
+
+        run_in_background(lambda: self.center.queue.inventory.find(key), loaded)
+
     def _on_delete_requested(self, controls: DownloadControls) -> None:
         key = controls.remotes[0].key
         run_in_background(lambda: self.center.queue.inventory.find(key),

@@ -1,19 +1,25 @@
-"""First start: the catalog's best models for this computer, and one click to download one.
+"""First start: this computer in one line, the model that suits it best with its speed and size
+and a Download button, and "Chat with the small demo model now" so the first question gets an
+answer while the download runs.
 
-"Mistral 7B Instruct v0.2 Q4_K_M needs 5.0 GiB; you have 12.0 GiB free" on top, then the models
-that fit, best first, each with what it needs, where it would run and its fit badge. The
-dialog only chooses: ``model_chosen`` carries the catalog id, and the window starts the
-download. A model too big for this computer is listed only when nothing fits, and asks before
-it is chosen. Detecting the hardware runs probes with timeouts, so it happens off the GUI
-thread (``start``); a test or a caller with the data at hand uses ``show_ranking``.
+Below the recommendation, the models that fit, best first, each with what it needs, where it
+would run, how fast it would write and its fit badge. The dialog only chooses: ``model_chosen``
+carries the catalog id, and the window starts the download; ``demo_chosen`` asks for the demo
+assistant. A model too big for this computer is listed only when nothing fits, and asks before
+it is chosen. Detecting the hardware and measuring this machine's speed (once, a few seconds)
+run off the GUI thread (``start``); a test or a caller with the data at hand uses
+``show_ranking``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
-    QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,17 +30,19 @@ from PySide6.QtWidgets import (
 
 from localchat.core.models.catalog import Catalog
 from localchat.core.models.fit import FitLevel
-from localchat.core.models.recommend import Recommendation, best_model, rank_models
+from localchat.core.models.recommend import Recommendation, SpeedPreference, best_model, rank_models
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
 from localchat.gui.memory_prompts import ask_download_anyway
 
 SHOWN = 8  # rows: enough to choose from, few enough to read
+COLUMNS = ["Model", "Download", "Needs", "Runs on", "Context", "Fit", "Speed here"]
 
 
 class RecommendationDialog(QDialog):
     model_chosen = Signal(str)  # the catalog id of the model to download
+    demo_chosen = Signal()  # "Chat with the small demo model now"
     ranking_shown = Signal(int)  # rows shown, once the ranking is in
 
     def __init__(self, parent: QWidget | None = None):
@@ -42,9 +50,10 @@ class RecommendationDialog(QDialog):
         self.setWindowTitle("Choose a model to start with")
         self.ranking: list[Recommendation] = []
         self.shown: list[Recommendation] = []
+        self.best: Recommendation | None = None
 
         layout = QVBoxLayout(self)
-        self.machine = QLabel("Checking this computer's memory…")
+        self.machine = QLabel("Checking this computer's memory and speed (a few seconds, once)…")
         self.machine.setWordWrap(True)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
@@ -52,50 +61,92 @@ class RecommendationDialog(QDialog):
         font = self.headline.font()
         font.setBold(True)
         self.headline.setFont(font)
+        self.why = QLabel()  # "Llama 3.2 3B: ~14 tokens/s here; larger models fit but would run under 4 tokens/s"
+        self.why.setWordWrap(True)
+        self.why.setTextFormat(Qt.TextFormat.PlainText)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
-        self.table = read_only_table(["Model", "Download", "Needs", "Runs on", "Context", "Fit"])
+        self.preference = QComboBox()
+        for choice in SpeedPreference:
+            self.preference.addItem(choice.label, choice)
+        self.preference.setCurrentIndex(list(SpeedPreference).index(SpeedPreference.BALANCED))
+        self.preference.setToolTip("Prefer quality: a larger model at ~4 tokens/s is fine. "
+                                   "Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.")
+        self.preference.currentIndexChanged.connect(self._on_preference_changed)
+        self.download_button = QPushButton("Download")
+        self.download_button.setEnabled(False)
+        self.download_button.setDefault(True)
+        self.download_button.clicked.connect(self._on_download_clicked)
+        self.demo_button = QPushButton("Chat with the small demo model now")
+        self.demo_button.setToolTip("SmolLM2 135M Instruct comes with localchat: it answers at once while "
+                                    "the download runs; it knows little and errs often.")
+        self.demo_button.clicked.connect(self._on_demo_clicked)
+        self.later_button = QPushButton("Not now")
+        self.later_button.clicked.connect(self.reject)
+        actions = QHBoxLayout()
+        actions.addWidget(self.download_button)
+        actions.addWidget(self.demo_button)
+        actions.addStretch(1)
+        actions.addWidget(QLabel("Recommend"))
+        actions.addWidget(self.preference)
+
+        self.others = QLabel("Other models that fit:")
+        self.table = read_only_table(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._on_row_double_clicked)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
-        for widget in (self.machine, self.headline, self.reason, self.table):
+        for widget in (self.machine, self.headline, self.why, self.reason):
             layout.addWidget(widget)
+        layout.addLayout(actions)
+        layout.addWidget(self.others)
+        layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.later_button)
+        layout.addLayout(bottom)
+        self.resize(820, 480)
 
-        buttons = QDialogButtonBox()
-        self.download_button = QPushButton("Download")
-        self.download_button.setEnabled(False)
-        buttons.addButton(self.download_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
-        self.download_button.clicked.connect(self._on_download_clicked)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(760, 420)
+    @property
+    def preferred(self) -> SpeedPreference:
+        return self.preference.currentData()
 
     # -- filling it --------------------------------------------------------------------------------
-    def start(self, catalog: Catalog):
-        """Detect this machine off the GUI thread, then rank ``catalog`` for it. Returns the
-        background call (tests wait on its ``done``)."""
+    def start(self, catalog: Catalog, data_root: Path | None = None):
+        """Detect this machine and measure its speed (once: kept in ``data_root``, the data
+        folder) off the GUI thread, then rank ``catalog`` for it. Returns the background call
+        (tests wait on its ``done``)."""
         def judge():
             from localchat.core.hardware import detect_hardware
+            from localchat.core.models.calibration import ensure_calibration
+            from localchat.core.paths import resolve_data_paths
 
             hardware = detect_hardware()
-            return hardware.summary(), rank_models(catalog, hardware)
+            calibration = ensure_calibration(data_root or resolve_data_paths().root, hardware)
+            return machine_line(hardware, calibration), rank_models(catalog, hardware, calibration=calibration)
 
         return run_in_background(judge, lambda result: self.show_ranking(*result), self._on_failed)
 
     def show_ranking(self, machine_summary: str, ranking: list[Recommendation]) -> None:
         self.ranking = ranking
         self.machine.setText(f"This computer: {machine_summary}")
-        best = best_model(ranking)
+        self.best = best = best_model(ranking, self.preferred)
         if best is None:
             self.headline.setText("No model in the catalog fits this computer's memory.")
+            self.why.setText("")
             self.reason.setText("Close other apps and try again, or add a model file you already have.")
         else:
-            self.headline.setText(best.headline)
-            self.reason.setText(best.verdict.reason)
+            speed = f" · {best.speed_text}" if best.speed_text else ""
+            self.headline.setText(f"{best.headline}{speed} · {best.entry.size_text} download")
+            self.why.setText(best.why)
+            self.reason.setText(best.verdict.reason + (f" Its {best.speed.ttft_text}." if best.speed else ""))
+        self.download_button.setText(f"Download {best.entry.display_name}" if best else "Download")
         # the models that can run here, best first; the too-big ones only when nothing else is
         usable = [r for r in ranking if r.verdict.level is not FitLevel.TOO_BIG]
-        self.shown = (usable or ranking)[:SHOWN]
+        shown = usable or ranking
+        if best is not None:  # the recommendation first, as it is found in the ranking
+            shown = [r for r in shown if r.entry.id == best.entry.id] + [r for r in shown
+                                                                          if r.entry.id != best.entry.id]
+        self.shown = shown[:SHOWN]
         self.table.setRowCount(len(self.shown))
         for row, r in enumerate(self.shown):
             cells = [r.entry.display_name, r.entry.size_text, size_text(r.verdict.needs_bytes),
@@ -105,9 +156,17 @@ class RecommendationDialog(QDialog):
                 item.setToolTip(f"{r.headline}\n{r.entry.description}")
                 self.table.setItem(row, column, item)
             self.table.setItem(row, 5, badge_item(r.badge))
-        if best is not None and best in self.shown:
-            self.table.selectRow(self.shown.index(best))
+            speed = QTableWidgetItem(r.speed_text)
+            if r.speed is not None:
+                speed.setToolTip(r.speed.ttft_text)
+            self.table.setItem(row, 6, speed)
+        if self.shown:
+            self.table.selectRow(0)
         self.ranking_shown.emit(len(self.shown))
+
+    def _on_preference_changed(self, _index: int) -> None:
+        if self.ranking:
+            self.show_ranking(self.machine.text().removeprefix("This computer: "), self.ranking)
 
     def _on_failed(self, exc: Exception) -> None:
         self.machine.setText(f"localchat could not check this computer: {exc}")
@@ -118,7 +177,10 @@ class RecommendationDialog(QDialog):
         return self.shown[rows[0].row()] if rows else None
 
     def _on_selection_changed(self) -> None:
-        self.download_button.setEnabled(self.selected() is not None)
+        choice = self.selected()
+        self.download_button.setEnabled(choice is not None)
+        if choice is not None:
+            self.download_button.setText(f"Download {choice.entry.display_name} ({choice.entry.size_text})")
 
     def _on_download_clicked(self) -> None:
         choice = self.selected()
@@ -130,6 +192,18 @@ class RecommendationDialog(QDialog):
         self.model_chosen.emit(choice.entry.id)
         self.accept()
 
+    def _on_demo_clicked(self) -> None:
+        self.demo_chosen.emit()
+        self.reject()
+
     def _on_row_double_clicked(self, row: int, _column: int) -> None:
         self.table.selectRow(row)
         self._on_download_clicked()
+
+
+def machine_line(hardware, calibration) -> str:
+    """This computer in one line: its memory, cores, GPU, and the memory speed measured."""
+    text = hardware.summary()
+    if calibration is not None and calibration.measured:
+        text += f", reads memory at {calibration.cpu_bandwidth / 1e9:.0f} GB/s"
+    return text

@@ -91,15 +91,44 @@ def shown(button) -> bool:
     return not button.isHidden()
 
 
-def test_catalog_tabs_show_sizes_parameters_and_fit_badges(manager):
-    table = manager.catalog.table
-    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 5)] for r in range(table.rowCount())}
-    assert rows["Tiny Chat"][:2] == ["0.01B", "Q4_K_M"] and rows["Tiny Chat"][3] == "Fits"
-    assert rows["Huge 70B"][3] == "Too big"
-    huge = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Huge 70B")
-    assert "GiB" in table.item(huge, 4).toolTip(), "the reason is on hover"
-    recommended = manager.recommended.table
-    assert [recommended.item(r, 0).text() for r in range(recommended.rowCount())] == ["Tiny Chat"]
+def test_catalog_tabs_show_each_model_as_a_card(manager):
+    cards = manager.catalog.cards
+    tiny, huge = cards["tiny-chat"], cards["huge-70b"]
+    assert tiny.title.text() == "Tiny Chat" and tiny.badge.text() == "Fits"
+    assert tiny.description.text() == "Tiny Chat for tests."
+    facts = tiny.facts.text()
+    for part in ("0.01B parameters", "Q4_K_M", "mit", "download", "needs ", "at 512 tokens", "tokens/s"):
+        assert part in facts, part
+    assert huge.badge.text() == "Too big" and "GiB" in huge.badge.toolTip(), "the reason is on hover"
+    assert "tokens/s" not in huge.facts.text(), "no speed for a model that cannot run here"
+    assert shown(tiny.controls.buttons["Download"]) and not shown(tiny.controls.buttons["Load"])
+    assert list(manager.recommended.cards) == ["tiny-chat"]
+    assert "This computer: 16.0 GiB RAM" in manager.machine_line.text()
+
+
+def test_cards_filter_and_sort(manager):
+    tab = manager.catalog
+    assert list(tab.cards) == ["tiny-chat", "huge-70b"]  # quality: what fits first
+    tab.filter.setCurrentText("Fits this computer")
+    assert list(tab.cards) == ["tiny-chat"]
+    tab.filter.setCurrentText("Embedding")
+    assert list(tab.cards) == []
+    tab.filter.setCurrentText("All models")
+    tab.sort.setCurrentText("Size")
+    assert list(tab.cards) == ["tiny-chat", "huge-70b"]
+    tab.sort.setCurrentText("Speed")
+    assert list(tab.cards)[0] == "tiny-chat"
+    assert [r.model_id for r in tab.shown_rows()] == list(tab.cards)
+
+
+def test_an_installed_card_loads_its_model(qtbot, manager, center, data_paths):
+    controls = manager.catalog.controls["tiny-chat"]
+    with qtbot.waitSignal(center.installed, timeout=T):
+        click(qtbot, controls, "Download")
+    qtbot.waitUntil(lambda: shown(controls.buttons["Load"]), timeout=T)
+    with qtbot.waitSignal(manager.load_requested, timeout=T) as asked:
+        click(qtbot, controls, "Load")
+    assert asked.args == [data_paths.models / FILE]
 
 
 def test_pause_and_resume_through_the_window(qtbot, manager, center, hub, data_paths):
@@ -218,6 +247,10 @@ def test_each_file_of_a_repo_gets_a_fit_verdict_from_its_header(qtbot, center, h
              for r in range(table.rowCount())}
     assert cells["two-Q4_K_M.gguf"][0] == "Tight" and cells["two-F32.gguf"][0] == "Too big"
     assert cells["two-F32.gguf"][1], "the reason shows on hover"
+    speeds = {table.item(r, 0).text(): table.item(r, 4) for r in range(table.rowCount())}
+    assert speeds["two-Q4_K_M.gguf"].text().endswith(" tokens/s"), "each quantization: its speed here"
+    assert "for a 1,000-token prompt" in speeds["two-Q4_K_M.gguf"].toolTip()
+    assert speeds["two-F32.gguf"].text() == ""
 
     questions = answer_questions(monkeypatch, QMessageBox.StandardButton.No)
     click(qtbot, window.search.controls["two-F32.gguf"], "Download")

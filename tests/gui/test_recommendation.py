@@ -3,22 +3,29 @@ that fit below it, and a click that names the one to download."""
 
 import re
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from localchat.cli.main import main
 from localchat.core.downloads.queue import DownloadQueue
-from localchat.core.hardware import Hardware
+from localchat.core.hardware import GPUInfo, Hardware, detect_hardware
+from localchat.core.models.calibration import calibration_path, load_calibration, load_calibration_file
 from localchat.core.models.catalog import load_catalog
 from localchat.core.models.fit import FitLevel, MemoryBudget
-from localchat.core.models.recommend import rank_models
+from localchat.core.models.recommend import SpeedPreference, rank_models
 from localchat.core.units import GIB
 from localchat.gui.download_worker import DownloadCenter
 from localchat.gui.model_manager import ModelManager
 from localchat.gui.recommendation import SHOWN, RecommendationDialog
 
 CATALOG = load_catalog()
+CALIBRATIONS = Path(__file__).parents[1] / "core" / "fixtures" / "calibrations"
+LAPTOP = Hardware(8 * GIB, 6 * GIB, 2, 2)
+RTX4090 = GPUInfo("NVIDIA GeForce RTX 4090", "nvidia", 24 * GIB, 23 * GIB, "nvml", memory_bandwidth=1008e9)
+GPU_DESKTOP = Hardware(32 * GIB, 27 * GIB, 8, 16, gpus=(RTX4090,), gpu_offload=True, backend="CUDA")
 
 
 def ranked_for(total_gb: float, free_gb: float):
@@ -35,8 +42,10 @@ def test_shows_the_best_model_and_what_it_needs(qtbot):
     ranking = ranked_for(16, 12)
     dialog.show_ranking("16.0 GiB RAM (12.0 GiB free), 8 cores", ranking)
     best = ranking[0]
-    assert dialog.headline.text() == best.headline
-    assert dialog.headline.text().endswith("you have 12.0 GiB free")
+    assert dialog.headline.text().startswith(best.headline)
+    assert "you have 12.0 GiB free" in dialog.headline.text()
+    assert dialog.headline.text().endswith(f"{best.entry.size_text} download")
+    assert dialog.download_button.text() == f"Download {best.entry.display_name} ({best.entry.size_text})"
     assert "16.0 GiB RAM" in dialog.machine.text()
     assert texts(dialog, 0)[0] == best.entry.display_name
     assert dialog.table.rowCount() == SHOWN
@@ -103,13 +112,75 @@ def test_a_model_that_fits_downloads_without_a_question(qtbot, monkeypatch):
         dialog.download_button.click()
 
 
-def test_start_checks_this_machine_off_the_gui_thread(qtbot):
+def test_start_measures_this_machine_in_the_background_once_and_keeps_it(qtbot, data_paths):
+    """The first start measures memory bandwidth and the demo models (seconds) while the window
+    keeps running; the next start reads what was kept."""
+    ticks = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
     dialog = RecommendationDialog()
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.ranking_shown, timeout=30000) as shown:
-        dialog.start(CATALOG)
+    with qtbot.waitSignal(dialog.ranking_shown, timeout=120_000) as shown:
+        dialog.start(CATALOG, data_root=data_paths.root)
+        assert dialog.machine.text().startswith("Checking this computer")
+    timer.stop()
+    assert len(ticks) >= 5, "the event loop ran while the machine was measured"
     assert shown.args[0] > 0  # this test machine fits some model
-    assert dialog.machine.text().startswith("This computer: ") and "GiB RAM" in dialog.machine.text()
+    text = dialog.machine.text()
+    assert text.startswith("This computer: ") and "GiB RAM" in text and "reads memory at" in text
+    kept = calibration_path(data_paths.root)
+    assert load_calibration(kept, detect_hardware()).measured
+    assert all(r.speed_text.endswith("tokens/s") for r in dialog.shown if r.verdict.level is not FitLevel.TOO_BIG)
+    assert dialog.why.text() and dialog.table.item(0, 6).text().endswith("tokens/s")
+
+    stamp = kept.stat().st_mtime_ns
+    again = RecommendationDialog()
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.ranking_shown, timeout=30_000):
+        again.start(CATALOG, data_root=data_paths.root)
+    assert kept.stat().st_mtime_ns == stamp, "measured once, then read"
+
+
+def machine_ranking(name: str, hardware: Hardware):
+    calibration = load_calibration_file(CALIBRATIONS / f"{name}.json")
+    return rank_models(CATALOG, hardware, calibration=calibration)
+
+
+def test_a_slow_machine_gets_a_model_that_writes_at_reading_speed_and_the_reason(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    dialog.show_ranking("8.0 GiB RAM (6.0 GiB free), 2 cores", machine_ranking("laptop-2-cores", LAPTOP))
+    best = dialog.best
+    assert 3 <= best.entry.params_b < 4 and best.speed.decode_tps >= 8
+    assert best.speed_text in dialog.headline.text() and best.entry.size_text in dialog.headline.text()
+    assert dialog.why.text() == best.why and "larger models fit but would run under" in best.why
+    assert dialog.selected().entry.id == best.entry.id and texts(dialog, 6)[0] == best.speed_text
+    assert "for a 1,000-token prompt" in dialog.reason.text()
+
+    dialog.preference.setCurrentIndex(dialog.preference.findData(SpeedPreference.QUALITY))
+    assert dialog.best.entry.params_b > best.entry.params_b, "preferring quality moves the bar"
+    assert dialog.selected().entry.id == dialog.best.entry.id
+
+
+def test_a_gpu_machine_gets_the_most_capable_model_and_speed_did_not_decide(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    dialog.show_ranking("32.0 GiB RAM, 8 cores, NVIDIA GeForce RTX 4090 24.0 GiB",
+                        machine_ranking("desktop-rtx4090", GPU_DESKTOP))
+    best = dialog.best
+    assert best.entry.params_b >= 13 and best.verdict.runs_on == "GPU"
+    assert "the most capable model that fits" in dialog.why.text()
+    assert best.speed.decode_tps > 30
+
+
+def test_chat_with_the_demo_model_now(qtbot):
+    dialog = RecommendationDialog()
+    qtbot.addWidget(dialog)
+    dialog.show_ranking("16.0 GiB RAM", ranked_for(16, 12))
+    with qtbot.waitSignal(dialog.demo_chosen, timeout=2000), qtbot.assertNotEmitted(dialog.model_chosen):
+        dialog.demo_button.click()
+    assert dialog.result() == RecommendationDialog.DialogCode.Rejected
 
 
 # -- one size, every view ------------------------------------------------------------------------------
@@ -127,9 +198,9 @@ def test_a_file_shows_the_same_size_here_in_the_model_manager_and_in_the_termina
     center = DownloadCenter(DownloadQueue.for_paths(data_paths, endpoint="http://127.0.0.1:9"))
     manager = ModelManager(center, catalog=CATALOG, hardware=Hardware(64 * GIB, 64 * GIB, 8, 8))
     qtbot.addWidget(manager)
-    qtbot.waitUntil(lambda: manager.catalog.table.rowCount() == len(CATALOG), timeout=30000)
-    table = manager.catalog.table
-    in_manager = {row.model_id: table.item(i, 3).text() for i, row in enumerate(manager.rows)}
+    qtbot.waitUntil(lambda: len(manager.catalog.cards) == len(CATALOG), timeout=30000)
+    cards = manager.catalog.cards
+    in_manager = {i: re.search(r"(~?[\d.]+ [GM]iB) download", c.facts.text()).group(1) for i, c in cards.items()}
     QThreadPool.globalInstance().waitForDone(30000)
     center.close()
 

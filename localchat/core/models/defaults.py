@@ -1,4 +1,5 @@
-"""The context and sampling a model starts with: its catalog entry's, else the app's.
+"""The context, sampling and system prompt a model starts with: its catalog entry's (or its demo
+model's), else the app's.
 
 ``DEFAULT_CONTEXT`` is the app's one default context. A model the catalog knows starts at the
 entry's ``defaults.context`` (what the recommendation judged it at) and with the sampling its
@@ -8,6 +9,8 @@ authors recommend (``defaults.temperature`` …); any other model at its trainin
 Which entry a file is: the install record names the catalog entry it was downloaded for; a
 record without one (a catalog file found on the Search tab) is matched by repository and file
 name, and a file added by hand by its file name, unless its size or checksum says otherwise.
+The demo models (``demo.DEMO_MODELS``) keep their defaults with them, as a catalog entry does,
+and are known by their file name.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from localchat.core.chat.messages import Sampling
 
 if TYPE_CHECKING:  # catalog imports fit, which imports this module
     from localchat.core.models.catalog import Catalog, CatalogEntry
+    from localchat.core.models.demo import DemoModel
     from localchat.core.models.gguf import GGUFFacts
     from localchat.core.models.inventory import InstallRecord
 
@@ -37,6 +41,18 @@ class ModelDefaults:
     context: int
     sampling: Sampling
     entry: "CatalogEntry | None" = None  # where they come from; None: the app's defaults
+    system_prompt: str = ""  # what a new chat with this model starts with
+    demo: "DemoModel | None" = None  # the demo model they come from, when the file is one
+
+    @property
+    def source(self) -> str:
+        """Who recommends them, for a tooltip: "Llama 3.2 1B Instruct Q4_0's authors"; "" for
+        the app's own."""
+        if self.entry is not None:
+            return f"{self.entry.display_name}'s authors"
+        if self.demo is not None:
+            return f"localchat, for the demo model {self.demo.name}"
+        return ""
 
     def context_for(self, setting: int = 0) -> int:
         """The context to load with: the person's setting (``Settings.context_length``) when
@@ -74,7 +90,14 @@ def model_defaults(path: str | Path, catalog: "Catalog | None", record: "Install
     """The defaults of the model file at ``path``: from its catalog entry when it is one (found
     through its install ``record``), else the app's. ``n_ctx_train``, the context the file was
     trained for (its header says), caps the context. Pure: reads nothing."""
+    from localchat.core.models.demo import demo_of
+
     entry = catalog_entry_for(path, record, catalog)
+    demo = demo_of(path) if entry is None else None
+    if demo is not None and (record is None or record.model_id is None):
+        context = min(demo.default_context, n_ctx_train) if n_ctx_train else demo.default_context
+        return ModelDefaults(context, Sampling().with_(**demo.sampling.given()), None,
+                             demo.system_prompt, demo)
     if entry is None:
         return ModelDefaults(default_context(n_ctx_train), Sampling())
     context = min(entry.default_context, n_ctx_train) if n_ctx_train else entry.default_context

@@ -1,0 +1,256 @@
+"""Measuring this machine once, for the speed predictions: memory bandwidth, and what this
+llama.cpp build makes of it.
+
+A few seconds, in the background, the first time (and again when the llama.cpp build or the
+hardware changes): numpy reads a buffer far larger than the caches, one slice per core (numpy
+releases the GIL inside its reductions), and the demo models decode and read a prompt through
+the app's own engine. Two models of different sizes separate the per-token fixed cost from the
+bytes: ``seconds per token = fixed + bytes ÷ (bandwidth × efficiency)``. The result is kept in
+``calibration.json`` in the data folder with the fingerprint of the build and the hardware.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from localchat.core.models.speed import Calibration, assumed_calibration, matmul_params
+
+if TYPE_CHECKING:
+    from localchat.core.hardware import Hardware
+
+log = logging.getLogger(__name__)
+
+CALIBRATION_FILE = "calibration.json"
+SCHEMA = 1
+BUFFER_BYTES = 256 * 1024 * 1024  # far beyond any cache
+PROMPT_TOKENS = 192
+DECODE_TOKENS = 24
+EFFICIENCY_RANGE = (0.25, 1.0)
+_lock = threading.Lock()  # one measurement at a time: the window and the Model Manager both ask
+
+
+# -- fingerprint ------------------------------------------------------------------------------------
+def fingerprint(hardware: "Hardware") -> str:
+    """What a calibration holds for: this llama.cpp build, this CPU, memory and GPU."""
+    from localchat.core.build_info import build_info
+
+    info = build_info()
+    gpu = hardware.offload_gpu
+    parts = [info.llama_cpp_version, info.variant, info.system_info, _cpu_name(), platform.machine(),
+             str(hardware.physical_cores), str(round(hardware.total_ram / 2**30)),
+             f"{gpu.name} {gpu.total_bytes}" if gpu else "no gpu"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lower().startswith(("model name", "hardware")):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+# -- keeping it -------------------------------------------------------------------------------------
+def calibration_path(data_root: Path) -> Path:
+    return Path(data_root) / CALIBRATION_FILE
+
+
+def load_calibration(path: Path, hardware: "Hardware") -> Calibration | None:
+    """The kept calibration when it was measured on this build and hardware; None otherwise
+    (none yet, another build or machine, a damaged file)."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        if raw.get("schema") != SCHEMA:
+            return None
+        calibration = Calibration.from_dict(raw["calibration"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("calibration %s is unreadable (%s); measuring again", path, exc)
+        return None
+    if calibration.fingerprint != fingerprint(hardware):
+        log.info("the llama.cpp build or the hardware changed since the calibration: measuring again")
+        return None
+    return _with_gpu(calibration, hardware)
+
+
+def load_calibration_file(path: str | Path) -> Calibration:
+    """A calibration file as it is, whatever machine it was measured on ("what if I had that
+    computer?"); raises OSError, ValueError or KeyError when it is not one."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
+        raise ValueError(f"not a version {SCHEMA} calibration")
+    return Calibration.from_dict(raw["calibration"])
+
+
+def save_calibration(path: Path, calibration: Calibration) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"schema": SCHEMA, "calibration": calibration.to_dict()}, indent=2),
+                   encoding="utf-8")
+    tmp.replace(path)
+
+
+def _with_gpu(calibration: Calibration, hardware: "Hardware") -> Calibration:
+    """The GPU's bandwidth as the probe sees it now (``--vram`` what-ifs bring their own)."""
+    gpu = hardware.offload_gpu
+    return calibration.with_gpu(gpu.memory_bandwidth if gpu is not None else None)
+
+
+def current_calibration(data_root: Path | None, hardware: "Hardware") -> Calibration:
+    """The kept calibration, else assumed figures: never measures (quick, for the CLI)."""
+    kept = load_calibration(calibration_path(data_root), hardware) if data_root is not None else None
+    return kept or assumed_calibration(hardware)
+
+
+def ensure_calibration(data_root: Path, hardware: "Hardware", *,
+                       measure: Callable[["Hardware"], Calibration] | None = None) -> Calibration:
+    """The kept calibration, measured first when there is none for this build and hardware.
+    Seconds the first time: call it off the GUI thread. A measurement that fails gives the
+    assumed figures (logged), and is tried again next time."""
+    path = calibration_path(data_root)
+    with _lock:
+        kept = load_calibration(path, hardware)
+        if kept is not None:
+            return kept
+        try:
+            calibration = (measure or measure_calibration)(hardware)
+        except Exception as exc:  # noqa: BLE001 - a failed measurement must not stop a listing
+            log.warning("could not measure this machine for speed predictions: %s", exc)
+            return assumed_calibration(hardware)
+        try:
+            save_calibration(path, calibration)
+        except OSError as exc:
+            log.warning("could not keep the calibration in %s: %s", path, exc)
+        return _with_gpu(calibration, hardware)
+
+
+# -- measuring --------------------------------------------------------------------------------------
+def read_bandwidth(size_bytes: int = BUFFER_BYTES, threads: int | None = None, rounds: int = 3) -> float:
+    """Memory read bandwidth in bytes/s: the best of ``rounds`` reads of one large buffer,
+    one slice per thread."""
+    import numpy as np
+
+    threads = max(1, threads or 1)
+    buffer = np.ones(size_bytes // 8, dtype=np.uint64)  # written: every page is real
+    parts = np.array_split(buffer, threads)
+    best = 0.0
+    for _ in range(rounds):
+        workers = [threading.Thread(target=np.bitwise_or.reduce, args=(p,)) for p in parts]
+        started = time.perf_counter()
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        best = max(best, buffer.nbytes / (time.perf_counter() - started))
+    return best
+
+
+@dataclass(frozen=True)
+class ModelTiming:
+    """One demo model timed through the engine."""
+
+    name: str
+    bytes_per_token: float  # weights read per decoded token (the head included)
+    matmul_params: float
+    decode_s_per_token: float
+    prompt_s_per_token: float
+
+
+def time_model(path: Path, *, threads: int, n_gpu_layers: int = 0) -> ModelTiming:
+    """Decode and prompt speed of the model at ``path`` through the app's engine."""
+    from localchat.core.chat.messages import Sampling
+    from localchat.core.chat.stats import GenerationStats
+    from localchat.core.inference.engine import Engine
+    from localchat.core.models.facts import ModelFacts
+    from localchat.core.models.gguf import read_local
+
+    facts = ModelFacts.from_gguf(read_local(path))
+    engine = Engine()
+    try:
+        engine.load(path, n_ctx=1024, n_threads=threads, n_gpu_layers=n_gpu_layers, memory_check=False)
+        words = "the model reads every weight once for each token it writes so memory sets the pace".split()
+
+        def run(seed: int, n_words: int, max_tokens: int) -> GenerationStats:
+            text = " ".join(f"{words[(i * 7 + seed) % len(words)]} {i}" for i in range(n_words))
+            sampling = Sampling(max_tokens=max_tokens, seed=seed, temperature=0.7)
+            stats = None
+            for event in engine.stream_text(text, sampling):
+                if isinstance(event, GenerationStats):
+                    stats = event
+            if stats is None or stats.error:
+                raise RuntimeError(stats.error if stats else "no reply")
+            return stats
+
+        run(0, 8, 4)  # warm-up: first-call costs
+        prompt = run(1, PROMPT_TOKENS // 3, 1)  # about 3 tokens a word and number
+        decode = run(2, 4, DECODE_TOKENS)
+    finally:
+        engine.close()
+    n_prompt = max(1, prompt.evaluated_prompt_tokens or prompt.prompt_tokens)
+    tps = decode.tokens_per_s or (decode.completion_tokens / decode.total_s if decode.total_s else 0)
+    if tps <= 0:
+        raise RuntimeError("the demo model wrote no tokens to time")
+    head = facts.output_bytes
+    return ModelTiming(path.name, sum(facts.layer_bytes) + head, matmul_params(facts), 1.0 / tps,
+                       prompt.time_to_first_token_s / n_prompt)
+
+
+def fit_calibration(bandwidth: float, timings: list[ModelTiming], *, threads: int,
+                    fingerprint_text: str = "") -> Calibration:
+    """The fixed cost and efficiency that explain the timings: a line through two models of
+    different sizes, the efficiency kept within what CPUs reach (else the smallest model
+    sets the fixed cost at a typical efficiency)."""
+    typical = 0.7
+    ordered = sorted(timings, key=lambda t: t.bytes_per_token)
+    small, big = ordered[0], ordered[-1]
+    efficiency = typical
+    if big.bytes_per_token > small.bytes_per_token * 1.5 and big.decode_s_per_token > small.decode_s_per_token:
+        slope = (big.decode_s_per_token - small.decode_s_per_token) / (big.bytes_per_token - small.bytes_per_token)
+        efficiency = 1.0 / (slope * bandwidth)
+    efficiency = min(max(efficiency, EFFICIENCY_RANGE[0]), EFFICIENCY_RANGE[1])
+    overhead = max(0.0, min(t.decode_s_per_token - t.bytes_per_token / (bandwidth * efficiency)
+                            for t in timings))
+    # the prompt: seconds per token = fixed + 2 × params ÷ flops, the same way
+    flops_rates = [2 * t.matmul_params / t.prompt_s_per_token for t in timings if t.prompt_s_per_token > 0]
+    flops = max(flops_rates) if flops_rates else 2.5e10 * threads
+    prompt_overhead = 0.0
+    if len(timings) >= 2 and big.matmul_params > small.matmul_params * 1.5 \
+            and big.prompt_s_per_token > small.prompt_s_per_token:
+        slope = (big.prompt_s_per_token - small.prompt_s_per_token) / (big.matmul_params - small.matmul_params)
+        flops = 2.0 / slope
+        prompt_overhead = max(0.0, small.prompt_s_per_token - 2 * small.matmul_params / flops)
+    return Calibration(cpu_bandwidth=bandwidth, cpu_efficiency=efficiency, token_overhead_s=overhead,
+                       cpu_flops=flops, prompt_overhead_s=prompt_overhead, threads=threads,
+                       measured=True, fingerprint=fingerprint_text)
+
+
+def measure_calibration(hardware: "Hardware", *, models: list[Path] | None = None) -> Calibration:
+    """Measure this machine: bandwidth, then the demo models (those installed) on the CPU.
+    A few seconds; raises when no demo model is installed to time."""
+    from localchat.core.inference.engine import default_threads
+    from localchat.core.models.demo import install_demo_model, install_instruct_model
+
+    started = time.perf_counter()
+    threads = default_threads()
+    bandwidth = read_bandwidth(threads=threads)
+    paths = models if models is not None else [p for p in (install_instruct_model(), install_demo_model()) if p]
+    if not paths:
+        raise RuntimeError("no demo model is installed to time (pip install 'localchat[demo]')")
+    timings = [time_model(Path(p), threads=threads) for p in paths]
+    calibration = fit_calibration(bandwidth, timings, threads=threads, fingerprint_text=fingerprint(hardware))
+    log.info("calibrated in %.1f s: %.1f GB/s read, efficiency %.2f, %.1f ms a token fixed, "
+             "%.0f GFLOP/s prompt", time.perf_counter() - started, bandwidth / 1e9,
+             calibration.cpu_efficiency, 1000 * calibration.token_overhead_s, calibration.cpu_flops / 1e9)
+    return calibration
