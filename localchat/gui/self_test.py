@@ -2,7 +2,8 @@
 
 It proves that an install works end to end: Qt starts (offscreen unless a platform is chosen),
 llama.cpp loads a model and streams tokens into the window, and the API server (FastAPI under
-uvicorn, whose modules a frozen bundle must carry) answers a chat completion from the same model. It writes its own tiny model into a
+uvicorn, whose modules a frozen bundle must carry) streams a chat completion from the same model
+to the remote-backend client (the ``openai`` package). It writes its own tiny model into a
 temporary data folder, so the person's models and history are never touched.
 """
 
@@ -73,7 +74,7 @@ def run_self_test(_paths=None) -> int:
     if stats is not None and not stats.error and stats.completion_tokens > 0 and text and not api_problem:
         print(f"self-test passed: {stats.completion_tokens} tokens streamed into the window "
               f"({stats.tokens_per_s:.0f} tok/s) on Qt platform {app.platformName()}; "
-              "the API server answered")
+              "the API server answered a remote backend")
         return 0
     reason = watcher.error or (stats.error if stats else "no reply within the time limit") or api_problem
     print(f"self-test FAILED: {reason}", file=sys.stderr)
@@ -81,28 +82,35 @@ def run_self_test(_paths=None) -> int:
 
 
 def _api_problem(worker) -> str | None:
-    """Serve the window's model on a free local port and ask it for a short chat completion;
-    None when it answered, else what went wrong."""
-    import json
-    import urllib.request
-
+    """Serve the window's model on a free local port and stream a short chat completion from it
+    as a remote backend: FastAPI and uvicorn serve it, the ``openai`` client reads it. None when
+    it answered, else what went wrong."""
+    from localchat.core.backends.config import BackendConfig, normalise_url
+    from localchat.core.backends.remote import RemoteBackend
+    from localchat.core.chat.messages import USER, Message, Sampling
+    from localchat.core.inference.worker import ChatJob, ReplyFinished
     from localchat.server.runner import ApiServer
 
     try:
         server = ApiServer(worker, port=0).start()
     except Exception as exc:  # a missing module in a bundle shows here
         return f"the API server did not start: {exc}"
+    backend = None
     try:
-        body = json.dumps({"model": "self-test", "max_tokens": 4, "seed": 1,
-                           "messages": [{"role": "user", "content": "Say something."}]}).encode()
-        request = urllib.request.Request(f"{server.base_url}/chat/completions", data=body,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            reply = json.loads(response.read())
-        if not reply["choices"][0]["message"]["content"] or not reply["usage"]["completion_tokens"]:
-            return f"the API server's reply was empty: {reply}"
+        backend = RemoteBackend(BackendConfig("self-test", normalise_url(server.base_url)),
+                                model=server.requests.model.id).start()
+        finished = []
+        backend.subscribe(lambda e: finished.append(e.stats) if isinstance(e, ReplyFinished) else None)
+        job = backend.submit(ChatJob([Message(USER, "Say something.")], Sampling(max_tokens=4, seed=1)))
+        if not job.done.wait(60):
+            return "the API server did not answer within 60 s"
+        stats = finished[0]
+        if stats.error or not stats.completion_tokens:
+            return f"the API server's reply failed: {stats.error or 'no tokens'}"
         return None
     except Exception as exc:
         return f"the API server did not answer: {exc}"
     finally:
+        if backend is not None:
+            backend.stop()
         server.stop()
