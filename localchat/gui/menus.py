@@ -17,7 +17,6 @@ KEYS = (
     ("Enter", QT_TRANSLATE_NOOP("Menus", "Send the message")),
     ("Shift+Enter", QT_TRANSLATE_NOOP("Menus", "A new line in the message")),
     ("Esc", QT_TRANSLATE_NOOP("Menus", "Stop the reply")),
-    ("Ctrl+L", QT_TRANSLATE_NOOP("Menus", "Go to the message box")),
     ("Tab / Shift+Tab", QT_TRANSLATE_NOOP("Menus", "Move between the conversations, the messages and their "
                                                    "actions, and the message box")),
 )

@@ -349,15 +349,19 @@ class MessageBubble(QFrame):
 
     def _show_thought(self, split: ThinkingSplit) -> None:
         has = split.thought is not None
+        if not has and self._thought is None:
+            return  # a reply that does not think: nothing to do on each batch
         if split.thought != self._thought:
             self.thinking_label.setText(split.thought or "")
-        was_open, self._thought = self._thinking_open, split.thought
+        had, was_open = self._thought is not None, self._thinking_open
+        self._thought = split.thought
         self._thinking_open = has and not split.done
+        if has == had and self._thinking_open == was_open:
+            return
         self.thinking_button.setVisible(has)
         if not has:
             self.thinking_label.hide()
-        elif self._thinking_open != was_open or not self.thinking_button.isVisibleTo(self):
-            # open while it streams; folded once the answer begins (a click opens it again)
+        else:  # open while it streams; folded once the answer begins (a click opens it again)
             self.thinking_button.setChecked(self._thinking_open)
             self.thinking_label.setVisible(self._thinking_open)
         self._set_thinking_header()
