@@ -39,7 +39,8 @@ def add_update(actions: argparse._SubParsersAction) -> None:
     p = actions.add_parser("update", help="fetch the newest signed model catalog and say what changed",
                            description="Download the project's model catalog, check its signature "
                            "and every entry, and use it if all is well; else keep the catalog in use. "
-                           f"The address is --url, else {ENV_CATALOG_URL}, else the project's.")
+                           f"The address is --url, else {ENV_CATALOG_URL}, else the project's "
+                           f"({ENV_CATALOG_URL}=off: never ask).")
     p.add_argument("--url", metavar="URL", help="the catalog's https:// address (its signature is URL.sig)")
     p.set_defaults(func=run_update)
 
@@ -54,8 +55,8 @@ def run_update(args: argparse.Namespace) -> int:
     if result.outcome is UpdateOutcome.UNCHANGED:
         print(f"The catalog is up to date. {catalog_line(result.state)}.")
         return 0
-    what = ("The downloaded catalog was refused" if result.outcome is UpdateOutcome.REJECTED
-            else "The catalog could not be checked")
+    what = {UpdateOutcome.REJECTED: "The downloaded catalog was refused",
+            UpdateOutcome.OFF: "The catalog was not checked"}.get(result.outcome, "The catalog could not be checked")
     print(f"localchat: {what}: {result.reason.rstrip('.')}.\nStill using the {_lower(catalog_line(result.state))}.",
           file=sys.stderr)
     return 1

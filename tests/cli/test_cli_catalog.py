@@ -109,3 +109,9 @@ def test_the_address_from_the_environment(run, server, monkeypatch):
     monkeypatch.setenv(cu.ENV_CATALOG_URL, server.url())
     code, out, _ = run("update")
     assert code == 0 and "Added (1)" in out
+
+
+def test_updates_turned_off_say_so(run, monkeypatch):
+    monkeypatch.setenv(cu.ENV_CATALOG_URL, "off")
+    code, _out, err = run("update")
+    assert code == 1 and "The catalog was not checked: Catalog updates are turned off" in err

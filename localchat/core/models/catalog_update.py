@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 ENV_CATALOG_URL = "LOCALCHAT_CATALOG_URL"
 DEFAULT_CATALOG_URL = "https://localchat.github.io/catalog/v1/models.json"
+UPDATES_OFF = "off"  # LOCALCHAT_CATALOG_URL=off: no update is asked for (offline machines, tests)
 # the project's catalog signing keys (Ed25519, base64): a new key is added here one release
 # before catalogs are signed with it, so apps already out there accept both
 TRUSTED_KEYS = ("PcvbcW/8GiD4nkYc5yaXwqjhEJyg6eZogGgod6oClKE=",)
@@ -71,6 +72,7 @@ class UpdateOutcome(Enum):
     FRESH = "fresh"  # checked less than TIME_TO_LIVE ago; the server was not asked
     REJECTED = "rejected"  # a download failed a check; the catalog in use stays
     UNREACHABLE = "unreachable"  # the server could not be reached; the catalog in use stays
+    OFF = "off"  # LOCALCHAT_CATALOG_URL=off: the catalog is never asked for
 
 
 class CatalogRejected(CatalogError):
@@ -366,6 +368,9 @@ def update_catalog(paths: DataPaths, url: str | None = None, *, force: bool = Fa
     ``force``, a catalog checked less than ``TIME_TO_LIVE`` ago is not asked for again.
     ``verify``: the trust store for TLS (None: the system's). Never raises for the network or
     for a bad download: the outcome says what happened, and the catalog in use stays."""
+    if url is None and os.environ.get(ENV_CATALOG_URL, "").strip().lower() == UPDATES_OFF:
+        return CatalogUpdate(UpdateOutcome.OFF, current_catalog(paths, keys=keys, app_version=app_version),
+                             reason=f"Catalog updates are turned off ({ENV_CATALOG_URL}={UPDATES_OFF}).")
     url = catalog_url(url)
     now = now or datetime.now(timezone.utc)
     cache = CatalogCache.of(paths)

@@ -302,6 +302,14 @@ def test_the_address_comes_from_the_environment(monkeypatch, server, data_paths)
     assert cu.catalog_url() == cu.DEFAULT_CATALOG_URL
 
 
+def test_updates_can_be_turned_off(monkeypatch, server, data_paths):
+    publish(server, first_update())
+    monkeypatch.setenv(cu.ENV_CATALOG_URL, "off")
+    result = update_catalog(data_paths, force=True)
+    assert result.outcome is UpdateOutcome.OFF and "turned off" in result.reason
+    assert server.requests == [] and result.state.origin is CatalogOrigin.SHIPPED
+
+
 # -- versions, new models ------------------------------------------------------------------------------
 def test_entries_for_other_app_versions_are_hidden(server, data_paths):
     models = [*first_update(), new_entry("future-chat", min_app_version="9.0"),
