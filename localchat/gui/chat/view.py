@@ -3,10 +3,11 @@ arrive, and auto-scroll that stops as soon as the person scrolls up."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from localchat.gui.markdown import RenderedMarkdown, ThinkingSplit, split_thinking
 from localchat.gui.theme import theme
-from localchat.gui.theme.tokens import CHAT_MAX_PX, ICON_PX, Space, Type
+from localchat.gui.theme.tokens import ACTION_PX, CHAT_MAX_PX, ICON_PX, Space, Type
 
 FOLLOW_SLACK_PX = 24  # this close to the bottom counts as "at the bottom"
 # While a reply streams, its finished paragraphs are shown in blocks of about this many characters
@@ -231,6 +232,7 @@ class MessageBubble(QFrame):
         row.addWidget(self.stats_label)
         layout.addLayout(row)
         self._hovered = False
+        self._max_width = CHAT_MAX_PX
         self.refresh_style()
         self.update_item(item)
 
@@ -314,6 +316,20 @@ class MessageBubble(QFrame):
         self._show_thought(split)
         self._answer = split.answer
         self.body.show_markdown(split.answer)
+        self.fit_width()
+
+    def fit_width(self, max_width: int | None = None) -> None:
+        """The person's bubble: as wide as its text, at most ``max_width`` (the view's share)."""
+        if self.item.role != "user":
+            return
+        if max_width is not None:
+            self._max_width = max_width
+        doc = QTextDocument()
+        doc.setDefaultFont(self.body.font())
+        doc.setHtml(self.body.text())
+        margins = self.layout().contentsMargins()
+        wanted = math.ceil(doc.idealWidth()) + margins.left() + margins.right() + Space.XS
+        self.setFixedWidth(max(ACTION_PX * 4, min(self._max_width, wanted)))
 
     def stream_text(self, text: str) -> None:
         """Show a reply that grows: the part that is rendered again on each call stays short,
@@ -581,7 +597,7 @@ class ChatView(QScrollArea):
         bubble.sibling_requested.connect(self.sibling_requested)
         bubble.copy_requested.connect(self.copied)
         if item.role == "user":  # at the right, as wide as its text, at most USER_WIDTH of the column
-            bubble.setMaximumWidth(self._user_width())
+            bubble.fit_width(self._user_width())
             self._column.insertWidget(self._column.count() - 1, bubble, 0, Qt.AlignmentFlag.AlignRight)
         else:
             self._column.insertWidget(self._column.count() - 1, bubble)
@@ -598,7 +614,7 @@ class ChatView(QScrollArea):
         width = self._user_width()
         for bubble in self.bubbles:
             if bubble.item.role == "user":
-                bubble.setMaximumWidth(width)
+                bubble.fit_width(width)
 
     def show_empty_state(self, *, has_model: bool, demo_available: bool | None = None) -> None:
         self.empty.show_for(has_model=has_model, demo_available=demo_available)
