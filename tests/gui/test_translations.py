@@ -116,3 +116,20 @@ def test_the_language_comes_from_the_settings_else_the_system_else_english(monke
     monkeypatch.setenv("LANGUAGE", "de")
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     assert i18n.choose_language(None) in ("en",)
+
+
+def test_the_language_picked_in_settings_is_kept_for_the_next_start(qtbot, data_paths):
+    from localchat.core.settings import Settings, load_settings, save_settings
+    from localchat.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), "models", 4, False)
+    qtbot.addWidget(dialog)
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    save_settings(data_paths.settings, dialog.result_settings())
+    kept = load_settings(data_paths.settings)
+    assert i18n.language_setting(kept) == "fr" and i18n.choose_language(i18n.language_setting(kept)) == "fr"
+    dialog = SettingsDialog(kept, "models", 4, False)
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == "fr"
+    dialog.language.setCurrentIndex(0)  # as the system again
+    assert i18n.language_setting(dialog.result_settings()) is None
