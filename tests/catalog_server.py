@@ -32,6 +32,7 @@ class Seen:
 class CatalogServer:
     def __init__(self, tls: tuple[Path, Path] | None = None):
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # path -> the Location a 302 sends to
         self.requests: list[Seen] = []
         self.arrived = threading.Event()  # a request reached the server
         self._released = threading.Event()
@@ -48,6 +49,12 @@ class CatalogServer:
                 server.arrived.set()
                 server._released.wait(_MAX_WAIT)
                 if server._stopping.is_set():
+                    return
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return
                 data = server.files.get(self.path)
                 if data is None:

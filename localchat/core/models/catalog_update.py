@@ -440,25 +440,35 @@ def _download(url: str, etag: str | None, verify: ssl.SSLContext | None) -> tupl
     timeout = httpx2.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     try:
         with httpx2.Client(verify=verify if verify is not None else True, timeout=timeout,
-                           follow_redirects=True, headers=headers) as client:
+                           follow_redirects=True, headers=headers,
+                           event_hooks={"request": [_stay_on_https]}) as client:
             response = _get(client, url, MAX_CATALOG_BYTES)
             if response is None:
                 return None
-            data, new_etag = response
-            client.headers.pop("If-None-Match", None)
-            found = _get(client, signature_url(url), MAX_SIGNATURE_BYTES, missing_ok=True)
+            data, new_etag, final_url = response
+            client.headers.pop("If-None-Match", None)  # the signature is next to the file redirected to
+            found = _get(client, signature_url(final_url), MAX_SIGNATURE_BYTES, missing_ok=True)
     except httpx2.HTTPError as exc:
         raise CatalogUnreachable(f"The catalog server {urlsplit(url).netloc} could not be reached: "
                                  f"{str(exc) or type(exc).__name__}.",
                                  "The catalog in use is kept; localchat tries again later.") from None
     if found is None:
-        raise CatalogRejected(f"The catalog at {url} has no signature ({signature_url(url)} is missing).",
+        raise CatalogRejected(f"The catalog at {url} has no signature ({signature_url(final_url)} is missing).",
                               "The catalog in use is kept.")
     return data, found[0], new_etag
 
 
-def _get(client, url: str, limit: int, *, missing_ok: bool = False) -> tuple[bytes, str | None] | None:
-    """(body, ETag); None for 304, or for 404 when ``missing_ok``."""
+def _stay_on_https(request) -> None:
+    """Every request, redirects included, goes to an https:// address (http:// on this computer)."""
+    try:
+        catalog_url(str(request.url))
+    except CatalogError:
+        raise CatalogUnreachable(f"The catalog server redirected to {request.url}, which is not an "
+                                 "https:// address.", "The catalog in use is kept.") from None
+
+
+def _get(client, url: str, limit: int, *, missing_ok: bool = False) -> tuple[bytes, str | None, str] | None:
+    """(body, ETag, the address after redirects); None for 304, or for 404 when ``missing_ok``."""
     with client.stream("GET", url) as response:
         if response.status_code == 304 or missing_ok and response.status_code == 404:
             return None
@@ -471,4 +481,4 @@ def _get(client, url: str, limit: int, *, missing_ok: bool = False) -> tuple[byt
             if len(body) > limit:
                 raise CatalogRejected(f"{url} is larger than a catalog can be ({limit:,} bytes).",
                                       "The catalog in use is kept.")
-        return bytes(body), response.headers.get("ETag")
+        return bytes(body), response.headers.get("ETag"), str(response.url)

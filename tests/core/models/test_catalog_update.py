@@ -288,6 +288,22 @@ def test_https_to_a_certificate_nobody_vouches_for_is_refused(certificates, data
         server.stop()
 
 
+def test_a_redirect_is_followed_and_the_signature_is_next_to_the_file_it_leads_to(server, data_paths):
+    publish(server, first_update())
+    server.redirects["/latest.json"] = server.url()
+    result = update_catalog(data_paths, server.url("/latest.json"))
+    assert result.outcome is UpdateOutcome.ADOPTED, result.reason
+    assert [r.path for r in server.requests] == ["/latest.json", "/models.json", "/models.json.sig"]
+
+
+def test_a_redirect_to_plain_http_elsewhere_is_not_followed(server, data_paths):
+    server.redirects["/models.json"] = "http://catalog.example.invalid/models.json"
+    result = update_catalog(data_paths, server.url())
+    assert result.outcome is UpdateOutcome.UNREACHABLE
+    assert "redirected to http://catalog.example.invalid/models.json, which is not an https://" in result.reason
+    assert current_catalog(data_paths).origin is CatalogOrigin.SHIPPED
+
+
 @pytest.mark.parametrize("url", ["http://example.com/models.json", "ftp://127.0.0.1/models.json", "models.json"])
 def test_an_address_that_is_not_https_is_refused(url, data_paths):
     with pytest.raises(CatalogError, match="not an https:// address"):
