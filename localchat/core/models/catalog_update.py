@@ -259,7 +259,7 @@ class CatalogCache:
             raise
 
 
-def _load_cached(cache: CatalogCache, keys: tuple[str, ...], app_version: str) -> Catalog | None:
+def _load_cached(cache: CatalogCache, keys: tuple[str, ...] | None, app_version: str) -> Catalog | None:
     """The cached download, verified again (a file changed on disk is not used), or None."""
     try:
         data, signature = cache.catalog_file.read_bytes(), cache.signature_file.read_bytes()
@@ -319,12 +319,19 @@ def current_catalog(paths: DataPaths, *, keys: tuple[str, ...] | None = None,
 
 
 def mark_seen(paths: DataPaths, catalog: Catalog) -> None:
-    """The person has looked at ``catalog``: none of its entries is new any more."""
+    """The person has looked at ``catalog``: none of its entries is new any more. Not saved (and
+    logged) when another process holds the cache for long or the data folder refuses the write:
+    the models then show as new once more, nothing else is lost."""
+    from filelock import Timeout
+
     cache = CatalogCache.of(paths)
-    with cache.lock():
-        seen = cache.read_state("seen.json").get("seen")
-        ids = set(seen) if isinstance(seen, list) else set()
-        cache.write_state({"seen": sorted(ids | {e.id for e in catalog})}, "seen.json")
+    try:
+        with cache.lock(_LOCK_WAIT_S):
+            seen = cache.read_state("seen.json").get("seen")
+            ids = set(seen) if isinstance(seen, list) else set()
+            cache.write_state({"seen": sorted(ids | {e.id for e in catalog})}, "seen.json")
+    except (Timeout, OSError) as exc:
+        log.warning("which catalog models were seen is not saved: %s", exc)
 
 
 def _time(value) -> datetime | None:
