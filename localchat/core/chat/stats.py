@@ -6,12 +6,15 @@ import enum
 from dataclasses import dataclass
 from typing import Union
 
+from localchat.core.chat.structured import ReplyCheck
+
 
 class StopReason(str, enum.Enum):
     """Why a reply ended. A ``str`` so that stored records stay plain JSON text."""
 
     EOS = "eos"  # the model ended its turn, or a stop string was written
     LENGTH = "length"  # the token limit or the context window was reached
+    INCOMPLETE = "incomplete"  # the token limit was reached inside a structure (JSON, a grammar)
     CANCELLED = "cancelled"  # Stop, a closed window or a cancelled request
     ERROR = "error"  # generation failed; ``GenerationStats.error`` says why
 
@@ -37,10 +40,12 @@ class GenerationStats:
     dropped_messages: int = 0
     error: str | None = None
     template_note: str | None = None  # how this model's prompts are written now, when this reply changed it
+    validation: ReplyCheck | None = None  # a structured reply checked against its format; None for text
 
     def __post_init__(self) -> None:
         # records read back from JSON (the history, an import) carry the reason as text
         object.__setattr__(self, "stop_reason", StopReason(self.stop_reason))
+        object.__setattr__(self, "validation", ReplyCheck.coerce(self.validation))
 
     @property
     def summary(self) -> str:

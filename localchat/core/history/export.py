@@ -150,6 +150,8 @@ def _sampling(raw: Any) -> Sampling:
     for name, value in values.items():
         if name == "stop" and isinstance(value, list) and all(isinstance(s, str) for s in value):
             continue
+        if name == "response_format" and isinstance(value, dict):
+            continue  # ResponseFormat takes what it knows of it
         if isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
             raise TypeError(f"the sampling setting {name} is {value!r}")
     return Sampling(**values)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.stats import GenerationStats
+from localchat.core.chat.structured import ReplyCheck
 
 TITLE_LENGTH = 60
 
@@ -45,6 +46,11 @@ class StoredMessage:
     partial: bool = False  # a reply still streaming, or cut off by a crash
     sibling_index: int = 0  # among the messages sharing its parent, in creation order
     sibling_count: int = 1
+
+    @property
+    def validation(self) -> ReplyCheck | None:
+        """A structured reply's check against its response format; None for free text."""
+        return self.stats.validation if self.stats is not None else None
 
     def as_chat(self) -> Message:
         return Message(self.role, self.content)
@@ -125,23 +131,39 @@ def sampling_from_json(text: str | None) -> Sampling:
 
 
 def stats_to_json(stats: GenerationStats | None) -> str | None:
-    return None if stats is None else json.dumps(asdict(stats), sort_keys=True)
+    """The stats without their validation, which has a column of its own."""
+    if stats is None:
+        return None
+    raw = asdict(stats)
+    raw.pop("validation", None)
+    return json.dumps(raw, sort_keys=True)
 
 
-def stats_from_json(text: str | None) -> GenerationStats | None:
+def validation_to_json(stats: GenerationStats | None) -> str | None:
+    check = stats.validation if stats is not None else None
+    return None if check is None else json.dumps(asdict(check), sort_keys=True)
+
+
+def stats_from_json(text: str | None, validation: str | None = None) -> GenerationStats | None:
     if not text:
         return None
     try:
         raw = known_fields(GenerationStats, json.loads(text))
-        return GenerationStats(**raw) if "stop_reason" in raw else None
+        stats = GenerationStats(**raw) if "stop_reason" in raw else None
     except (ValueError, TypeError):
         return None
+    if stats is not None and validation:
+        try:
+            stats = replace(stats, validation=ReplyCheck.coerce(json.loads(validation)))
+        except ValueError:
+            pass  # a damaged check is no check: the reply itself is kept
+    return stats
 
 
 CONVERSATION_COLUMNS = ("id, title, model, system_prompt, sampling, created_at, updated_at, "
                         "current_leaf_id")
 MESSAGE_COLUMNS = ("id, conversation_id, parent_id, role, content, created_at, depth, model, "
-                   "stats, partial")
+                   "stats, partial, validation")
 
 
 def conversation_from_row(row: sqlite3.Row) -> Conversation:
@@ -156,6 +178,7 @@ def message_from_row(row: sqlite3.Row, sibling_index: int = 0, sibling_count: in
     return StoredMessage(
         id=row["id"], conversation_id=row["conversation_id"], parent_id=row["parent_id"],
         role=row["role"], content=row["content"], created_at=row["created_at"],
-        depth=row["depth"], model=row["model"], stats=stats_from_json(row["stats"]),
+        depth=row["depth"], model=row["model"],
+        stats=stats_from_json(row["stats"], row["validation"]),
         partial=bool(row["partial"]), sibling_index=sibling_index, sibling_count=sibling_count,
     )

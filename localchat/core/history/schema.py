@@ -95,7 +95,13 @@ _V2 = (
     "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    # a structured reply's check against its response format (valid, or the first error and
+    # where), as JSON; NULL for free text and for replies written before
+    "ALTER TABLE messages ADD COLUMN validation TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

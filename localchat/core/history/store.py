@@ -51,6 +51,7 @@ from localchat.core.history.records import (
     message_from_row,
     sampling_to_json,
     stats_to_json,
+    validation_to_json,
     title_from_text,
 )
 from localchat.core.history.reply import ReplyWriter
@@ -313,8 +314,8 @@ class Store:
         reason); it is no longer partial."""
         with self._transaction() as db:
             row = q.message_row(db, message_id)
-            db.execute("UPDATE messages SET content = ?, stats = ?, partial = 0 WHERE id = ?",
-                       (text, stats_to_json(stats), message_id))
+            db.execute("UPDATE messages SET content = ?, stats = ?, validation = ?, partial = 0 "
+                       "WHERE id = ?", (text, stats_to_json(stats), validation_to_json(stats), message_id))
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?",
                        (self._clock(), row["conversation_id"]))
         self._notify("updated", row["conversation_id"])
@@ -459,9 +460,9 @@ class Store:
                 depth = 0 if parent is None else depths[parent] + 1
                 new = db.execute(
                     "INSERT INTO messages (conversation_id, parent_id, role, content, created_at, "
-                    "depth, model, stats, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "depth, model, stats, validation, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (cid, parent, m.role, m.content, m.created_at, depth, m.model,
-                     stats_to_json(m.stats), int(m.partial))).lastrowid
+                     stats_to_json(m.stats), validation_to_json(m.stats), int(m.partial))).lastrowid
                 new_ids[m.id], depths[new] = new, depth
             leaf = new_ids.get(conversation.current_leaf_id) if conversation.current_leaf_id else None
             if leaf is None and new_ids:

@@ -5,7 +5,14 @@ One conversation's cache outlives a prompt that does not continue it (an API req
 turns of the window): before such a prompt, the cache of a conversation that asked to keep it is
 saved in one slot (``KeptCache``), and put back when a later prompt continues it, so the next
 turn evaluates only its new tokens. An API request's own cache is not kept, so requests never
-push the window's conversation out of the slot."""
+push the window's conversation out of the slot.
+
+A reply with a response format (JSON, a JSON schema, a grammar: ``Sampling.response_format``)
+is sampled in this loop under its grammar, the fast way: each token is drawn as without one and
+the grammar is asked about that token alone; only when it refuses is the whole vocabulary masked
+and the token drawn again (``llama.GrammarSampler``). The token limit reached inside the
+structure ends the reply as ``StopReason.INCOMPLETE``; the finished reply is checked against the
+format (``chat.structured``) and the check goes with its stats."""
 
 from __future__ import annotations
 
@@ -20,7 +27,9 @@ from localchat.core.chat.budget import fit_to_context
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.prompt import PromptFormat
 from localchat.core.chat.stats import GenerationStats, StopReason, StreamEvent, TokenEvent
+from localchat.core.chat.structured import check_reply, with_description
 from localchat.core.inference import llama as native
+from localchat.core.inference.grammar import CompiledFormat, ResponseFormatError, compile_format
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -71,6 +80,10 @@ class ReplyGenerator:
         self._last_turn: LastTurn | None = None
         self._keeps = False  # whether the conversation in the cache asked to keep it
         self._kept: KeptCache | None = None
+        # True: mask the whole vocabulary with the grammar at every token (as llama-cpp-python
+        # does); the fast path draws first and masks only on a miss. Same tokens at temperature 0.
+        self.grammar_first = False
+        self.grammar_misses = 0  # the last structured reply's tokens drawn again under the grammar
 
     def tokenize(self, prompt: str) -> list[int]:
         # A template that writes the BOS token itself must not get a second one.
@@ -164,6 +177,7 @@ class ReplyGenerator:
 
         Never raises for a generation problem: the final record says ``error`` and why."""
         started = time.perf_counter()
+        messages = with_description(messages, sampling.response_format)
         n_ctx = self._llm.n_ctx()
         reserve = min(sampling.max_tokens, n_ctx // 4)
         budget = fit_to_context(messages, self.count_tokens, n_ctx, reserve)
@@ -184,6 +198,12 @@ class ReplyGenerator:
                chat: bool) -> Iterator[StreamEvent]:
         llm = self._llm
         n_ctx = llm.n_ctx()
+        try:
+            compiled = compile_format(sampling.response_format)
+        except ResponseFormatError as exc:  # checked before the prompt is evaluated
+            yield GenerationStats(StopReason.ERROR, dropped_messages=dropped, template_note=note,
+                                  error=str(exc))
+            return
         tokens = self._prompt_tokens(prompt, self._last_turn)
         if len(tokens) + 8 > n_ctx:
             self._last_turn = None
@@ -199,7 +219,8 @@ class ReplyGenerator:
         self._last_turn = None
         max_new = min(sampling.max_tokens, n_ctx - len(tokens))
         # after the cache is put back: its saved state carries the seed it was saved with
-        llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2 ** 31))
+        seed = sampling.seed if sampling.seed is not None else random.randrange(2 ** 31)
+        llm.set_seed(seed)
 
         evaluated, completion = 0, 0
         first_at: float | None = None
@@ -209,18 +230,17 @@ class ReplyGenerator:
         generated: list[int] = []
         pieces: list[bytes] = []  # the generated tokens' text
         shown: list[str] = []  # the reply as the person sees it
+        sampler: native.GrammarSampler | None = None
+        complete = True  # the grammar, if any, reached its end
         try:
             evaluated, was_cancelled = self._eval_prompt(tokens, cancelled)
             if was_cancelled:
                 stop_reason = StopReason.CANCELLED
             else:
                 ends_turn = native.end_of_generation(llm)
-                for token in llm.generate(
-                    tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
-                    min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty,
-                    presence_penalty=sampling.presence_penalty,
-                    frequency_penalty=sampling.frequency_penalty, reset=True,
-                ):
+                if compiled is not None:
+                    sampler = self._grammar_sampler(compiled, sampling, seed)
+                for token in self._sampled(tokens, sampling, sampler):
                     if first_at is None:
                         first_at = time.perf_counter()
                     if cancelled():
@@ -244,9 +264,17 @@ class ReplyGenerator:
                         break
                     if completion >= max_new:
                         break
+            if sampler is not None and stop_reason is not StopReason.EOS:
+                complete = sampler.allows(llm.token_eos())
+                if stop_reason is StopReason.LENGTH and not complete:
+                    stop_reason = StopReason.INCOMPLETE
         except Exception as exc:  # llama.cpp errors must not reach the person raw
             log.exception("generation failed")
             stop_reason, error = StopReason.ERROR, f"Generation failed: {exc}"
+        finally:
+            if sampler is not None:
+                self.grammar_misses = sampler.misses
+                sampler.close()
         if stop_reason is not StopReason.EOS:
             tail = stopper.flush(decoder.decode(b"", final=True))
             if tail:
@@ -258,6 +286,9 @@ class ReplyGenerator:
         as_generated = b"".join(pieces).decode("utf-8", "replace")
         if error is None and reply and reply == (as_generated.lstrip() if chat else as_generated):
             self._last_turn = LastTurn(prompt + reply, (*tokens, *generated))
+        validation = None
+        if compiled is not None and stop_reason is not StopReason.ERROR:
+            validation = check_reply(reply, sampling.response_format, complete=complete)
         ended = time.perf_counter()
         decode_s = ended - first_at if first_at else 0.0
         yield GenerationStats(
@@ -271,7 +302,32 @@ class ReplyGenerator:
             dropped_messages=dropped,
             error=error,
             template_note=note,
+            validation=validation,
         )
+
+    def _grammar_sampler(self, compiled: CompiledFormat, sampling: Sampling, seed: int) -> native.GrammarSampler:
+        return native.GrammarSampler(
+            self._llm, compiled.gbnf, temperature=sampling.temperature, top_k=sampling.top_k,
+            top_p=sampling.top_p, min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty,
+            presence_penalty=sampling.presence_penalty, frequency_penalty=sampling.frequency_penalty,
+            seed=seed, penalty_last_n=self._llm.last_n_tokens_size, grammar_first=self.grammar_first)
+
+    def _sampled(self, tokens: list[int], sampling: Sampling,
+                 sampler: native.GrammarSampler | None) -> Iterator[int]:
+        """The reply's tokens, one at a time: llama-cpp-python's own loop for free text; under a
+        grammar, ours (the prompt is evaluated already, so the first token is drawn at once)."""
+        llm = self._llm
+        if sampler is None:
+            yield from llm.generate(
+                tokens, temp=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k,
+                min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty,
+                presence_penalty=sampling.presence_penalty,
+                frequency_penalty=sampling.frequency_penalty, reset=True)
+            return
+        while True:
+            token = sampler.sample()
+            yield token
+            llm.eval([token])
 
 
 class StopFilter:
