@@ -59,6 +59,7 @@ from localchat.gui.theme.tokens import ICON_PX, SIDEBAR_PX
 log = logging.getLogger(__name__)
 
 RESCAN_DELAY_MS = 400  # a file being copied into the models folder changes it many times
+COPIED_MS = 2000  # how long the status bar says "Copied"
 
 
 def _spacer() -> QWidget:
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
         self.chat.reply_updated.connect(self.reply_updated)
         self.chat.reply_finished.connect(self._on_reply_finished)
         self.chat.failed.connect(self.show_error)
+        self.chat_view.copied.connect(lambda _text: self.statusBar().showMessage(self.tr("Copied"), COPIED_MS))
         self.chat_view.empty.prompt_chosen.connect(lambda text: self.composer.set_text(text))
         self.chat_view.empty.demo_requested.connect(self.use_demo_model)
         self.chat_view.empty.models_requested.connect(self._on_models_requested)
@@ -515,7 +517,7 @@ class MainWindow(QMainWindow):
         self.model_status.setText(self.tr("No model loaded"))
         self.show_error(self.tr("Could not load {name}: {reason}").format(name=Path(job.path).name, reason=message))
         self.composer.set_can_send(False, self.tr("Load a model first"))
-        self.model_picker.show_current(None)
+        self.model_picker.show_current(job.path)  # named, with the failure's icon and reason
         self.model_picker.set_state(ModelState.FAILED, self.error_banner.text())
         self._update_empty_state()
         self.model_load_failed.emit(self.error_banner.text())

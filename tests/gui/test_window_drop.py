@@ -69,3 +69,22 @@ def test_a_model_copied_into_the_models_folder_appears_in_the_picker(qtbot, data
     shutil.copy(tiny_model, target)
     qtbot.waitUntil(lambda: w.model_picker.findData(str(target)) >= 0, timeout=10_000)
     w.close()
+
+
+def test_the_picker_shows_a_load_under_way_then_ready_or_failed(qtbot, data_paths, tiny_model, tmp_path):
+    from localchat.gui.model_picker import ModelState
+
+    w = make_window(qtbot, data_paths)
+    picker = w.model_picker
+    with qtbot.waitSignal(w.model_ready, timeout=30_000):
+        w.load_model(tiny_model)
+        assert picker.state is ModelState.LOADING and picker.progress.isVisibleTo(w)
+    assert picker.state is ModelState.READY and not picker.progress.isVisibleTo(w)
+    assert not picker.itemIcon(picker.currentIndex()).isNull() and "tiny" in picker.toolTip()
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\0" * 64)
+    with qtbot.waitSignal(w.model_load_failed, timeout=30_000):
+        w.load_model(broken)
+    assert picker.state is ModelState.FAILED and "broken.gguf" in picker.toolTip()
+    assert picker.currentData() == str(broken) and not picker.itemIcon(picker.currentIndex()).isNull()
+    w.close()
