@@ -98,27 +98,27 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat/view.py" line="422" />
+        <location filename="../chat/view.py" line="442" />
         <source>Explain how a rainbow forms, in three sentences</source>
         <translation>Explique en trois phrases comment se forme un arc-en-ciel</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="423" />
+        <location filename="../chat/view.py" line="443" />
         <source>Write a Python function that tells whether a word is a palindrome</source>
         <translation>Écris une fonction Python qui dit si un mot est un palindrome</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="424" />
+        <location filename="../chat/view.py" line="444" />
         <source>Suggest five names for a café in an old lighthouse</source>
         <translation>Propose cinq noms pour un café dans un vieux phare</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="508" />
+        <location filename="../chat/view.py" line="528" />
         <source>Conversation</source>
         <translation>Conversation</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="525" />
+        <location filename="../chat/view.py" line="545" />
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
@@ -280,32 +280,32 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../chat/view.py" line="460" />
+        <location filename="../chat/view.py" line="480" />
         <source>Use the small demo model now</source>
         <translation>Utiliser tout de suite le petit modèle de démonstration</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="463" />
+        <location filename="../chat/view.py" line="483" />
         <source>Choose a model for this computer…</source>
         <translation>Choisir un modèle pour cet ordinateur…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="478" />
+        <location filename="../chat/view.py" line="498" />
         <source>Ask anything — it runs on your computer</source>
         <translation>Demandez ce que vous voulez : tout tourne sur votre ordinateur</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="479" />
+        <location filename="../chat/view.py" line="499" />
         <source>Nothing you write leaves this machine. Try one of these:</source>
         <translation>Rien de ce que vous écrivez ne quitte cette machine. Essayez l’un de ceux-ci :</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="481" />
+        <location filename="../chat/view.py" line="501" />
         <source>No model yet</source>
         <translation>Pas encore de modèle</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="482" />
+        <location filename="../chat/view.py" line="502" />
         <source>A model is the file that writes the replies. Pick one that suits this computer, or try the small demo model at once.</source>
         <translation>Un modèle est le fichier qui écrit les réponses. Choisissez-en un qui convient à cet ordinateur, ou essayez tout de suite le petit modèle de démonstration.</translation>
     </message>
@@ -331,126 +331,131 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="102" />
-        <location filename="../main_window.py" line="302" />
-        <location filename="../main_window.py" line="515" />
+        <location filename="../main_window.py" line="103" />
+        <location filename="../main_window.py" line="304" />
+        <location filename="../main_window.py" line="517" />
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213" />
+        <location filename="../main_window.py" line="214" />
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="219" />
+        <location filename="../main_window.py" line="220" />
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="222" />
+        <location filename="../main_window.py" line="223" />
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="224" />
+        <location filename="../main_window.py" line="225" />
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="227" />
+        <location filename="../main_window.py" line="228" />
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236" />
+        <location filename="../main_window.py" line="237" />
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287" />
+        <location filename="../main_window.py" line="255" />
+        <source>Copied</source>
+        <translation>Copié</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="289" />
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294" />
+        <location filename="../main_window.py" line="296" />
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313" />
-        <location filename="../main_window.py" line="517" />
-        <location filename="../main_window.py" line="530" />
+        <location filename="../main_window.py" line="315" />
+        <location filename="../main_window.py" line="519" />
+        <location filename="../main_window.py" line="532" />
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356" />
+        <location filename="../main_window.py" line="358" />
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} n’est pas un fichier de modèle GGUF : seuls les fichiers .gguf peuvent être ajoutés. Téléchargez des modèles GGUF depuis le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="363" />
+        <location filename="../main_window.py" line="365" />
         <source>Adding {name} to the models folder…</source>
         <translation>Ajout de {name} au dossier des modèles…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365" />
+        <location filename="../main_window.py" line="367" />
         <source>Could not add {name}: {reason}</source>
         <translation>Impossible d’ajouter {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382" />
+        <location filename="../main_window.py" line="384" />
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="424" />
+        <location filename="../main_window.py" line="426" />
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossible de lire le dossier des modèles : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="443" />
+        <location filename="../main_window.py" line="445" />
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="459" />
+        <location filename="../main_window.py" line="461" />
         <source>The model is loading</source>
         <translation>Le modèle est en cours de chargement</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467" />
+        <location filename="../main_window.py" line="469" />
         <source>Loading {name}…</source>
         <translation>Chargement de {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="476" />
+        <location filename="../main_window.py" line="478" />
         <source>{name}'s authors</source>
         <translation>les auteurs de {name}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="482" />
+        <location filename="../main_window.py" line="484" />
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="492" />
+        <location filename="../main_window.py" line="494" />
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="516" />
+        <location filename="../main_window.py" line="518" />
         <source>Could not load {name}: {reason}</source>
         <translation>Impossible de charger {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="594" />
+        <location filename="../main_window.py" line="596" />
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="608" />
+        <location filename="../main_window.py" line="610" />
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -458,7 +463,7 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/view.py" line="71" />
+        <location filename="../chat/view.py" line="72" />
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
@@ -508,90 +513,89 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
         <translation>Arrêter la réponse</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="20" />
-        <location filename="../menus.py" line="56" />
+        <location filename="../menus.py" line="55" />
         <source>Go to the message box</source>
         <translation>Aller à la zone de message</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="21" />
+        <location filename="../menus.py" line="20" />
         <source>Move between the conversations, the messages and their actions, and the message box</source>
         <translation>Passer des conversations aux messages et à leurs actions, puis à la zone de message</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="28" />
+        <location filename="../menus.py" line="27" />
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="30" />
+        <location filename="../menus.py" line="29" />
         <source>Import conversation…</source>
         <translation>Importer une conversation…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="32" />
+        <location filename="../menus.py" line="31" />
         <source>Export conversation…</source>
         <translation>Exporter la conversation…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="38" />
+        <location filename="../menus.py" line="37" />
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="41" />
+        <location filename="../menus.py" line="40" />
         <source>&amp;Models</source>
         <translation>&amp;Modèles</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="42" />
+        <location filename="../menus.py" line="41" />
         <source>Model Manager…</source>
         <translation>Gestionnaire de modèles…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="45" />
+        <location filename="../menus.py" line="44" />
         <source>Recommended for this computer…</source>
         <translation>Recommandés pour cet ordinateur…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="47" />
+        <location filename="../menus.py" line="46" />
         <source>Open GGUF file…</source>
         <translation>Ouvrir un fichier GGUF…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="50" />
+        <location filename="../menus.py" line="49" />
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="53" />
+        <location filename="../menus.py" line="52" />
         <source>Search messages</source>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="59" />
+        <location filename="../menus.py" line="58" />
         <source>&amp;Help</source>
         <translation>Aid&amp;e</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="60" />
-        <location filename="../menus.py" line="81" />
-        <location filename="../menus.py" line="84" />
+        <location filename="../menus.py" line="59" />
+        <location filename="../menus.py" line="80" />
+        <location filename="../menus.py" line="83" />
         <source>Keyboard shortcuts</source>
         <translation>Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="63" />
+        <location filename="../menus.py" line="62" />
         <source>About localchat</source>
         <translation>À propos de localchat</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="85" />
+        <location filename="../menus.py" line="84" />
         <source>Keys</source>
         <translation>Touches</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="85" />
+        <location filename="../menus.py" line="84" />
         <source>Does</source>
         <translation>Action</translation>
     </message>
@@ -599,77 +603,77 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/view.py" line="177" />
+        <location filename="../chat/view.py" line="178" />
         <source>Edit the message</source>
         <translation>Modifier le message</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="183" />
+        <location filename="../chat/view.py" line="184" />
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="185" />
+        <location filename="../chat/view.py" line="186" />
         <source>Save &amp;&amp; send</source>
         <translation>Enregistrer et envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="198" />
+        <location filename="../chat/view.py" line="199" />
         <source>Previous version</source>
         <translation>Version précédente</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="201" />
+        <location filename="../chat/view.py" line="202" />
         <source>Next version</source>
         <translation>Version suivante</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="210" />
+        <location filename="../chat/view.py" line="211" />
         <source>Copy this message</source>
         <translation>Copier ce message</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="215" />
+        <location filename="../chat/view.py" line="216" />
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifier et renvoyer (l’original reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="220" />
+        <location filename="../chat/view.py" line="221" />
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Écrire une autre réponse (celle-ci reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="249" />
+        <location filename="../chat/view.py" line="251" />
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="251" />
+        <location filename="../chat/view.py" line="253" />
         <source>System</source>
         <translation>Système</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="252" />
+        <location filename="../chat/view.py" line="254" />
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="367" />
+        <location filename="../chat/view.py" line="387" />
         <source>Thinking…</source>
         <translation>Réflexion…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="369" />
+        <location filename="../chat/view.py" line="389" />
         <source>Thought</source>
         <translation>Réflexion</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="373" />
+        <location filename="../chat/view.py" line="393" />
         <source>Hide what the model thought</source>
         <translation>Masquer la réflexion du modèle</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="374" />
+        <location filename="../chat/view.py" line="394" />
         <source>Show what the model thought before answering</source>
         <translation>Afficher ce que le modèle a pensé avant de répondre</translation>
     </message>

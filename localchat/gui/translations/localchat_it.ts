@@ -98,27 +98,27 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat/view.py" line="422" />
+        <location filename="../chat/view.py" line="442" />
         <source>Explain how a rainbow forms, in three sentences</source>
         <translation>Spiega in tre frasi come si forma un arcobaleno</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="423" />
+        <location filename="../chat/view.py" line="443" />
         <source>Write a Python function that tells whether a word is a palindrome</source>
         <translation>Scrivi una funzione Python che dica se una parola è palindroma</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="424" />
+        <location filename="../chat/view.py" line="444" />
         <source>Suggest five names for a café in an old lighthouse</source>
         <translation>Proponi cinque nomi per un caffè in un vecchio faro</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="508" />
+        <location filename="../chat/view.py" line="528" />
         <source>Conversation</source>
         <translation>Conversazione</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="525" />
+        <location filename="../chat/view.py" line="545" />
         <source>Show earlier messages</source>
         <translation>Mostra i messaggi precedenti</translation>
     </message>
@@ -280,32 +280,32 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../chat/view.py" line="460" />
+        <location filename="../chat/view.py" line="480" />
         <source>Use the small demo model now</source>
         <translation>Usa subito il piccolo modello dimostrativo</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="463" />
+        <location filename="../chat/view.py" line="483" />
         <source>Choose a model for this computer…</source>
         <translation>Scegli un modello per questo computer…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="478" />
+        <location filename="../chat/view.py" line="498" />
         <source>Ask anything — it runs on your computer</source>
         <translation>Chiedi qualsiasi cosa: gira sul tuo computer</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="479" />
+        <location filename="../chat/view.py" line="499" />
         <source>Nothing you write leaves this machine. Try one of these:</source>
         <translation>Nulla di ciò che scrivi lascia questo computer. Prova uno di questi:</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="481" />
+        <location filename="../chat/view.py" line="501" />
         <source>No model yet</source>
         <translation>Ancora nessun modello</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="482" />
+        <location filename="../chat/view.py" line="502" />
         <source>A model is the file that writes the replies. Pick one that suits this computer, or try the small demo model at once.</source>
         <translation>Un modello è il file che scrive le risposte. Scegline uno adatto a questo computer, o prova subito il piccolo modello dimostrativo.</translation>
     </message>
@@ -331,126 +331,131 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="102" />
-        <location filename="../main_window.py" line="302" />
-        <location filename="../main_window.py" line="515" />
+        <location filename="../main_window.py" line="103" />
+        <location filename="../main_window.py" line="304" />
+        <location filename="../main_window.py" line="517" />
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213" />
+        <location filename="../main_window.py" line="214" />
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="219" />
+        <location filename="../main_window.py" line="220" />
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="222" />
+        <location filename="../main_window.py" line="223" />
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="224" />
+        <location filename="../main_window.py" line="225" />
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="227" />
+        <location filename="../main_window.py" line="228" />
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236" />
+        <location filename="../main_window.py" line="237" />
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287" />
+        <location filename="../main_window.py" line="255" />
+        <source>Copied</source>
+        <translation>Copiato</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="289" />
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294" />
+        <location filename="../main_window.py" line="296" />
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313" />
-        <location filename="../main_window.py" line="517" />
-        <location filename="../main_window.py" line="530" />
+        <location filename="../main_window.py" line="315" />
+        <location filename="../main_window.py" line="519" />
+        <location filename="../main_window.py" line="532" />
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356" />
+        <location filename="../main_window.py" line="358" />
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} non è un file di modello GGUF: si possono aggiungere solo file .gguf. Scarica modelli GGUF dalla Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="363" />
+        <location filename="../main_window.py" line="365" />
         <source>Adding {name} to the models folder…</source>
         <translation>Aggiunta di {name} alla cartella dei modelli…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365" />
+        <location filename="../main_window.py" line="367" />
         <source>Could not add {name}: {reason}</source>
         <translation>Impossibile aggiungere {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382" />
+        <location filename="../main_window.py" line="384" />
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="424" />
+        <location filename="../main_window.py" line="426" />
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossibile leggere la cartella dei modelli: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="443" />
+        <location filename="../main_window.py" line="445" />
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="459" />
+        <location filename="../main_window.py" line="461" />
         <source>The model is loading</source>
         <translation>Il modello si sta caricando</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467" />
+        <location filename="../main_window.py" line="469" />
         <source>Loading {name}…</source>
         <translation>Caricamento di {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="476" />
+        <location filename="../main_window.py" line="478" />
         <source>{name}'s authors</source>
         <translation>gli autori di {name}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="482" />
+        <location filename="../main_window.py" line="484" />
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="492" />
+        <location filename="../main_window.py" line="494" />
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="516" />
+        <location filename="../main_window.py" line="518" />
         <source>Could not load {name}: {reason}</source>
         <translation>Impossibile caricare {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="594" />
+        <location filename="../main_window.py" line="596" />
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="608" />
+        <location filename="../main_window.py" line="610" />
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -458,7 +463,7 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/view.py" line="71" />
+        <location filename="../chat/view.py" line="72" />
         <source>Copy</source>
         <translation>Copia</translation>
     </message>
@@ -508,90 +513,89 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
         <translation>Ferma la risposta</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="20" />
-        <location filename="../menus.py" line="56" />
+        <location filename="../menus.py" line="55" />
         <source>Go to the message box</source>
         <translation>Vai alla casella del messaggio</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="21" />
+        <location filename="../menus.py" line="20" />
         <source>Move between the conversations, the messages and their actions, and the message box</source>
         <translation>Spostati tra le conversazioni, i messaggi e le loro azioni, e la casella del messaggio</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="28" />
+        <location filename="../menus.py" line="27" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="30" />
+        <location filename="../menus.py" line="29" />
         <source>Import conversation…</source>
         <translation>Importa una conversazione…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="32" />
+        <location filename="../menus.py" line="31" />
         <source>Export conversation…</source>
         <translation>Esporta la conversazione…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="38" />
+        <location filename="../menus.py" line="37" />
         <source>Quit</source>
         <translation>Esci</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="41" />
+        <location filename="../menus.py" line="40" />
         <source>&amp;Models</source>
         <translation>&amp;Modelli</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="42" />
+        <location filename="../menus.py" line="41" />
         <source>Model Manager…</source>
         <translation>Gestione modelli…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="45" />
+        <location filename="../menus.py" line="44" />
         <source>Recommended for this computer…</source>
         <translation>Consigliati per questo computer…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="47" />
+        <location filename="../menus.py" line="46" />
         <source>Open GGUF file…</source>
         <translation>Apri un file GGUF…</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="50" />
+        <location filename="../menus.py" line="49" />
         <source>&amp;View</source>
         <translation>&amp;Visualizza</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="53" />
+        <location filename="../menus.py" line="52" />
         <source>Search messages</source>
         <translation>Cerca nei messaggi</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="59" />
+        <location filename="../menus.py" line="58" />
         <source>&amp;Help</source>
         <translation>&amp;Aiuto</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="60" />
-        <location filename="../menus.py" line="81" />
-        <location filename="../menus.py" line="84" />
+        <location filename="../menus.py" line="59" />
+        <location filename="../menus.py" line="80" />
+        <location filename="../menus.py" line="83" />
         <source>Keyboard shortcuts</source>
         <translation>Scorciatoie da tastiera</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="63" />
+        <location filename="../menus.py" line="62" />
         <source>About localchat</source>
         <translation>Informazioni su localchat</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="85" />
+        <location filename="../menus.py" line="84" />
         <source>Keys</source>
         <translation>Tasti</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="85" />
+        <location filename="../menus.py" line="84" />
         <source>Does</source>
         <translation>Azione</translation>
     </message>
@@ -599,77 +603,77 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/view.py" line="177" />
+        <location filename="../chat/view.py" line="178" />
         <source>Edit the message</source>
         <translation>Modifica il messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="183" />
+        <location filename="../chat/view.py" line="184" />
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="185" />
+        <location filename="../chat/view.py" line="186" />
         <source>Save &amp;&amp; send</source>
         <translation>Salva e invia</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="198" />
+        <location filename="../chat/view.py" line="199" />
         <source>Previous version</source>
         <translation>Versione precedente</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="201" />
+        <location filename="../chat/view.py" line="202" />
         <source>Next version</source>
         <translation>Versione successiva</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="210" />
+        <location filename="../chat/view.py" line="211" />
         <source>Copy this message</source>
         <translation>Copia questo messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="215" />
+        <location filename="../chat/view.py" line="216" />
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifica e invia di nuovo (l’originale resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="220" />
+        <location filename="../chat/view.py" line="221" />
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Scrivi un’altra risposta (questa resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="249" />
+        <location filename="../chat/view.py" line="251" />
         <source>You</source>
         <translation>Tu</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="251" />
+        <location filename="../chat/view.py" line="253" />
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="252" />
+        <location filename="../chat/view.py" line="254" />
         <source>Assistant</source>
         <translation>Assistente</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="367" />
+        <location filename="../chat/view.py" line="387" />
         <source>Thinking…</source>
         <translation>Sta pensando…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="369" />
+        <location filename="../chat/view.py" line="389" />
         <source>Thought</source>
         <translation>Ragionamento</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="373" />
+        <location filename="../chat/view.py" line="393" />
         <source>Hide what the model thought</source>
         <translation>Nascondi il ragionamento del modello</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="374" />
+        <location filename="../chat/view.py" line="394" />
         <source>Show what the model thought before answering</source>
         <translation>Mostra cosa ha pensato il modello prima di rispondere</translation>
     </message>
