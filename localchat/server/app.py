@@ -118,9 +118,9 @@ def create_app(worker: "InferenceWorker", *, api_key: str | None = None,
         return await text_completions(request, queue, max_body_bytes)
 
     @app.post("/v1/embeddings")
-    async def embeddings():
-        raise ApiError(404, "No embedding model is loaded: this server answers /v1/chat/completions "
-                       "and /v1/completions only for now.", type="invalid_request_error",
-                       code="model_not_found")
+    async def embeddings(request: Request):
+        from localchat.server.embeddings import embeddings as embed
+
+        return await embed(request, queue, max_body_bytes)
 
     return app

@@ -80,10 +80,3 @@ def test_frequency_and_presence_penalties_reach_the_sampler(serve):
     text = dict(model="tiny-chat", prompt=PROMPT, temperature=0, seed=7, max_tokens=40)
     assert (client.completions.create(frequency_penalty=1.5, **text).choices[0].text
             != client.completions.create(**text).choices[0].text)
-
-
-def test_embeddings_say_no_embedding_model_is_loaded(serve):
-    server = serve()
-    status, _, body = raw(server, "POST", "/v1/embeddings", {"input": "hello", "model": "x"},
-                          {"Content-Type": "application/json"})
-    assert status == 404 and "No embedding model" in body["error"]["message"]
