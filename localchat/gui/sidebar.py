@@ -21,10 +21,21 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QPoint,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -36,6 +47,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -47,7 +61,7 @@ from localchat.core.history.export import import_file, suggested_filename, write
 from localchat.core.history.records import Conversation, SearchHit, StoreChange
 from localchat.core.history.store import Store
 from localchat.gui.theme import theme
-from localchat.gui.theme.tokens import Space, Type
+from localchat.gui.theme.tokens import ICON_PX, Space, Type
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +77,52 @@ _EXPORT_FILTERS = {
     QT_TRANSLATE_NOOP("ConversationSidebar", "Web page, the branch shown (*.html)"): "html",
     QT_TRANSLATE_NOOP("ConversationSidebar", "JSON, every branch, can be imported (*.json)"): "json",
 }
+
+
+class _RowActions(QStyledItemDelegate):
+    """A conversation's row: its title elided, and Rename and Delete icons at its right while the
+    pointer is over it or it is the current row (F2 and Delete do the same from the keyboard)."""
+
+    triggered = Signal(int, str)  # conversation id, "rename" or "delete"
+    ACTIONS = (("rename", "mdi6.pencil-outline"), ("delete", "mdi6.trash-can-outline"))
+
+    def action_rects(self, row: QRect) -> dict[str, QRect]:
+        size = ICON_PX
+        rects, right = {}, row.right() - Space.XS
+        for name, _icon in reversed(self.ACTIONS):
+            rects[name] = QRect(right - size + 1, row.center().y() - size // 2, size, size)
+            right -= size + Space.XS
+        return rects
+
+    @staticmethod
+    def _shows_actions(option: QStyleOptionViewItem, index) -> bool:
+        states = QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_Selected
+        return index.data(ID_ROLE) is not None and bool(option.state & states)
+
+    def paint(self, painter, option: QStyleOptionViewItem, index) -> None:
+        if not self._shows_actions(option, index):
+            super().paint(painter, option, index)
+            return
+        narrower = QStyleOptionViewItem(option)
+        narrower.rect = option.rect.adjusted(0, 0, -(ICON_PX + Space.XS) * len(self.ACTIONS), 0)
+        background = QStyleOptionViewItem(option)
+        self.initStyleOption(background, index)
+        background.text = ""
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget)
+        super().paint(painter, narrower, index)
+        color = theme().colors.on_accent if option.state & QStyle.StateFlag.State_Selected else None
+        for name, rect in self.action_rects(option.rect).items():
+            icon = dict(self.ACTIONS)[name]
+            theme().icon(icon, color=color).paint(painter, rect)
+
+    def editorEvent(self, event, model, option, index) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and index.data(ID_ROLE) is not None:
+            for name, rect in self.action_rects(option.rect).items():
+                if rect.contains(event.position().toPoint()):
+                    self.triggered.emit(index.data(ID_ROLE), name)
+                    return True
+        return super().editorEvent(event, model, option, index)
 
 
 class ConversationSidebar(QWidget):
@@ -140,6 +200,10 @@ class ConversationSidebar(QWidget):
         self.conversation_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.conversation_list.setWordWrap(False)
         self.conversation_list.setUniformItemSizes(False)
+        self.conversation_list.setMouseTracking(True)
+        self.row_actions = _RowActions(self.conversation_list)
+        self.row_actions.triggered.connect(self._on_row_action)
+        self.conversation_list.setItemDelegate(self.row_actions)
         self.conversation_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.conversation_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.conversation_list.customContextMenuRequested.connect(self._on_context_menu)
@@ -181,6 +245,13 @@ class ConversationSidebar(QWidget):
         self._undo_timer.timeout.connect(self._finish_delete)
         theme().changed.connect(self._on_theme_changed)
         self._update_icons()
+
+    @Slot(int, str)
+    def _on_row_action(self, conversation_id: int, action: str) -> None:
+        if action == "rename":  # after the click is handled: the view would end the edit at once
+            QTimer.singleShot(0, lambda: self.start_rename(conversation_id))
+        else:
+            self.delete_conversation(conversation_id)
 
     @Slot()
     def _on_theme_changed(self) -> None:

@@ -234,3 +234,25 @@ def test_import_adds_and_opens_the_conversation_or_says_why_not(qtbot, store, cl
     with qtbot.waitSignal(sidebar.failed, timeout=1000) as failed:
         sidebar.import_conversation()
     assert "bad.json cannot be imported" in failed.args[0]
+
+
+def test_a_rows_icons_rename_and_delete_it_and_long_titles_are_elided(qtbot, store, clock, make_sidebar):
+    keep = chat(store, clock, "A title far too long to fit in the sidebar's width " * 3, NOW - timedelta(hours=1))
+    doomed = chat(store, clock, "Doomed", NOW)
+    sidebar = make_sidebar()
+    sidebar.resize(260, 400)
+    view = sidebar.conversation_list
+    qtbot.waitUntil(lambda: view.isVisible() and view.viewport().width() > 100, timeout=2000)
+    assert view.horizontalScrollBar().maximum() == 0 and not view.horizontalScrollBar().isVisible()
+
+    def click_icon(conversation_id: int, action: str) -> None:
+        rect = view.visualItemRect(sidebar.item_for(conversation_id))
+        icon = sidebar.row_actions.action_rects(rect)[action]
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=icon.center())
+
+    with qtbot.waitSignal(sidebar.conversation_deleted, timeout=1000) as deleted:
+        click_icon(doomed, "delete")
+    assert deleted.args == [doomed] and sidebar.conversation_ids() == [keep]
+    assert sidebar.undo_bar.isVisible()
+    click_icon(keep, "rename")
+    qtbot.waitUntil(lambda: view.state() == view.State.EditingState, timeout=2000)
