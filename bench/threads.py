@@ -4,7 +4,7 @@ llama.cpp's CPU backend (built with OpenMP here) splits every operation of a tok
 threads and meets at a barrier after each one, a few hundred times per token. A thread that
 reaches the barrier first spins or sleeps, as OpenMP's wait policy says. Spinning wins on free
 cores; on a busy machine a descheduled thread stalls the others at every barrier, and a single
-thread (no barrier) wins. The engine spins for a bounded count (``threads.SPIN_COUNT``) and
+thread (no barrier) wins. The engine spins for a bounded count (``threads.spin_count``) and
 chooses the thread count per reply from how busy the machine is (``threads.choose_threads``).
 OpenMP reads its policy once, when it starts, so each variant runs in its own process.
 
@@ -116,12 +116,13 @@ def app_policy() -> Policy:
 
 def fixed_policies(cores: int) -> list[Policy]:
     """The fixed policies the adaptive one is measured against."""
-    from localchat.core.inference.threads import SPIN_COUNT
+    from localchat.core.inference.threads import spin_count
 
+    spins = spin_count(os.cpu_count() or 1)
     s = "s" if cores > 1 else ""
     out = [Policy(f"sleep (PASSIVE), {cores} thread{s}", {"OMP_WAIT_POLICY": "PASSIVE"}, cores),
            Policy(f"spin (ACTIVE), {cores} thread{s}", {"OMP_WAIT_POLICY": "ACTIVE"}, cores),
-           Policy(f"spin {SPIN_COUNT:,}, {cores} thread{s}", {"GOMP_SPINCOUNT": str(SPIN_COUNT)}, cores)]
+           Policy(f"spin {spins:,}, {cores} thread{s}", {"GOMP_SPINCOUNT": str(spins)}, cores)]
     if cores > 1:
         out.append(Policy("spin (ACTIVE), 1 thread", {"OMP_WAIT_POLICY": "ACTIVE"}, 1))
     return out

@@ -15,7 +15,7 @@ from bench.threads import (
     fixed_policies,
     idle_cpu,
 )
-from localchat.core.inference.threads import SPIN_COUNT
+from localchat.core.inference.threads import spin_count
 
 
 def test_each_policy_runs_the_engine_in_its_own_environment(tiny_model):
@@ -31,7 +31,7 @@ def test_a_childs_environment_has_only_its_policys_wait_variables(monkeypatch):
     monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")  # as localchat.core sets it in the parent
     assert "OMP_WAIT_POLICY" not in child_env({"GOMP_SPINCOUNT": "5"})
     assert child_env({"GOMP_SPINCOUNT": "5"})["GOMP_SPINCOUNT"] == "5"
-    assert app_policy().env == {"GOMP_SPINCOUNT": str(SPIN_COUNT)} and app_policy().threads == 0
+    assert app_policy().env == {"GOMP_SPINCOUNT": str(spin_count(os.cpu_count() or 1))} and app_policy().threads == 0
     assert [p.threads for p in fixed_policies(2)] == [2, 2, 2, 1]
 
 

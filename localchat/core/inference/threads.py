@@ -23,11 +23,22 @@ import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
-# libgomp's spin count before a waiting thread sleeps: about 10 ms of spinning on a 2020s
-# x86 core, longer than any gap between two parallel regions of a token (so decode runs at
-# the speed of OMP_WAIT_POLICY=ACTIVE) and short enough that an idle app's threads are
-# asleep 10 ms after a reply ends (ACTIVE spins for ever: a whole core while nothing runs).
-SPIN_COUNT = 3_000_000
+# How long llama.cpp's OpenMP threads spin before they sleep. Long enough to cover every gap
+# between two parallel regions of a token (decode then runs at the speed of
+# OMP_WAIT_POLICY=ACTIVE); short enough that an idle app is asleep soon after a reply ends:
+# ACTIVE spins for ever, a whole core per waiting thread while nothing runs. Every waiting
+# thread spins once after a reply, so the count is a budget of CPU time shared among them.
+SPIN_SECONDS = 27e-9  # one turn of libgomp's spin loop (a pause instruction) on this AMD EPYC: 3M turns, 80 ms
+IDLE_SPIN_BUDGET_S = 0.05  # CPU time the waiting threads may spin after a reply, all together
+MIN_SPIN_COUNT, MAX_SPIN_COUNT = 100_000, 3_000_000
+
+
+def spin_count(cpus: int) -> int:
+    """libgomp's ``GOMP_SPINCOUNT`` for a machine with ``cpus`` CPUs (``cpus - 1`` threads wait)."""
+    turns = IDLE_SPIN_BUDGET_S / SPIN_SECONDS / max(1, cpus - 1)
+    return int(min(MAX_SPIN_COUNT, max(MIN_SPIN_COUNT, turns)) // 1000 * 1000)
+
+
 WAIT_POLICY_VARIABLES = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 
 # A core counts as taken once others use more than three quarters of it: a thread of ours
@@ -41,7 +52,7 @@ def wait_policy_environment(environ: MutableMapping[str, str] | None = None) -> 
     environ = os.environ if environ is None else environ
     if any(name in environ for name in WAIT_POLICY_VARIABLES):
         return {}
-    return {"GOMP_SPINCOUNT": str(SPIN_COUNT)}
+    return {"GOMP_SPINCOUNT": str(spin_count(os.cpu_count() or 1))}
 
 
 def apply_wait_policy(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """The thread choice as a pure function of recorded machine states, the wait policy's
 environment, and the sampling of how busy the machine is apart from this process."""
 
+import os
 import subprocess
 import sys
 import threading
@@ -10,7 +11,6 @@ import psutil
 import pytest
 
 from localchat.core.inference.threads import (
-    SPIN_COUNT,
     CpuSample,
     MachineLoad,
     MachineState,
@@ -19,6 +19,7 @@ from localchat.core.inference.threads import (
     choose_threads,
     others_busy,
     read_sample,
+    spin_count,
     wait_policy_environment,
 )
 
@@ -63,14 +64,22 @@ def test_the_persons_thread_setting_wins():
     assert choose_threads(state(2, 2.0), fixed=0) == ThreadChoice(1, 1)  # 0: automatic
 
 
+def test_the_spin_is_a_budget_shared_by_the_waiting_threads():
+    assert spin_count(2) == 1_851_000  # 50 ms of one waiting thread
+    assert spin_count(8) * 7 == pytest.approx(spin_count(2), rel=0.01)
+    assert spin_count(1) == spin_count(2)
+    assert spin_count(256) == 100_000  # still longer than a token's gaps between barriers
+
+
 def test_the_wait_policy_spins_briefly_unless_the_person_chose_one():
-    assert wait_policy_environment({}) == {"GOMP_SPINCOUNT": str(SPIN_COUNT)}
+    spins = spin_count(os.cpu_count() or 1)
+    assert wait_policy_environment({}) == {"GOMP_SPINCOUNT": str(spins)}
     assert wait_policy_environment({"OMP_WAIT_POLICY": "PASSIVE"}) == {}
     assert wait_policy_environment({"OMP_WAIT_POLICY": "active"}) == {}
     assert wait_policy_environment({"GOMP_SPINCOUNT": "0"}) == {}
     env = {"PATH": "/bin"}
-    assert apply_wait_policy(env) == {"GOMP_SPINCOUNT": str(SPIN_COUNT)}
-    assert env["GOMP_SPINCOUNT"] == str(SPIN_COUNT)
+    assert apply_wait_policy(env) == {"GOMP_SPINCOUNT": str(spins)}
+    assert env["GOMP_SPINCOUNT"] == str(spins)
     assert apply_wait_policy(env) == {}  # set once: the next look sees it as chosen
 
 
