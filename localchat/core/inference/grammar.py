@@ -597,7 +597,14 @@ def _convert(schema: dict) -> str:
     converter = SchemaConverter(prop_order={}, allow_fetch=False, dotall=False, raw_pattern=False)
     schema = converter.resolve_refs(copy.deepcopy(_for_converter(schema)), "schema")
     converter.visit(schema, "")
-    return converter.format_grammar()
+    return _JSON_CHAR.sub(lambda _m: STRICT_CHAR, converter.format_grammar())
+
+
+# The converter's string character is any but " and \\, so a string may hold a raw newline,
+# which JSON forbids: the demo model wrote one and its reply did not parse. llama.cpp's own
+# converter has since left out the control characters too.
+_JSON_CHAR = re.compile(r'^char ::= \[\^"\\\\\]', re.MULTILINE)
+STRICT_CHAR = r'char ::= [^"\\\x7F\x00-\x1F]'
 
 
 ANY_JSON = {"anyOf": [{"type": "object"}, {"type": "array"}]}

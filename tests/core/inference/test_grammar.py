@@ -92,7 +92,7 @@ def test_grammars_that_hang_llama_cpp_never_reach_it(grammar):
     on a rule left-recursive through an empty one."""
     code = f"from localchat.core.inference import llama as n; n.grammar_parses({grammar!r})"
     with pytest.raises(subprocess.TimeoutExpired):
-        subprocess.run([sys.executable, "-c", code], timeout=10, capture_output=True)
+        subprocess.run([sys.executable, "-c", code], timeout=5, capture_output=True)
     with pytest.raises(ResponseFormatError):
         compile_format(ResponseFormat(FormatKind.GRAMMAR, grammar))
 
@@ -190,6 +190,12 @@ def test_every_problem_is_listed_not_only_the_first():
     found = messages(schema_problems(schema))
     assert len(found) == 3
     assert any("/properties/b/not" in m for m in found)
+
+
+def test_json_strings_hold_no_raw_control_characters():
+    """JSON forbids a raw newline in a string; llama-cpp-python's converter allows one."""
+    gbnf = compile_format(schema_format({"type": "string"})).gbnf
+    assert 'char ::= [^"\\\\\\x7F\\x00-\\x1F]' in gbnf
 
 
 def test_plain_json_compiles_to_an_object_or_an_array():
