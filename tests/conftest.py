@@ -1,6 +1,7 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LOCALCHAT_CATALOG_URL", "off")  # no test asks the internet for the catalog
 
 import tempfile  # noqa: E402
 
