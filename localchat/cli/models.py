@@ -87,13 +87,14 @@ def _add_recommend(actions: argparse._SubParsersAction) -> None:
 
 def run_recommend(args: argparse.Namespace) -> int:
     from localchat.core.hardware import detect_hardware
+    from localchat.core.models.calibration import gpu_bandwidth
 
     catalog = catalog_of(args)
     hw = detect_hardware()
     calibration = _calibration(args, hw)
     if args.ram is not None or args.free is not None or args.vram is not None:
         hw = hw.with_memory(ram=_bytes(args.ram), available=_bytes(args.free), vram=_bytes(args.vram))
-        calibration = calibration.with_gpu(hw.offload_gpu.memory_bandwidth if hw.offload_gpu else None)
+        calibration = calibration.with_gpu(gpu_bandwidth(hw, calibration.cpu_bandwidth))
     ranked = rank_models(catalog, hw, kind=args.kind, n_ctx=args.ctx, calibration=calibration)
     best = best_model(ranked, SpeedPreference(args.prefer))
     best_id = best.entry.id if best else None

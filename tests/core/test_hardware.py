@@ -16,12 +16,14 @@ from localchat.core.hardware import (
     Hardware,
     ProbeFailed,
     detect_hardware,
+    memory_bandwidth,
     metal_working_set,
     parse_nvidia_smi,
     parse_system_info,
     parse_vulkaninfo,
     probe_nvidia_smi,
     probe_vulkaninfo,
+    published_bandwidth,
     run_tool,
 )
 
@@ -164,6 +166,53 @@ def test_nvml_is_preferred_when_installed(monkeypatch):
     monkeypatch.setitem(sys.modules, "pynvml", fake)
     (gpu,) = hardware.probe_nvml()
     assert (gpu.name, gpu.total_bytes, gpu.free_bytes, gpu.source) == ("NVIDIA GeForce RTX 4060", 8 * GIB, 7 * GIB, "nvml")
+
+
+def test_nvml_gives_the_memory_bandwidth_from_bus_width_and_clock(monkeypatch):
+    import types
+
+    memory = types.SimpleNamespace(total=24 * GIB, free=23 * GIB)
+    fake = types.SimpleNamespace(
+        nvmlInit=lambda: None, nvmlShutdown=lambda: None, nvmlDeviceGetCount=lambda: 1,
+        nvmlDeviceGetHandleByIndex=lambda i: i, nvmlDeviceGetName=lambda h: "NVIDIA Some Future GPU",
+        nvmlDeviceGetMemoryInfo=lambda h: memory, NVML_CLOCK_MEM=2,
+        nvmlDeviceGetMemoryBusWidth=lambda h: 384,
+        nvmlDeviceGetMaxClockInfo=lambda h, kind: 10501 if kind == 2 else 2520)
+    monkeypatch.setitem(sys.modules, "pynvml", fake)
+    (gpu,) = hardware.probe_nvml()
+    assert gpu.memory_bandwidth == pytest.approx(1008e9, rel=0.001)  # an RTX 4090's 384 bits at 21 Gbps
+
+
+def test_an_nvml_without_bus_width_falls_back_to_the_published_figure(monkeypatch):
+    import types
+
+    memory = types.SimpleNamespace(total=8 * GIB, free=7 * GIB)
+    fake = types.SimpleNamespace(
+        nvmlInit=lambda: None, nvmlShutdown=lambda: None, nvmlDeviceGetCount=lambda: 1,
+        nvmlDeviceGetHandleByIndex=lambda i: i, nvmlDeviceGetName=lambda h: b"NVIDIA GeForce RTX 4060 Ti",
+        nvmlDeviceGetMemoryInfo=lambda h: memory)
+    monkeypatch.setitem(sys.modules, "pynvml", fake)
+    (gpu,) = hardware.probe_nvml()
+    assert gpu.memory_bandwidth == 288e9  # the Ti's, not the RTX 4060's 272
+
+
+def test_published_bandwidths_by_name():
+    assert published_bandwidth("NVIDIA GeForce RTX 3060") == 360e9
+    assert published_bandwidth("NVIDIA GeForce RTX 3060 Ti") == 448e9
+    assert published_bandwidth("Apple M2 Pro") == 200e9 and published_bandwidth("Apple M2") == 100e9
+    assert published_bandwidth("NVIDIA H200") == 4800e9
+    assert published_bandwidth("Intel(R) Xe Graphics (TGL GT2)") is None
+    assert published_bandwidth("NVIDIA GeForce RTX 30600") is None, "a whole name, not a prefix"
+    assert memory_bandwidth(0, 1000) is None
+
+
+def test_recorded_gpus_carry_their_bandwidth():
+    smi = parse_nvidia_smi(recorded("nvidia-smi-two-gpus.csv"))
+    assert [g.memory_bandwidth for g in smi] == [1008e9, 360e9]
+    (amd,) = parse_vulkaninfo(recorded("vulkaninfo-amd-and-llvmpipe.txt"))
+    assert amd.memory_bandwidth == 384e9
+    (intel,) = parse_vulkaninfo(recorded("vulkaninfo-intel-integrated.txt"))
+    assert intel.memory_bandwidth is None  # unknown: shared memory, the speed model takes the RAM's
 
 
 def test_run_tool_returns_stdout(tools):

@@ -34,6 +34,7 @@ BUFFER_BYTES = 256 * 1024 * 1024  # far beyond any cache
 PROMPT_TOKENS = 192
 DECODE_TOKENS = 24
 EFFICIENCY_RANGE = (0.25, 1.0)
+UNKNOWN_GPU_BANDWIDTH = 250e9  # a discrete GPU whose name the published figures do not know
 _lock = threading.Lock()  # one measurement at a time: the window and the Model Manager both ask
 
 
@@ -104,8 +105,18 @@ def save_calibration(path: Path, calibration: Calibration) -> None:
 
 def _with_gpu(calibration: Calibration, hardware: "Hardware") -> Calibration:
     """The GPU's bandwidth as the probe sees it now (``--vram`` what-ifs bring their own)."""
+    return calibration.with_gpu(gpu_bandwidth(hardware, calibration.cpu_bandwidth))
+
+
+def gpu_bandwidth(hardware: "Hardware", cpu_bandwidth: float) -> float | None:
+    """Bytes/s of the GPU llama.cpp offloads to: the probe's figure; unknown, the system RAM's
+    for a GPU that shares it, else a modest discrete card's; None without a GPU."""
     gpu = hardware.offload_gpu
-    return calibration.with_gpu(gpu.memory_bandwidth if gpu is not None else None)
+    if gpu is None:
+        return None
+    if gpu.memory_bandwidth:
+        return gpu.memory_bandwidth
+    return cpu_bandwidth if gpu.unified_memory else UNKNOWN_GPU_BANDWIDTH
 
 
 def current_calibration(data_root: Path | None, hardware: "Hardware") -> Calibration:

@@ -67,11 +67,11 @@ def assumed_calibration(hardware: "Hardware") -> Calibration:
     bandwidth for two cores, more for more cores, at the efficiency the CPU builds reach."""
     cores = max(1, hardware.physical_cores)
     bandwidth = min(60e9, 8e9 + 3e9 * cores)
-    gpu = hardware.offload_gpu
+    from localchat.core.models.calibration import gpu_bandwidth
+
     return Calibration(cpu_bandwidth=bandwidth, cpu_efficiency=0.7, token_overhead_s=0.004,
                        cpu_flops=2.5e10 * cores, prompt_overhead_s=0.0,
-                       gpu_bandwidth=gpu.memory_bandwidth if gpu is not None else None,
-                       threads=cores, measured=False)
+                       gpu_bandwidth=gpu_bandwidth(hardware, bandwidth), threads=cores, measured=False)
 
 
 @dataclass(frozen=True)
