@@ -7,6 +7,10 @@ saves one; ``--conversation ID`` continues a saved conversation and ``--no-save`
 trace. The model loads as the settings say (threads, GPU, context); the flags override them.
 One that needs more memory than is free now loads only after a yes on the terminal, or with
 ``--yes`` (without a terminal to ask on, the command says so and stops).
+
+``--json``, ``--json-schema FILE`` and ``--grammar FILE.gbnf`` hold the replies to a shape; the
+schema or grammar is checked before the model loads (every problem named with its place), and a
+reply that does not validate is said on stderr and ends a one-prompt run with status 1.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from localchat.core.chat.messages import Sampling
+from localchat.core.chat.messages import FormatKind, ResponseFormat, Sampling
 from localchat.core.chat.stats import StopReason
 from localchat.core.errors import LocalChatError, ModelNotFoundError
 from localchat.core.settings import RunOptions, Settings, resolve_run_options
@@ -68,6 +72,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where the model runs: auto (as much on the GPU as fits), cpu, all layers "
                         "on the GPU, or N layers (default: the settings')")
     p.add_argument("--gpu-layers", type=gpu_choice, dest="gpu", metavar="N", help=argparse.SUPPRESS)
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="replies are JSON (an object or an array)")
+    shape.add_argument("--json-schema", metavar="FILE", type=Path,
+                       help="replies are JSON that follows the JSON schema in FILE")
+    shape.add_argument("--grammar", metavar="FILE.gbnf", type=Path,
+                       help="replies follow the llama.cpp (GBNF) grammar in FILE")
+    p.add_argument("--describe-schema", action="store_true",
+                   help="with --json-schema or --grammar: also tell the model the schema in the "
+                        "system prompt (small models follow it better)")
     p.add_argument("--stats", action="store_true",
                    help="print speed and token counts of each reply on stderr")
     p.add_argument("-y", "--yes", action="store_true",
@@ -89,8 +102,32 @@ def run_settings(args: argparse.Namespace) -> Settings:
 
 
 def sampling_changes(args: argparse.Namespace) -> dict:
-    given = {"temperature": args.temperature, "seed": args.seed, "max_tokens": args.max_tokens}
+    given = {"temperature": args.temperature, "seed": args.seed, "max_tokens": args.max_tokens,
+             "response_format": getattr(args, "response_format", None)}
     return {k: v for k, v in given.items() if v is not None}
+
+
+def response_format(args: argparse.Namespace) -> ResponseFormat | None:
+    """The shape ``--json``, ``--json-schema`` or ``--grammar`` asks for, checked now (before the
+    model loads); None when none is given. Raises a LocalChatError naming each problem."""
+    from localchat.core.inference.grammar import compile_format
+
+    if args.json:
+        fmt = ResponseFormat(FormatKind.JSON, describe=args.describe_schema)
+    elif args.json_schema is not None or args.grammar is not None:
+        path = args.json_schema or args.grammar
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LocalChatError(f"{path} cannot be read: {getattr(exc, 'strerror', None) or exc}.",
+                                 "Give a UTF-8 text file with the schema or grammar.") from exc
+        kind = FormatKind.JSON_SCHEMA if args.json_schema is not None else FormatKind.GRAMMAR
+        fmt = ResponseFormat(kind, source, name=path.stem if kind is FormatKind.JSON_SCHEMA else "",
+                             describe=args.describe_schema)
+    else:
+        return None
+    compile_format(fmt)
+    return fmt
 
 
 def model_path(wanted: str | None, options: RunOptions) -> Path:
@@ -202,6 +239,7 @@ def run(args: argparse.Namespace) -> int:
     from localchat.cli.terminal_chat import TerminalChat
     from localchat.core.inference.worker import InferenceWorker
 
+    args.response_format = response_format(args)  # a bad schema is said before the model loads
     if args.backend:
         from localchat.cli.backends import run_chat
 
@@ -237,6 +275,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             stats = chat.send(args.prompt)
             code = {StopReason.ERROR: 1, StopReason.CANCELLED: 130}.get(stats.stop_reason, 0)
+            if code == 0 and stats.validation is not None and not stats.validation.valid:
+                code = 1  # a script asked for a shape and did not get it
         if session.conversation_id is not None and not args.no_save:
             print(f"Saved as conversation {session.conversation_id}: `localchat chat --conversation "
                   f"{session.conversation_id}` continues it.", file=sys.stderr)

@@ -42,8 +42,11 @@ POLL_S = 0.1  # how often a wait for the worker looks up (a stalled stream still
 def stats_text(stats: GenerationStats) -> str:
     """The line ``--stats`` prints: speed, tokens, and how much of the prompt was evaluated
     (the rest came from the KV cache)."""
-    return (f"{stats.summary} · prompt {stats.prompt_tokens} tokens, "
+    text = (f"{stats.summary} · prompt {stats.prompt_tokens} tokens, "
             f"{stats.evaluated_prompt_tokens} evaluated")
+    if stats.validation is not None and stats.validation.valid:
+        text += f" · {stats.validation.summary}"
+    return text
 
 
 class TerminalChat:
@@ -123,6 +126,9 @@ class TerminalChat:
             print("(stopped; what was written is kept)", file=self.err)
         elif stats.error:
             print(f"localchat: {stats.error}", file=self.err)
+        if stats.validation is not None and not stats.validation.valid:
+            print(f"localchat: the reply does not have the shape asked for: {stats.validation.summary}",
+                  file=self.err)
         if self.show_stats:
             print(stats_text(stats), file=self.err)
         return stats
