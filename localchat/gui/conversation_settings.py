@@ -1,17 +1,63 @@
-"""Per-conversation settings: system prompt and sampling."""
+"""Per-conversation settings: system prompt, sampling and the response format."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QPlainTextEdit, QPushButton, QSpinBox, QWidget
+import json
 
-from localchat.core.chat.messages import Sampling
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from localchat.core.chat.messages import FormatKind, ResponseFormat, Sampling
+from localchat.core.inference.grammar import problems
+
+FORMAT_CHOICES = (
+    (FormatKind.TEXT, "Free text"),
+    (FormatKind.JSON, "JSON"),
+    (FormatKind.JSON_SCHEMA, "JSON schema"),
+    (FormatKind.GRAMMAR, "Grammar (GBNF)"),
+)
+
+# (label, kind, source): what the examples menu puts in the editor
+EXAMPLES = (
+    ("A list of strings", FormatKind.JSON_SCHEMA, {
+        "type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10}),
+    ("An object with typed fields", FormatKind.JSON_SCHEMA, {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"},
+                       "email": {"type": "string", "format": "email"}, "member": {"type": "boolean"}},
+        "required": ["name", "age", "member"], "additionalProperties": False}),
+    ("An enum choice", FormatKind.JSON_SCHEMA, {
+        "type": "object", "properties": {"sentiment": {"enum": ["positive", "neutral", "negative"]}},
+        "required": ["sentiment"], "additionalProperties": False}),
+    ("Yes or no (grammar)", FormatKind.GRAMMAR, 'root ::= ("yes" | "no") "."\n'),
+)
+
+
+def example_source(source) -> str:
+    return source if isinstance(source, str) else json.dumps(source, indent=2)
 
 
 class ConversationSettings(QWidget):
-    """Edits the system prompt and sampling of the open conversation; emits ``changed`` with
-    (system prompt, Sampling) whenever the person changes a value. "Reset to the model's
-    defaults" goes back to the loaded model's (``set_model_defaults``), else ``Sampling()``."""
+    """Edits the system prompt, sampling and response format of the open conversation; emits
+    ``changed`` with (system prompt, Sampling) whenever the person changes a value. "Reset to the
+    model's defaults" goes back to the loaded model's sampling (``set_model_defaults``), else
+    ``Sampling()``, and keeps the response format.
+
+    The response format is free text, JSON, a JSON schema or a GBNF grammar; the editor checks a
+    schema or grammar as it is typed (pure Python, no llama.cpp) and says each problem with its
+    line or its place in the schema under it. What is typed is kept even while it has problems;
+    a reply asked for then ends with the same problems as its error."""
 
     changed = Signal(str, object)
 
@@ -41,11 +87,89 @@ class ConversationSettings(QWidget):
             form.addRow(label, box)
             box.valueChanged.connect(self._emit)
         self.system_prompt.textChanged.connect(self._emit)
+        self._build_format(form)
         self.reset_button = QPushButton("Reset to the model's defaults")
         self.reset_button.clicked.connect(self._on_reset_clicked)
         form.addRow(self.reset_button)
         self._loading = False
         self.set_model_defaults(Sampling())
+
+    def _build_format(self, form: QFormLayout) -> None:
+        self.format_kind = QComboBox()
+        for kind, label in FORMAT_CHOICES:
+            self.format_kind.addItem(label, kind.value)
+        self.format_kind.setToolTip("Hold replies to a shape: the model can only write what it allows")
+        form.addRow("Response format", self.format_kind)
+        self.examples = QComboBox()
+        self.examples.addItem("Examples…")
+        for label, _kind, _source in EXAMPLES:
+            self.examples.addItem(label)
+        form.addRow(self.examples)
+        self.format_source = QPlainTextEdit()
+        self.format_source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.format_source.setFixedHeight(140)
+        form.addRow(self.format_source)
+        self.format_status = QLabel()
+        self.format_status.setWordWrap(True)
+        form.addRow(self.format_status)
+        self.describe_format = QCheckBox("Describe it to the model in the system prompt")
+        self.describe_format.setToolTip("Small models follow a schema better when they also read it")
+        form.addRow(self.describe_format)
+        self.format_kind.currentIndexChanged.connect(self._on_format_kind_changed)
+        self.examples.activated.connect(self._on_example_chosen)
+        self.format_source.textChanged.connect(self._on_format_source_changed)
+        self.describe_format.toggled.connect(self._emit)
+        self._show_format()
+
+    def response_format(self) -> ResponseFormat:
+        kind = FormatKind(self.format_kind.currentData())
+        source = self.format_source.toPlainText() if kind in (FormatKind.JSON_SCHEMA, FormatKind.GRAMMAR) else ""
+        return ResponseFormat(kind, source, describe=self.describe_format.isChecked() and kind is not FormatKind.TEXT)
+
+    def format_problems(self) -> list[str]:
+        """What the status line under the editor says is wrong; [] when the format can be used."""
+        return [str(p) for p in problems(self.response_format())]
+
+    def _show_format(self) -> None:
+        kind = FormatKind(self.format_kind.currentData())
+        edits = kind in (FormatKind.JSON_SCHEMA, FormatKind.GRAMMAR)
+        self.format_source.setVisible(edits)
+        self.format_status.setVisible(edits)
+        self.describe_format.setVisible(kind is not FormatKind.TEXT)
+        self.format_source.setPlaceholderText(
+            'root ::= ("yes" | "no")' if kind is FormatKind.GRAMMAR else '{"type": "object", "properties": {…}}')
+        found = self.format_problems() if edits else []
+        if found:
+            self.format_status.setObjectName("problem")
+            self.format_status.setText("\n".join(found[:6]) + (f"\n…and {len(found) - 6} more" if len(found) > 6 else ""))
+        else:
+            self.format_status.setObjectName("muted")
+            self.format_status.setText("The grammar can be used." if kind is FormatKind.GRAMMAR
+                                       else "The schema can be used.")
+        self.format_status.style().unpolish(self.format_status)
+        self.format_status.style().polish(self.format_status)
+
+    def _on_format_kind_changed(self, _index: int) -> None:
+        self._show_format()
+        self._emit()
+
+    def _on_format_source_changed(self) -> None:
+        self._show_format()
+        self._emit()
+
+    def _on_example_chosen(self, index: int) -> None:
+        if index <= 0:
+            return
+        _label, kind, source = EXAMPLES[index - 1]
+        self._loading = True
+        try:
+            self.format_kind.setCurrentIndex(self.format_kind.findData(kind.value))
+            self.format_source.setPlainText(example_source(source))
+        finally:
+            self._loading = False
+        self.examples.setCurrentIndex(0)
+        self._show_format()
+        self._emit()
 
     def set_model_defaults(self, sampling: Sampling, source: str = "") -> None:
         """What the reset button goes back to: the loaded model's sampling
@@ -59,7 +183,8 @@ class ConversationSettings(QWidget):
             + (f": as recommended by {source}" if source else ""))
 
     def _on_reset_clicked(self) -> None:
-        self.set_values(self.system_prompt.toPlainText(), self.model_defaults, emit=True)
+        self.set_values(self.system_prompt.toPlainText(),
+                        self.model_defaults.with_(response_format=self.response_format()), emit=True)
 
     def set_values(self, system_prompt: str, sampling: Sampling, emit: bool = False) -> None:
         self._loading = True
@@ -73,8 +198,14 @@ class ConversationSettings(QWidget):
             self.repeat_penalty.setValue(sampling.repeat_penalty)
             self.max_tokens.setValue(sampling.max_tokens)
             self.seed.setValue(-1 if sampling.seed is None else sampling.seed)
+            fmt = sampling.response_format
+            self.format_kind.setCurrentIndex(max(0, self.format_kind.findData(fmt.kind.value)))
+            if self.format_source.toPlainText() != fmt.source:
+                self.format_source.setPlainText(fmt.source)
+            self.describe_format.setChecked(fmt.describe)
         finally:
             self._loading = False
+        self._show_format()
         if emit:
             self._emit()
 
@@ -84,7 +215,7 @@ class ConversationSettings(QWidget):
             temperature=round(self.temperature.value(), 3), top_p=round(self.top_p.value(), 3),
             top_k=self.top_k.value(), min_p=round(self.min_p.value(), 3),
             repeat_penalty=round(self.repeat_penalty.value(), 3), max_tokens=self.max_tokens.value(),
-            seed=None if seed < 0 else seed)
+            seed=None if seed < 0 else seed, response_format=self.response_format())
 
     def _emit(self, *_args) -> None:
         if not self._loading:

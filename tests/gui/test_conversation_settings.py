@@ -1,6 +1,7 @@
 """The conversation settings panel: "Reset to the model's defaults" goes back to the loaded
 model's sampling (its catalog entry's), else to the app's."""
 
+import pytest
 from PySide6.QtCore import Qt
 
 from localchat.core.chat.messages import Sampling
@@ -49,3 +50,89 @@ def test_another_model_brings_its_own_defaults(qtbot):
     widget.set_model_defaults(Sampling(temperature=0.6, top_p=0.9))
     widget.set_model_defaults(Sampling(temperature=1.0, top_p=0.95, top_k=64))  # Gemma 3 loaded next
     assert reset(qtbot, widget)[1] == Sampling(temperature=1.0, top_p=0.95, top_k=64)
+
+
+# -- the response format ---------------------------------------------------------------------------
+import json  # noqa: E402
+
+from localchat.core.chat.messages import FormatKind, ResponseFormat  # noqa: E402
+from localchat.gui.conversation_settings import EXAMPLES  # noqa: E402
+
+
+def choose_kind(widget, kind: FormatKind) -> None:
+    widget.format_kind.setCurrentIndex(widget.format_kind.findData(kind.value))
+
+
+def test_a_schema_is_checked_as_it_is_typed_and_kept_with_the_sampling(qtbot):
+    widget = panel(qtbot)
+    assert not widget.format_source.isVisibleTo(widget)  # free text: no editor
+    choose_kind(widget, FormatKind.JSON_SCHEMA)
+    assert widget.format_source.isVisibleTo(widget)
+    with qtbot.waitSignal(widget.changed, timeout=2000) as changed:
+        widget.format_source.setPlainText(json.dumps({"type": "integer", "minimum": 0}))
+    assert widget.format_status.objectName() == "problem"
+    assert "/minimum: the keyword 'minimum' is not supported" in widget.format_status.text()
+    # what was typed is kept even with its problem: nothing the person wrote is lost
+    assert changed.args[1].response_format.source == json.dumps({"type": "integer", "minimum": 0})
+
+    with qtbot.waitSignal(widget.changed, timeout=2000) as changed:
+        widget.format_source.setPlainText('{"type": "integer"}')
+    assert widget.format_status.objectName() == "muted"
+    assert widget.format_status.text() == "The schema can be used."
+    fmt = changed.args[1].response_format
+    assert fmt == ResponseFormat(FormatKind.JSON_SCHEMA, '{"type": "integer"}')
+    assert changed.args[1].temperature == 1.3  # the rest of the sampling as it was
+
+
+def test_json_typed_badly_says_where(qtbot):
+    widget = panel(qtbot)
+    choose_kind(widget, FormatKind.JSON_SCHEMA)
+    widget.format_source.setPlainText('{\n  "type": "object",\n  "properties": {"a": {"$ref": "#/$defs/A"}}\n}')
+    assert "/properties/a/$ref: the reference '#/$defs/A' points to nothing" in widget.format_status.text()
+    widget.format_source.setPlainText('{\n  "type": "object"\n  "required": []\n}')
+    assert widget.format_status.text().startswith("line 3, column 3: not JSON")
+
+
+def test_a_broken_grammar_is_named_with_its_line(qtbot):
+    widget = panel(qtbot)
+    choose_kind(widget, FormatKind.GRAMMAR)
+    widget.format_source.setPlainText('root ::= answer\nanswr ::= "yes"')
+    text = widget.format_status.text()
+    assert "line 1, column 10: the rule 'answer' is used but never defined" in text
+    widget.format_source.setPlainText('root ::= answer\nanswer ::= "yes"')
+    assert widget.format_status.text() == "The grammar can be used."
+
+
+@pytest.mark.parametrize("index", range(len(EXAMPLES)))
+def test_each_example_fills_the_editor_with_a_format_that_can_be_used(qtbot, index):
+    widget = panel(qtbot)
+    label, kind, _ = EXAMPLES[index]
+    with qtbot.waitSignal(widget.changed, timeout=2000) as changed:
+        widget.examples.setCurrentIndex(index + 1)
+        widget.examples.activated.emit(index + 1)
+    fmt = changed.args[1].response_format
+    assert fmt.kind is kind and fmt.source.strip()
+    assert widget.format_problems() == []
+    assert widget.format_status.objectName() == "muted"
+    assert widget.examples.currentIndex() == 0  # ready to pick another
+
+
+def test_a_conversation_s_format_is_shown_and_reset_keeps_it(qtbot):
+    widget = panel(qtbot)
+    fmt = ResponseFormat(FormatKind.GRAMMAR, 'root ::= "a"', describe=True)
+    widget.set_values("Be brief.", Sampling(temperature=0.4, response_format=fmt))
+    assert widget.format_kind.currentData() == "grammar"
+    assert widget.format_source.toPlainText() == 'root ::= "a"' and widget.describe_format.isChecked()
+    assert reset(qtbot, widget) == ["Be brief.", Sampling(response_format=fmt)]
+    widget.set_values("", Sampling())  # another conversation, in free text
+    assert widget.format_kind.currentData() == "text" and widget.format_source.toPlainText() == ""
+    assert not widget.describe_format.isVisibleTo(widget)
+
+
+def test_json_asks_for_no_editor_but_can_be_described(qtbot):
+    widget = panel(qtbot)
+    choose_kind(widget, FormatKind.JSON)
+    assert not widget.format_source.isVisibleTo(widget) and widget.describe_format.isVisibleTo(widget)
+    with qtbot.waitSignal(widget.changed, timeout=2000) as changed:
+        widget.describe_format.setChecked(True)
+    assert changed.args[1].response_format == ResponseFormat(FormatKind.JSON, describe=True)
