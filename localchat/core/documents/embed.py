@@ -1,8 +1,8 @@
 """Embedding models: which one, its prefixes, and llama.cpp running it (``Llama(embedding=True)``).
 
 The ``Embedder`` is held by the inference worker (``EmbedJob``), the one thread that calls
-llama.cpp. It packs many passages into one batch (llama.cpp decodes up to ``n_batch`` tokens of
-several sequences at once; BERT-like models need the batch in one micro-batch) and returns
+llama.cpp. An embedding call takes 32–128 passages; llama.cpp decodes them ``n_batch`` tokens of
+several sequences at a time (BERT-like models need each batch in one micro-batch) and returns
 unit vectors, as the model's pooling makes them (mean for MiniLM, read from the GGUF).
 
 Models differ in what they want in front of a text: Nomic Embed wants ``search_query: `` and
@@ -21,7 +21,11 @@ from localchat.core.errors import LocalChatError, ModelLoadError
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH_TOKENS = 8192  # one llama.cpp batch: ~32 passages of 256 tokens
+# One llama.cpp batch. A BERT-like model attends across the whole micro-batch (other sequences
+# masked out), so its cost grows with the square of this: 2048 tokens embedded MiniLM passages
+# 3× slower than 512 on 2 cores. 512 holds two passages of 256 tokens, or one of the model's
+# longest (its trained length).
+EMBED_BATCH_TOKENS = 512
 MAX_QUERY_CHARS = 1500  # a question longer than this is cut before it is embedded
 
 # (file name contains, query prefix, document prefix, passage tokens)
@@ -83,8 +87,8 @@ def default_embedding_model(models_dir: Path) -> EmbeddingModel:
     from localchat.core.documents.minilm import MINILM_FILENAME, install_minilm
 
     models_dir = Path(models_dir)
-    found = sorted((p for p in models_dir.glob("*.gguf") if is_embedding_file(p) and p.name != MINILM_FILENAME),
-                   key=lambda p: p.name) if models_dir.is_dir() else []
+    files = sorted(models_dir.glob("*.gguf")) if models_dir.is_dir() else []
+    found = [p for p in files if is_embedding_file(p) and p.name != MINILM_FILENAME]
     if found:
         return embedding_model_for(found[0])
     minilm = install_minilm(models_dir)
