@@ -136,3 +136,36 @@ def test_json_asks_for_no_editor_but_can_be_described(qtbot):
     with qtbot.waitSignal(widget.changed, timeout=2000) as changed:
         widget.describe_format.setChecked(True)
     assert changed.args[1].response_format == ResponseFormat(FormatKind.JSON, describe=True)
+
+
+# -- through the real window ---------------------------------------------------------------------
+def test_the_window_answers_in_the_conversation_s_format_and_names_a_broken_one(qtbot, data_paths, tiny_model):
+    from localchat.gui.main_window import MainWindow
+
+    window = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.model_ready, timeout=20_000):
+            window.load_model(tiny_model)
+        settings = window.conversation_settings
+        choose_kind(settings, FormatKind.JSON_SCHEMA)
+        settings.format_source.setPlainText(json.dumps({"type": "integer", "maximum": 9}))
+        with qtbot.waitSignal(window.reply_finished, timeout=30_000) as finished:
+            window.send("a digit")
+        assert finished.args[0].stop_reason.value == "error"
+        assert window.error_banner.isVisibleTo(window)
+        assert "/maximum: the keyword 'maximum' is not supported" in window.error_banner.text()
+
+        choose_kind(settings, FormatKind.GRAMMAR)
+        settings.format_source.setPlainText('root ::= ("yes" | "no") "."')
+        with qtbot.waitSignal(window.reply_finished, timeout=30_000) as finished:
+            window.send("yes or no?")
+        assert finished.args[0].validation.valid
+        assert window.chat_view.last_bubble().item.text in ("yes.", "no.")
+        saved = window.store.branch(window.conversation.id)[-1]
+        assert saved.validation.valid and saved.content in ("yes.", "no.")
+        conv = window.store.conversation(window.conversation.id)
+        assert conv.sampling.response_format.kind is FormatKind.GRAMMAR
+    finally:
+        window.close()
