@@ -10,6 +10,8 @@ reads) and queues what differs: new and changed files, and those gone. ``run`` w
   most passages as they were, embeds only what is new;
 - passages still to embed are gathered across files into batches of ``batch`` (32–128), one
   embedding call each;
+- files indexed with another embedding model are queued and embedded again with this one
+  (their passages are searched by keywords meanwhile);
 - each file is stored, and leaves the queue, in one transaction: killed at any point, the next
   ``run`` resumes with the files not yet stored.
 
@@ -125,6 +127,7 @@ class Indexer:
         self.on_progress = on_progress
         self.chunker = Chunker(model.tokenizer_json, model.chunk_shape)
         self.embedding_calls = 0  # each call embeds up to ``batch`` passages
+        self._other_model: set[str] = set()  # files whose passages another embedding model embedded
         self.embedded_texts = 0
 
     # -- finding the work ----------------------------------------------------------------------
@@ -144,6 +147,7 @@ class Indexer:
             if record is None or record.size != st.st_size or record.mtime_ns != st.st_mtime_ns:
                 changed.append(key)
         changed += [path for path in known if path not in seen]
+        changed += sorted(self.store.missing_vectors(collection.id, self.model.key) - set(changed))
         self.store.enqueue(collection.id, changed)
         return len(self.store.queued(collection.id))
 
@@ -154,6 +158,7 @@ class Indexer:
         queue = self.store.queued(collection.id)
         progress = IndexProgress(collection.name, total=len(queue))
         known = self.store.documents(collection.id)
+        self._other_model = self.store.missing_vectors(collection.id, self.model.key)
         pending: list[_Pending] = []
         for path in queue:
             if self.cancelled() or self.store.collection(collection.name).paused:
@@ -187,18 +192,20 @@ class Indexer:
             return None
         except OSError as exc:
             self.store.store_document(collection.id, path, size=0, mtime_ns=0, sha256=None,
-                                      status=FileStatus.FAILED, reason=f"it cannot be read: {exc.strerror or exc}")
+                                      status=FileStatus.FAILED,
+                                      reason=f"it cannot be read: {exc.strerror or exc}")
             report.files += 1
             return None
         sha = hashlib.sha256(data).hexdigest() if data is not None else None
-        if record is not None and sha is not None and record.sha256 == sha:
+        if record is not None and sha is not None and record.sha256 == sha and path not in self._other_model:
             self.store.touch_document(collection.id, path, size=st.st_size, mtime_ns=st.st_mtime_ns)
             report.unchanged += 1
             return None
         parsed = parse_file(file, data)
         drafts = self.chunker.chunks(parsed) if parsed.status is FileStatus.INDEXED else []
         status = parsed.status if drafts or parsed.status is not FileStatus.INDEXED else FileStatus.EMPTY
-        return _Pending(path, st.st_size, st.st_mtime_ns, sha or "", status, parsed.reason, parsed.pages, drafts)
+        return _Pending(path, st.st_size, st.st_mtime_ns, sha or "", status, parsed.reason, parsed.pages,
+                        drafts)
 
     def _store(self, collection: Collection, pending: list[_Pending], report: IndexReport) -> None:
         if not pending:
@@ -210,7 +217,7 @@ class Indexer:
         for start in range(0, len(missing), self.batch):
             part = missing[start:start + self.batch]
             fresh = self.embed([drafts[h].embedded_text for h in part], prefix)
-            new = dict(zip(part, fresh))
+            new = dict(zip(part, fresh, strict=True))
             self.store.cache_vectors(self.model.key, prefix, new)
             vectors.update(new)
             report.embedded += len(part)

@@ -169,7 +169,8 @@ class IndexingService:
                 self._watch_changed.wait()
                 continue
             stop = threading.Event()
-            relay = threading.Thread(target=lambda: (self._watch_changed.wait(), stop.set()), daemon=True)
+            relay = threading.Thread(target=lambda stop=stop: (self._watch_changed.wait(), stop.set()),
+                                     daemon=True)
             relay.start()
             try:
                 for changes in watchfiles.watch(*paths, stop_event=stop, debounce=WATCH_DEBOUNCE_MS,

@@ -309,7 +309,7 @@ class DocumentStore:
                 "indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (collection_id, path, size, mtime_ns, sha256, status.value, reason, pages, time.time()))
             doc_id = cur.lastrowid
-            for seq, (chunk, vector) in enumerate(zip(chunks, vectors)):
+            for seq, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True)):
                 cur = self.conn.execute(
                     'INSERT INTO chunks(document_id, seq, text, heading, page, start, "end", tokens, hash) '
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -322,8 +322,8 @@ class DocumentStore:
     def touch_document(self, collection_id: int, path: str, *, size: int, mtime_ns: int) -> None:
         """The file was saved again with the same content: only its size and time change."""
         with self.conn:
-            self.conn.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE collection_id = ? AND path = ?",
-                              (size, mtime_ns, collection_id, path))
+            self.conn.execute("UPDATE documents SET size = ?, mtime_ns = ? "
+                              "WHERE collection_id = ? AND path = ?", (size, mtime_ns, collection_id, path))
             self._dequeue(collection_id, path)
 
     def remove_document(self, collection_id: int, path: str) -> None:
@@ -343,6 +343,16 @@ class DocumentStore:
         self.conn.execute("DELETE FROM documents WHERE id = ?", (row[0],))
 
     # -- vectors -------------------------------------------------------------------------------
+    def missing_vectors(self, collection_id: int, model: str) -> set[str]:
+        """Indexed files with a passage that has no vector of ``model`` (indexed with another
+        embedding model): they are embedded again."""
+        table = self.vector_table(model)
+        missing_chunk = ("1" if table is None else
+                         f"c.id NOT IN (SELECT chunk_id FROM {table} WHERE collection_id = d.collection_id)")
+        return {r[0] for r in self.conn.execute(
+            f"SELECT d.path FROM documents d WHERE d.collection_id = ? AND EXISTS ("
+            f"SELECT 1 FROM chunks c WHERE c.document_id = d.id AND {missing_chunk})", (collection_id,))}
+
     def vector_tables(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM vector_tables")]
 
@@ -360,10 +370,11 @@ class DocumentStore:
             return None
         name = "vec_" + hashlib.sha1(model.encode("utf-8")).hexdigest()[:12]
         with self.conn:
-            self.conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING vec0(chunk_id integer primary key, "
-                              f"collection_id integer partition key, embedding float[{int(dim)}] "
-                              "distance_metric=cosine)")
-            self.conn.execute("INSERT INTO vector_tables(model, name, dim) VALUES (?, ?, ?)", (model, name, dim))
+            self.conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING vec0("
+                              "chunk_id integer primary key, collection_id integer partition key, "
+                              f"embedding float[{int(dim)}] distance_metric=cosine)")
+            self.conn.execute("INSERT INTO vector_tables(model, name, dim) VALUES (?, ?, ?)",
+                              (model, name, dim))
         return name
 
     def cached_vectors(self, model: str, prefix: str, hashes: Iterable[str]) -> dict[str, list[float]]:
@@ -386,13 +397,15 @@ class DocumentStore:
                                   [(model, prefix, h, _vector_blob(v)) for h, v in vectors.items()])
 
     # -- search --------------------------------------------------------------------------------
-    def keyword_search(self, collection_ids: Sequence[int], match: str, limit: int) -> list[tuple[int, float]]:
+    def keyword_search(self, collection_ids: Sequence[int], match: str,
+                       limit: int) -> list[tuple[int, float]]:
         """(chunk id, BM25 score: lower is better) of the best ``limit`` FTS5 matches."""
         marks = ",".join("?" * len(collection_ids))
         return [(r[0], r[1]) for r in self.conn.execute(
-            f"SELECT c.id, bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-            f"JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ? AND d.collection_id IN ({marks}) "
-            f"ORDER BY score LIMIT ?", (match, *collection_ids, limit))]
+            "SELECT c.id, bm25(chunks_fts) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id "
+            f"WHERE chunks_fts MATCH ? AND d.collection_id IN ({marks}) ORDER BY score LIMIT ?",
+            (match, *collection_ids, limit))]
 
     def vector_search(self, model: str, collection_ids: Sequence[int], vector: Sequence[float],
                       limit: int) -> list[tuple[int, float]]:
@@ -403,7 +416,8 @@ class DocumentStore:
         marks = ",".join("?" * len(collection_ids))
         return [(r[0], r[1]) for r in self.conn.execute(
             f"SELECT chunk_id, distance FROM {table} WHERE embedding MATCH ? AND k = ? "
-            f"AND collection_id IN ({marks}) ORDER BY distance", (_vector_blob(vector), limit, *collection_ids))]
+            f"AND collection_id IN ({marks}) ORDER BY distance",
+            (_vector_blob(vector), limit, *collection_ids))]
 
     def distances(self, model: str, chunk_ids: Sequence[int], vector: Sequence[float]) -> dict[int, float]:
         """Cosine distances of these chunks to ``vector`` (for keyword hits beyond the vector list)."""
@@ -415,8 +429,8 @@ class DocumentStore:
             f"SELECT chunk_id, vec_distance_cosine(embedding, ?) FROM {table} WHERE chunk_id IN ({marks})",
             (_vector_blob(vector), *chunk_ids)).fetchall())
 
-    _CHUNK = ('SELECT c.id, c.document_id, d.collection_id, d.path, c.seq, c.text, c.heading, c.page, c.start, '
-              'c."end", c.tokens FROM chunks c JOIN documents d ON d.id = c.document_id ')
+    _CHUNK = ('SELECT c.id, c.document_id, d.collection_id, d.path, c.seq, c.text, c.heading, c.page, '
+              'c.start, c."end", c.tokens FROM chunks c JOIN documents d ON d.id = c.document_id ')
 
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRecord]:
         found = {}

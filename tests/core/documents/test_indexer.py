@@ -71,7 +71,8 @@ def test_unchanged_touched_edited_renamed_moved_and_deleted_files_cost_only_what
 
     (folder / "volcano.txt").write_text(TEXTS["volcano.txt"] + " It erupted in 2021.", encoding="utf-8")
     queued, report = index(store, minilm, counting)  # edited: only its passage is embedded
-    assert queued == 1 and counting.calls == 1 and counting.texts == [TEXTS["volcano.txt"] + " It erupted in 2021."]
+    assert queued == 1 and counting.calls == 1
+    assert counting.texts == [TEXTS["volcano.txt"] + " It erupted in 2021."]
 
     counting.calls, counting.texts = 0, []
     (folder / "quokka.txt").rename(folder / "marsupial.txt")  # renamed
@@ -82,7 +83,8 @@ def test_unchanged_touched_edited_renamed_moved_and_deleted_files_cost_only_what
     assert counting.calls == 0  # their passages came from the cache
     collection = store.collection("notes")
     paths = set(store.documents(collection.id))
-    assert paths == {str(folder / "marsupial.txt"), str(folder / "sub" / "tower.md"), str(folder / "volcano.txt")}
+    assert paths == {str(folder / "marsupial.txt"), str(folder / "sub" / "tower.md"),
+                     str(folder / "volcano.txt")}
 
     (folder / "volcano.txt").unlink()  # deleted
     queued, report = index(store, minilm, counting)
@@ -177,3 +179,25 @@ def test_an_indexer_killed_mid_way_resumes_where_it_stopped(tmp_path, minilm, co
         indexer.run(collection)
         assert len(store.documents(collection.id)) == 20 and not store.queued(collection.id)
         assert len(counting.texts) == 20 - stored  # only the files not stored before the kill
+
+
+def test_another_embedding_model_embeds_every_file_again_and_searches_with_its_vectors(
+        store, folder, minilm, counting, tmp_path):
+    from dataclasses import replace
+
+    store.add_collection("notes", [folder])
+    index(store, minilm, counting)
+    other_path = tmp_path / "models" / "other-minilm-f16.gguf"
+    other_path.parent.mkdir()
+    shutil.copy(minilm.path, other_path)
+    other = replace(minilm, path=other_path)
+    counting.calls, counting.texts = 0, []
+
+    queued, report = index(store, other, counting)
+    assert queued == 3 and report.files == 3 and len(counting.texts) == 3
+    collection = store.collection("notes")
+    assert store.missing_vectors(collection.id, other.key) == set()
+    hits = Retriever(store, other.key, counting.query).search([collection.id], "Which island has quokkas?")
+    assert hits[0].path == str(folder / "quokka.txt")
+    queued, _ = index(store, other, counting)
+    assert queued == 0
