@@ -61,20 +61,22 @@ def test_the_api_server_is_off_by_default_and_its_settings_survive_a_round_trip(
     old = load_settings(path)
     assert (old.api_server, old.api_host, old.api_port, old.api_key, old.api_cors_origins) == (
         False, "127.0.0.1", 4891, None, ())
+    assert old.api_log_contents is False  # the request log keeps no contents unless asked
     save_settings(path, Settings(api_server=True, api_host="0.0.0.0", api_port=5000, api_key="k",
-                                 api_cors_origins=("http://a.test", "http://b.test")))
+                                 api_cors_origins=("http://a.test", "http://b.test"), api_log_contents=True))
     loaded = load_settings(path)
     options = api_server_options(paths, loaded)
     assert options.server_kwargs() == {"host": "0.0.0.0", "port": 5000, "api_key": "k",
                                        "cors_origins": ("http://a.test", "http://b.test"),
-                                       "models_dir": paths.models}
+                                       "models_dir": paths.models, "log_contents": True}
 
 
 def test_hand_edited_api_server_settings_that_make_no_sense_take_the_defaults(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"api_server": "yes", "api_host": "", "api_port": 99999, "api_key": 7,
-                                "api_cors_origins": "http://a.test"}))
+                                "api_cors_origins": "http://a.test", "api_log_contents": "yes"}))
     loaded = load_settings(path)
+    assert loaded.api_log_contents is False
     assert (loaded.api_server, loaded.api_host, loaded.api_port, loaded.api_key, loaded.api_cors_origins) == (
         False, "127.0.0.1", 4891, None, ("http://a.test",))
     path.write_text(json.dumps({"api_port": "4891", "api_cors_origins": {"x": 1}}))
