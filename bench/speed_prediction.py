@@ -78,8 +78,10 @@ def verdict(ratio: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.speed_prediction", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", nargs="*", type=Path, help="GGUF files (default: demo models, 7B/13B shapes)")
+    parser = argparse.ArgumentParser(prog="python -m bench.speed_prediction",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", nargs="*", type=Path,
+                        help="GGUF files (default: the demo models, the 7B/13B shapes)")
     parser.add_argument("--prompt-tokens", type=int, default=1000)
     parser.add_argument("--decode-tokens", type=int, default=32)
     parser.add_argument("--gpu", default="cpu", help="placements, comma-separated: cpu, auto, all, half")
@@ -100,13 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     gpu = hardware.offload_gpu
     if gpu is not None:
         calibration = calibration.with_gpu(gpu.memory_bandwidth)
-    print(f"calibration in {time.perf_counter() - started:.1f} s: read {calibration.cpu_bandwidth / 1e9:.1f} GB/s, "
-          f"efficiency {calibration.cpu_efficiency:.2f}, {1000 * calibration.token_overhead_s:.1f} ms/token fixed, "
-          f"prompt {calibration.cpu_flops / 1e9:.0f} GFLOP/s"
-          + (f"; GPU {gpu.name} {gpu.memory_bandwidth / 1e9:.0f} GB/s" if gpu and gpu.memory_bandwidth else ""))
+    c = calibration
+    print(f"calibration in {time.perf_counter() - started:.1f} s: read {c.cpu_bandwidth / 1e9:.1f} GB/s, "
+          f"efficiency {c.cpu_efficiency:.2f}, {1000 * c.token_overhead_s:.1f} ms/token fixed, "
+          f"prompt {c.cpu_flops / 1e9:.0f} GFLOP/s"
+          + (f"; GPU {gpu.name} {c.gpu_bandwidth / 1e9:.0f} GB/s" if gpu and c.gpu_bandwidth else ""))
     print()
-    header = ("| model | placement | predicted tok/s | measured tok/s | ratio | predicted TTFT | measured TTFT "
-              "| ratio | prompt tokens |")
+    header = ("| model | placement | predicted tok/s | measured tok/s | ratio | predicted TTFT "
+              "| measured TTFT | ratio | prompt tokens |")
     print(header)
     print("|" + " --- |" * (header.count("|") - 1))
     worst = 1.0
@@ -127,13 +130,16 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 engine.close()
             used = getattr(info, "n_gpu_layers", k)
-            predicted = predict_speed(facts, calibration, n_gpu_layers=used, prompt_tokens=stats.prompt_tokens)
+            predicted = predict_speed(facts, calibration, n_gpu_layers=used,
+                                      prompt_tokens=stats.prompt_tokens)
+            measured_ttft = stats.time_to_first_token_s
             decode_ratio = predicted.decode_tps / stats.tokens_per_s if stats.tokens_per_s else 0.0
-            ttft_ratio = predicted.ttft_s / stats.time_to_first_token_s if stats.time_to_first_token_s else 0.0
+            ttft_ratio = predicted.ttft_s / measured_ttft if measured_ttft else 0.0
             worst = max(worst, abs(1 - decode_ratio), abs(1 - ttft_ratio))
-            print(f"| {path.name} | {plan} ({used} layers) | {predicted.decode_tps:.1f} | {stats.tokens_per_s:.1f} "
-                  f"| **{decode_ratio:.2f}** {verdict(decode_ratio)} | {predicted.ttft_s:.1f} s "
-                  f"| {stats.time_to_first_token_s:.1f} s | **{ttft_ratio:.2f}** {verdict(ttft_ratio)} "
+            print(f"| {path.name} | {plan} ({used} layers) | {predicted.decode_tps:.1f} "
+                  f"| {stats.tokens_per_s:.1f} | **{decode_ratio:.2f}** {verdict(decode_ratio)} "
+                  f"| {predicted.ttft_s:.1f} s | {measured_ttft:.1f} s "
+                  f"| **{ttft_ratio:.2f}** {verdict(ttft_ratio)} "
                   f"| {stats.prompt_tokens} |", flush=True)
     print(f"\nratio = predicted ÷ measured; target {TARGET[0]:g}–{TARGET[1]:g}. {load_summary()}")
     return 0

@@ -22,11 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.core.downloads.hub import HubGGUFFile, HubModel, list_gguf_files, search_models
+from localchat.core.downloads.hub import (
+    HubGGUFFile,
+    HubModel,
+    list_gguf_files,
+    search_models,
+)
 from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
+
 
 @dataclass(frozen=True)
 class FileVerdict:
@@ -201,7 +207,8 @@ class HubSearchTab(QWidget):
                                   lambda badge, row=row, f=f: self._show_verdict(repo_id, row, f, badge),
                                   lambda exc, row=row, f=f: self._show_verdict(repo_id, row, f, None, exc))
 
-    def _show_verdict(self, repo_id: str, row: int, f: HubGGUFFile, verdict, exc: Exception | None = None) -> None:
+    def _show_verdict(self, repo_id: str, row: int, f: HubGGUFFile, verdict,
+                      exc: Exception | None = None) -> None:
         if repo_id != self.repo_id:
             return
         if not isinstance(verdict, FileVerdict):

@@ -147,7 +147,8 @@ class ModelCard(QFrame):
         self.badge = QLabel(row.badge.text if row.badge else "unknown")
         self.badge.setToolTip(row.badge.reason if row.badge else "")
         self.badge.setFrameShape(QFrame.Shape.Box)
-        self.badge.setForegroundRole(QPalette.ColorRole.Highlight if row.fits else QPalette.ColorRole.PlaceholderText)
+        self.badge.setForegroundRole(QPalette.ColorRole.Highlight if row.fits
+                                     else QPalette.ColorRole.PlaceholderText)
         self.description = QLabel(row.summary)
         self.description.setWordWrap(True)
         self.facts = QLabel(row.facts_text)

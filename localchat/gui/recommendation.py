@@ -61,7 +61,8 @@ class RecommendationDialog(QDialog):
         font = self.headline.font()
         font.setBold(True)
         self.headline.setFont(font)
-        self.why = QLabel()  # "Llama 3.2 3B: ~14 tokens/s here; larger models fit but would run under 4 tokens/s"
+        # "Llama 3.2 3B: ~14 tokens/s here; larger models fit but would run under 4 tokens/s"
+        self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setTextFormat(Qt.TextFormat.PlainText)
         self.reason = QLabel()
@@ -122,7 +123,8 @@ class RecommendationDialog(QDialog):
 
             hardware = detect_hardware()
             calibration = ensure_calibration(data_root or resolve_data_paths().root, hardware)
-            return machine_line(hardware, calibration), rank_models(catalog, hardware, calibration=calibration)
+            ranking = rank_models(catalog, hardware, calibration=calibration)
+            return machine_line(hardware, calibration), ranking
 
         return run_in_background(judge, lambda result: self.show_ranking(*result), self._on_failed)
 

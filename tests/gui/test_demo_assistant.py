@@ -53,7 +53,8 @@ def test_the_demo_assistant_answers_the_capital_of_france_at_its_own_defaults(qt
     assert not info.is_base_model, "an assistant: it has a chat template"
     assert window.inference.worker.model_defaults.system_prompt == SMOLLM2.system_prompt
     sampling = window.sampling
-    assert (sampling.temperature, sampling.top_p, sampling.min_p, sampling.repeat_penalty) == (0.1, 0.9, 0.2, 1.1)
+    own = (sampling.temperature, sampling.top_p, sampling.min_p, sampling.repeat_penalty)
+    assert own == (0.1, 0.9, 0.2, 1.1)
     answers = [ask(qtbot, window, QUESTION, seed) for seed in range(SEEDS)]
     hits = sum("paris" in a.lower() for a in answers)
     print(f"\nParis in {hits} of {SEEDS} seeds; system prompt {window.chat.session.system_prompt!r}")

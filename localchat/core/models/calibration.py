@@ -227,8 +227,10 @@ def fit_calibration(bandwidth: float, timings: list[ModelTiming], *, threads: in
     ordered = sorted(timings, key=lambda t: t.bytes_per_token)
     small, big = ordered[0], ordered[-1]
     efficiency = typical
-    if big.bytes_per_token > small.bytes_per_token * 1.5 and big.decode_s_per_token > small.decode_s_per_token:
-        slope = (big.decode_s_per_token - small.decode_s_per_token) / (big.bytes_per_token - small.bytes_per_token)
+    apart = big.bytes_per_token > small.bytes_per_token * 1.5
+    if apart and big.decode_s_per_token > small.decode_s_per_token:
+        slope = ((big.decode_s_per_token - small.decode_s_per_token)
+                 / (big.bytes_per_token - small.bytes_per_token))
         efficiency = 1.0 / (slope * bandwidth)
     efficiency = min(max(efficiency, EFFICIENCY_RANGE[0]), EFFICIENCY_RANGE[1])
     overhead = max(0.0, min(t.decode_s_per_token - t.bytes_per_token / (bandwidth * efficiency)
@@ -239,7 +241,8 @@ def fit_calibration(bandwidth: float, timings: list[ModelTiming], *, threads: in
     prompt_overhead = 0.0
     if len(timings) >= 2 and big.matmul_params > small.matmul_params * 1.5 \
             and big.prompt_s_per_token > small.prompt_s_per_token:
-        slope = (big.prompt_s_per_token - small.prompt_s_per_token) / (big.matmul_params - small.matmul_params)
+        slope = ((big.prompt_s_per_token - small.prompt_s_per_token)
+                 / (big.matmul_params - small.matmul_params))
         flops = 2.0 / slope
         prompt_overhead = max(0.0, small.prompt_s_per_token - 2 * small.matmul_params / flops)
     return Calibration(cpu_bandwidth=bandwidth, cpu_efficiency=efficiency, token_overhead_s=overhead,
@@ -256,7 +259,9 @@ def measure_calibration(hardware: "Hardware", *, models: list[Path] | None = Non
     started = time.perf_counter()
     threads = default_threads()
     bandwidth = read_bandwidth(threads=threads)
-    paths = models if models is not None else [p for p in (install_instruct_model(), install_demo_model()) if p]
+    if models is None:
+        models = [p for p in (install_instruct_model(), install_demo_model()) if p is not None]
+    paths = models
     if not paths:
         raise RuntimeError("no demo model is installed to time (pip install 'localchat[demo]')")
     timings = [time_model(Path(p), threads=threads) for p in paths]

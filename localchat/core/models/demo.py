@@ -166,8 +166,8 @@ def _record(models_dir: Path, path: Path) -> None:
     if record is not None and record.size == size and record.source == DEMO_SOURCE:
         return
     try:
-        inventory.save_record(InstallRecord(filename=path.name, size=size, sha256=None, installed_at=now_iso(),
-                                            source=DEMO_SOURCE))
+        inventory.save_record(InstallRecord(filename=path.name, size=size, sha256=None,
+                                            installed_at=now_iso(), source=DEMO_SOURCE))
     except OSError as exc:
         log.warning("could not write the demo model's install record: %s", exc)
 

@@ -147,11 +147,14 @@ def predict_speed(m: ModelFacts, calibration: Calibration, *, n_gpu_layers: int 
         return cells * per_cell
 
     cpu_bytes = sum(m.layer_bytes[:first_gpu]) + (0 if head_on_gpu else head) + kv(range(first_gpu))
-    gpu_bytes = sum(m.layer_bytes[first_gpu:]) + (head if head_on_gpu else 0) + kv(range(first_gpu, m.n_layers))
+    gpu_bytes = (sum(m.layer_bytes[first_gpu:]) + (head if head_on_gpu else 0)
+                 + kv(range(first_gpu, m.n_layers)))
     per_token = cpu_bytes / (c.cpu_bandwidth * c.cpu_efficiency)
     if k:
         per_token += gpu_bytes / (c.gpu_bandwidth * c.gpu_efficiency)
-        per_token += c.gpu_token_overhead_s if head_on_gpu else max(c.gpu_token_overhead_s, c.token_overhead_s)
+        # with layers left on the CPU, each token waits for the CPU's share too
+        per_token += (c.gpu_token_overhead_s if head_on_gpu
+                      else max(c.gpu_token_overhead_s, c.token_overhead_s))
     else:
         per_token += c.token_overhead_s
     decode_tps = 1.0 / per_token
@@ -164,7 +167,8 @@ def predict_speed(m: ModelFacts, calibration: Calibration, *, n_gpu_layers: int 
         gpu_flops = c.gpu_flops or c.gpu_bandwidth * GPU_FLOPS_PER_BYTE
         # llama.cpp sends a prompt batch's matrix work to the GPU, the CPU layers' weights with it
         batches = -(-prompt_tokens // PROMPT_BATCH)
-        ttft = (flops + attention) / gpu_flops + batches * (cpu_bytes / PCIE_BANDWIDTH if not head_on_gpu else 0)
+        transfers = 0.0 if head_on_gpu else batches * cpu_bytes / PCIE_BANDWIDTH
+        ttft = (flops + attention) / gpu_flops + transfers
         ttft += prompt_tokens * c.prompt_overhead_s * (1 - gpu_share)
     else:
         ttft = (flops + attention) / c.cpu_flops + prompt_tokens * c.prompt_overhead_s

@@ -44,7 +44,8 @@ def test_two_models_of_different_sizes_give_the_fixed_cost_and_the_efficiency():
 
 def test_timings_that_make_no_sense_keep_the_efficiency_within_what_cpus_reach():
     # the larger model timed faster (a busy machine during the first run)
-    timings = [ModelTiming("small", 0.1e9, 0.13e9, 0.03, 0.001), ModelTiming("large", 0.3e9, 0.4e9, 0.02, 0.002)]
+    timings = [ModelTiming("small", 0.1e9, 0.13e9, 0.03, 0.001),
+               ModelTiming("large", 0.3e9, 0.4e9, 0.02, 0.002)]
     c = fit_calibration(20e9, timings, threads=2)
     assert 0.25 <= c.cpu_efficiency <= 1.0 and c.token_overhead_s >= 0
     one = fit_calibration(20e9, timings[:1], threads=2)
@@ -63,10 +64,10 @@ def test_kept_in_the_data_folder_and_read_back(tmp_path):
 
 def test_another_build_or_machine_or_a_damaged_file_is_measured_again(tmp_path, monkeypatch, caplog):
     path = calibration_path(tmp_path)
-    save_calibration(path, replace(fit_calibration(20e9, [timing("m", 1e8, 1e8, bandwidth=20e9, efficiency=0.7,
-                                                                  overhead=0.002, flops=1e11)], threads=2),
-                                   fingerprint=fingerprint(MACHINE)))
-    assert load_calibration(path, replace(MACHINE, total_ram=64 * GIB)) is None  # more memory: another machine
+    measured = fit_calibration(20e9, [timing("m", 1e8, 1e8, bandwidth=20e9, efficiency=0.7, overhead=0.002,
+                                             flops=1e11)], threads=2)
+    save_calibration(path, replace(measured, fingerprint=fingerprint(MACHINE)))
+    assert load_calibration(path, replace(MACHINE, total_ram=64 * GIB)) is None  # more memory: new machine
     assert load_calibration(path, replace(MACHINE, physical_cores=8)) is None
     from localchat.core import build_info as build_module
 

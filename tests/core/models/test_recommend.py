@@ -48,7 +48,8 @@ def test_the_recommended_model_is_the_one_the_rule_says(machine, smallest, large
     assert best.verdict.level is FitLevel.FITS and best.speed.decode_tps >= 8
     assert best.why.startswith(f"{best.entry.display_name}: {best.speed.text} here")
     if speed_decided:
-        bigger = [r for r in ranked if r.verdict.level is FitLevel.FITS and r.entry.capability > best.entry.capability]
+        bigger = [r for r in ranked
+                  if r.verdict.level is FitLevel.FITS and r.entry.capability > best.entry.capability]
         assert bigger and all(r.speed.decode_tps < 8 for r in bigger)
         assert "larger models fit but would run under" in best.why
         limit = int(best.why.rsplit("under ", 1)[1].split()[0])
