@@ -239,16 +239,28 @@ class Indexer:
         return vectors
 
 
+WORKER_JOB_TEXTS = 8  # passages per worker job: a question or a reply waits for one job at most
+
+
 def worker_embed(worker, model: EmbeddingModel) -> Embed:
-    """``embed`` through the inference worker: an ``EmbedJob`` per call, waited for."""
+    """``embed`` through the inference worker. One call's passages are queued at once as jobs
+    of ``WORKER_JOB_TEXTS``, so the worker is never idle between them and a reply or a
+    question that comes meanwhile waits for one small job, not for the whole call."""
     from localchat.core.inference.worker import EmbedJob
 
     def embed(texts: Sequence[str], prefix: str) -> list:
-        job = worker.submit(EmbedJob(model, list(texts), prefix))
-        job.done.wait()
-        if job.error is not None:
-            raise EmbeddingFailedError(f"The passages could not be embedded: {job.error}",
-                                       "Check the embedding model, or pick another one.")
-        return job.vectors
+        texts = list(texts)
+        jobs = [worker.submit(EmbedJob(model, texts[i:i + WORKER_JOB_TEXTS], prefix))
+                for i in range(0, len(texts), WORKER_JOB_TEXTS)]
+        vectors: list = []
+        for job in jobs:
+            job.done.wait()
+            if job.error is not None:
+                for other in jobs:
+                    worker.cancel(other)
+                raise EmbeddingFailedError(f"The passages could not be embedded: {job.error}",
+                                           "Check the embedding model, or pick another one.")
+            vectors += job.vectors
+        return vectors
 
     return embed
