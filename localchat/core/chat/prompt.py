@@ -241,6 +241,14 @@ class Passage:
         return f"{name}, page {self.page}" if self.page is not None else name
 
     @property
+    def url(self) -> str:
+        """The document's file URL, at its page for a PDF (``#page=N``, which PDF viewers and
+        browsers follow): what a click on the source opens."""
+        from pathlib import PurePath
+
+        return PurePath(self.path).as_uri() + (f"#page={self.page}" if self.page is not None else "")
+
+    @property
     def excerpt(self) -> str:
         text = " ".join(self.text.split())
         return text if len(text) <= 160 else text[:157].rstrip() + "…"

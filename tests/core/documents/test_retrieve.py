@@ -59,7 +59,8 @@ def test_vectors_find_a_paraphrase_and_keywords_find_an_exact_code(indexed):
     store, collection, retriever, _ = indexed
     paraphrase = "Which mountain in Italy often erupts?"
     assert names(retriever.search([collection.id], paraphrase, mode=SearchMode.VECTOR))[0] == "etna.txt"
-    assert names(retriever.search([collection.id], "XK-4411", mode=SearchMode.KEYWORD, floor=False))[0] == "code.txt"
+    exact = retriever.search([collection.id], "XK-4411", mode=SearchMode.KEYWORD, floor=False)
+    assert names(exact)[0] == "code.txt"
     for question, expected in ((paraphrase, "etna.txt"), ("what does XK-4411 mean", "code.txt"),
                                ("When was the Eiffel Tower built?", "tower.txt")):
         assert names(retriever.search([collection.id], question))[0] == expected
@@ -74,7 +75,8 @@ def test_a_question_the_documents_do_not_answer_gets_nothing_not_padding(indexed
 def test_neighbouring_passages_of_one_document_are_joined_with_their_overlap_once(tmp_path, minilm, counting):
     folder = tmp_path / "long"
     folder.mkdir()
-    sentences = [f"Fact {i}: the quokka colony number {i} lives on Rottnest Island and eats leaves." for i in range(60)]
+    sentences = [f"Fact {i}: the quokka colony number {i} lives on Rottnest Island and eats leaves."
+                 for i in range(60)]
     (folder / "long.txt").write_text(" ".join(sentences), encoding="utf-8")
     with DocumentStore.open(tmp_path / "documents.sqlite3") as store:
         collection = store.add_collection("long", [folder])
@@ -101,7 +103,8 @@ def test_passages_are_packed_within_the_budget_whole_documents_when_they_fit(ind
     assert {p.text for p in passages} <= set(FACTS.values())
     assert len(pack(hits, 40, store)) == 1  # room for one short passage
     assert pack(hits, 5, store) == []
-    assert prompt_budget([Message(USER, "x" * 4000)], 2048, 512) < prompt_budget([Message(USER, "x")], 2048, 512)
+    long_history = prompt_budget([Message(USER, "x" * 4000)], 2048, 512)
+    assert long_history < prompt_budget([Message(USER, "x")], 2048, 512)
 
 
 def test_the_prompt_carries_numbered_passages_and_the_question_and_citations_are_checked():
@@ -114,6 +117,8 @@ def test_the_prompt_carries_numbered_passages_and_the_question_and_citations_are
     assert prompt.endswith("Where do quokkas live?")
     nothing = with_passages([Message(USER, "Where do quokkas live?")], [])[-1].content
     assert "No passage" in nothing
+
+    assert passages[1].url == "file:///d/report.pdf#page=3" and passages[0].url == "file:///d/quokka.txt"
 
     citations = check_citations("On Rottnest [1]. Etna too [2, 7]. And [9].", passages)
     assert citations.cited == (1, 2)
