@@ -55,7 +55,7 @@ class IndexingService:
     def __init__(self, index_path: Path, model: Callable[[], EmbeddingModel], worker,
                  on_event: Callable[[object], None], *, watch: bool = True):
         self.index_path = Path(index_path)
-        self._model = model
+        self._embedding_model = model
         self.worker = worker
         self.on_event = on_event
         self.watching = watch
@@ -128,7 +128,7 @@ class IndexingService:
             collection = store.collection(name)
             if collection.paused:
                 return
-            model = self._model()
+            model = self._embedding_model()
 
             def progress(p: IndexProgress) -> None:
                 self.on_event(IndexingProgress(name, p.done, p.total, p.chunks, p.eta_s))
