@@ -24,7 +24,9 @@ from pathlib import Path
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QDate,
     QEvent,
+    QLocale,
     QPoint,
     QRect,
     Qt,
@@ -301,7 +303,7 @@ class ConversationSidebar(QWidget):
         try:
             view.clear()
             for label, conversations in group_by_date(self._loaded, lambda c: c.updated_at, self._now()):
-                header = QListWidgetItem(label)
+                header = QListWidgetItem(_group_label(label))
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 header.setData(GROUP_ROLE, True)
                 font = QFont(header.font())
@@ -537,6 +539,26 @@ class ConversationSidebar(QWidget):
         self.select_conversation(conv.id)
         self.conversation_selected.emit(conv.id)
         return conv.id
+
+
+_GROUPS = (QT_TRANSLATE_NOOP("ConversationSidebar", "Today"), QT_TRANSLATE_NOOP("ConversationSidebar", "Yesterday"),
+           QT_TRANSLATE_NOOP("ConversationSidebar", "Previous 7 days"),
+           QT_TRANSLATE_NOOP("ConversationSidebar", "Previous 30 days"))
+
+
+def _group_label(label: str) -> str:
+    """A date group's header in the window's language: the named ones translated, a month by Qt's
+    locale (core names it in English, "March 2025")."""
+    if label in _GROUPS:
+        return QCoreApplication.translate("ConversationSidebar", label)
+    try:
+        month = datetime.strptime(label, "%B %Y")
+    except ValueError:
+        return label
+    from localchat.gui import i18n
+
+    locale = QLocale(i18n.installed_language() or "en")
+    return locale.toString(QDate(month.year, month.month, 1), "MMMM yyyy").capitalize()
 
 
 def _hit_html(hit: SearchHit) -> str:

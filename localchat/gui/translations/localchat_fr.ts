@@ -164,115 +164,135 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>ConversationSidebar</name>
     <message>
-        <location filename="../sidebar.py" line="62" />
+        <location filename="../sidebar.py" line="78" />
         <source>Markdown, the branch shown (*.md)</source>
         <translation>Markdown, la branche affichée (*.md)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="63" />
+        <location filename="../sidebar.py" line="79" />
         <source>Web page, the branch shown (*.html)</source>
         <translation>Page web, la branche affichée (*.html)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="64" />
+        <location filename="../sidebar.py" line="80" />
         <source>JSON, every branch, can be imported (*.json)</source>
         <translation>JSON, toutes les branches, importable (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="94" />
-        <location filename="../sidebar.py" line="479" />
+        <location filename="../sidebar.py" line="156" />
+        <location filename="../sidebar.py" line="572" />
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="108" />
-        <location filename="../sidebar.py" line="137" />
+        <location filename="../sidebar.py" line="170" />
+        <location filename="../sidebar.py" line="199" />
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="119" />
+        <location filename="../sidebar.py" line="181" />
         <source>Import…</source>
         <translation>Importer…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="120" />
+        <location filename="../sidebar.py" line="182" />
         <source>Import a conversation: add one from a JSON file that localchat exported</source>
         <translation>Importer une conversation : en ajouter une depuis un fichier JSON exporté par localchat</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="127" />
+        <location filename="../sidebar.py" line="189" />
         <source>Search messages (Ctrl+F)</source>
         <translation>Rechercher dans les messages (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="128" />
+        <location filename="../sidebar.py" line="190" />
         <source>Search messages</source>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="149" />
-        <location filename="../sidebar.py" line="434" />
+        <location filename="../sidebar.py" line="215" />
+        <location filename="../sidebar.py" line="507" />
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="156" />
+        <location filename="../sidebar.py" line="222" />
         <source>Messages found</source>
         <translation>Messages trouvés</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="174" />
+        <location filename="../sidebar.py" line="240" />
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="251" />
+        <location filename="../sidebar.py" line="324" />
         <source>No conversations yet</source>
         <translation>Aucune conversation pour l’instant</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="336" />
+        <location filename="../sidebar.py" line="409" />
         <source>Deleted “{title}”</source>
         <translation>« {title} » supprimée</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="397" />
+        <location filename="../sidebar.py" line="470" />
         <source>No messages match</source>
         <translation>Aucun message ne correspond</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="431" />
+        <location filename="../sidebar.py" line="504" />
         <source>Rename</source>
         <translation>Renommer</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="432" />
+        <location filename="../sidebar.py" line="505" />
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="444" />
+        <location filename="../sidebar.py" line="517" />
         <source>Export conversation</source>
         <translation>Exporter la conversation</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="458" />
+        <location filename="../sidebar.py" line="531" />
         <source>Import conversation</source>
         <translation>Importer une conversation</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="459" />
+        <location filename="../sidebar.py" line="532" />
         <source>localchat conversation (*.json)</source>
         <translation>conversation localchat (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="478" />
+        <location filename="../sidebar.py" line="544" />
+        <source>Today</source>
+        <translation>Aujourd’hui</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="544" />
+        <source>Yesterday</source>
+        <translation>Hier</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="545" />
+        <source>Previous 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="546" />
+        <source>Previous 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="571" />
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="478" />
+        <location filename="../sidebar.py" line="571" />
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>

@@ -164,115 +164,135 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>ConversationSidebar</name>
     <message>
-        <location filename="../sidebar.py" line="62" />
+        <location filename="../sidebar.py" line="78" />
         <source>Markdown, the branch shown (*.md)</source>
         <translation>Markdown, il ramo mostrato (*.md)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="63" />
+        <location filename="../sidebar.py" line="79" />
         <source>Web page, the branch shown (*.html)</source>
         <translation>Pagina web, il ramo mostrato (*.html)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="64" />
+        <location filename="../sidebar.py" line="80" />
         <source>JSON, every branch, can be imported (*.json)</source>
         <translation>JSON, tutti i rami, importabile (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="94" />
-        <location filename="../sidebar.py" line="479" />
+        <location filename="../sidebar.py" line="156" />
+        <location filename="../sidebar.py" line="572" />
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="108" />
-        <location filename="../sidebar.py" line="137" />
+        <location filename="../sidebar.py" line="170" />
+        <location filename="../sidebar.py" line="199" />
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="119" />
+        <location filename="../sidebar.py" line="181" />
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="120" />
+        <location filename="../sidebar.py" line="182" />
         <source>Import a conversation: add one from a JSON file that localchat exported</source>
         <translation>Importa una conversazione: aggiungine una da un file JSON esportato da localchat</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="127" />
+        <location filename="../sidebar.py" line="189" />
         <source>Search messages (Ctrl+F)</source>
         <translation>Cerca nei messaggi (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="128" />
+        <location filename="../sidebar.py" line="190" />
         <source>Search messages</source>
         <translation>Cerca nei messaggi</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="149" />
-        <location filename="../sidebar.py" line="434" />
+        <location filename="../sidebar.py" line="215" />
+        <location filename="../sidebar.py" line="507" />
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="156" />
+        <location filename="../sidebar.py" line="222" />
         <source>Messages found</source>
         <translation>Messaggi trovati</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="174" />
+        <location filename="../sidebar.py" line="240" />
         <source>Undo</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="251" />
+        <location filename="../sidebar.py" line="324" />
         <source>No conversations yet</source>
         <translation>Ancora nessuna conversazione</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="336" />
+        <location filename="../sidebar.py" line="409" />
         <source>Deleted “{title}”</source>
         <translation>Eliminata «{title}»</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="397" />
+        <location filename="../sidebar.py" line="470" />
         <source>No messages match</source>
         <translation>Nessun messaggio corrisponde</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="431" />
+        <location filename="../sidebar.py" line="504" />
         <source>Rename</source>
         <translation>Rinomina</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="432" />
+        <location filename="../sidebar.py" line="505" />
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="444" />
+        <location filename="../sidebar.py" line="517" />
         <source>Export conversation</source>
         <translation>Esporta la conversazione</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="458" />
+        <location filename="../sidebar.py" line="531" />
         <source>Import conversation</source>
         <translation>Importa una conversazione</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="459" />
+        <location filename="../sidebar.py" line="532" />
         <source>localchat conversation (*.json)</source>
         <translation>conversazione di localchat (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="478" />
+        <location filename="../sidebar.py" line="544" />
+        <source>Today</source>
+        <translation>Oggi</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="544" />
+        <source>Yesterday</source>
+        <translation>Ieri</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="545" />
+        <source>Previous 7 days</source>
+        <translation>Ultimi 7 giorni</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="546" />
+        <source>Previous 30 days</source>
+        <translation>Ultimi 30 giorni</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="571" />
         <source>You</source>
         <translation>Tu</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="478" />
+        <location filename="../sidebar.py" line="571" />
         <source>Assistant</source>
         <translation>Assistente</translation>
     </message>
