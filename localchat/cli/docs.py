@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true", help="print JSON for scripts")
     a.set_defaults(func=run_files)
 
-    a = actions.add_parser("index", help="bring a collection's index up to date (Ctrl+C pauses; run again to resume)")
+    a = actions.add_parser("index", help="bring a collection's index up to date "
+                                         "(Ctrl+C pauses; run again to resume)")
     a.add_argument("name")
     a.set_defaults(func=run_index)
 
@@ -55,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true", help="print JSON for scripts")
     a.set_defaults(func=run_search)
 
-    a = actions.add_parser("ask", help="one answer from a chat model, from a collection's passages, with its sources")
+    a = actions.add_parser("ask", help="one answer from a chat model, from a collection's passages, "
+                                       "with its sources")
     a.add_argument("name")
     a.add_argument("question")
     a.add_argument("--model", metavar="FILE_OR_NAME", help="the chat model (default: the model used last)")
@@ -188,9 +190,9 @@ def run_index(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
         problems = [d for d in store.documents(collection.id).values() if d.reason]
     states = ", ".join(f"{n} {s}" for s, n in sorted(report.by_status.items()))
-    print(f"{collection.name}: {queued} file(s) looked at; {report.files} indexed anew, {report.unchanged} unchanged, "
-          f"{report.removed} removed; {report.embedded} passage(s) embedded in {report.embedding_calls} "
-          f"call(s). Now: {states or 'no files'}.")
+    print(f"{collection.name}: {queued} file(s) looked at; {report.files} indexed anew, "
+          f"{report.unchanged} unchanged, {report.removed} removed; {report.embedded} passage(s) embedded "
+          f"in {report.embedding_calls} call(s). Now: {states or 'no files'}.")
     for d in sorted(problems, key=lambda d: d.path):
         print(f"  {d.status.value}: {d.path} ({d.reason})")
     return 0
@@ -265,8 +267,12 @@ def print_sources(turn, out: TextIO | None = None) -> None:
     print("\nSources:", file=out)
     for p in turn.passages:
         mark = "" if p.number in citations.cited else " (not cited)"
-        print(f"  [{p.number}] {p.path}" + (f", page {p.page}" if p.page is not None else "") + mark, file=out)
+        page = f", page {p.page}" if p.page is not None else ""
+        print(f"  [{p.number}] {p.path}{page}{mark}", file=out)
         print(f"      {p.excerpt}", file=out)
+    if citations.unsupported:
+        names = ", ".join(f"[{n}]" for n in citations.unsupported)
+        print(f"  Check {names}: the sentence citing it shares no words with the passage.", file=out)
     if citations.unknown:
         names = ", ".join(f"[{n}]" for n in citations.unknown)
         print(f"  Citation{'s' if len(citations.unknown) > 1 else ''} {names} point to no passage.", file=out)

@@ -290,6 +290,7 @@ class Citations:
 
     cited: tuple[int, ...]  # numbers that name a passage, in order of first use
     unknown: tuple[int, ...]  # numbers that point nowhere
+    unsupported: tuple[int, ...] = ()  # cited by sentences that share no content word with the passage
 
     def marked(self, reply: str) -> str:
         """The reply with each citation that points nowhere marked ``[n?]``."""
@@ -302,10 +303,27 @@ class Citations:
         return _CITATION.sub(mark, reply) if bad else reply
 
 
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}|\d+", re.UNICODE)  # words of 4+ letters, and numbers
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower()[:6] for w in _CONTENT_WORD.findall(text)}  # a crude stem: "islands" is "island"
+
+
 def check_citations(reply: str, passages: Sequence[Passage]) -> Citations:
-    known = {p.number for p in passages}
-    seen = []
-    for m in _CITATION.finditer(reply):
-        seen += [int(n) for n in re.split(r"\s*,\s*", m.group(1))]
+    """Which ``[n]`` name a passage, which point nowhere, and which are cited by a sentence
+    that shares no content word (or number) with the passage it names."""
+    by_number = {p.number: p for p in passages}
+    seen: list[int] = []
+    support: dict[int, bool] = {}
+    for sentence in _SENTENCE_END.split(reply):
+        numbers = [int(n) for m in _CITATION.finditer(sentence) for n in re.split(r"\s*,\s*", m.group(1))]
+        words = _words(_CITATION.sub(" ", sentence))
+        for n in numbers:
+            seen.append(n)
+            if n in by_number:
+                support[n] = support.get(n, False) or bool(words & _words(by_number[n].text))
     seen = list(dict.fromkeys(seen))
-    return Citations(tuple(n for n in seen if n in known), tuple(n for n in seen if n not in known))
+    return Citations(tuple(n for n in seen if n in by_number), tuple(n for n in seen if n not in by_number),
+                     tuple(n for n in seen if n in by_number and not support[n]))

@@ -124,3 +124,6 @@ def test_the_prompt_carries_numbered_passages_and_the_question_and_citations_are
     assert citations.cited == (1, 2)
     assert citations.unknown == (7, 9)
     assert citations.marked("Etna too [2, 7]. And [9].") == "Etna too [2, 7?]. And [9?]."
+    assert citations.unsupported == ()
+    off = check_citations("Quokkas live on Rottnest [1]. Bananas are yellow [2].", passages)
+    assert off.cited == (1, 2) and off.unsupported == (2,)
