@@ -347,11 +347,13 @@ class DocumentStore:
         """Indexed files with a passage that has no vector of ``model`` (indexed with another
         embedding model): they are embedded again."""
         table = self.vector_table(model)
+        # not correlated: SQLite reads the collection's vector ids once, into a temporary index
         missing_chunk = ("1" if table is None else
-                         f"c.id NOT IN (SELECT chunk_id FROM {table} WHERE collection_id = d.collection_id)")
+                         f"c.id NOT IN (SELECT chunk_id FROM {table} WHERE collection_id = ?)")
+        params = (collection_id,) if table is None else (collection_id, collection_id)
         return {r[0] for r in self.conn.execute(
-            f"SELECT d.path FROM documents d WHERE d.collection_id = ? AND EXISTS ("
-            f"SELECT 1 FROM chunks c WHERE c.document_id = d.id AND {missing_chunk})", (collection_id,))}
+            "SELECT DISTINCT d.path FROM documents d JOIN chunks c ON c.document_id = d.id "
+            f"WHERE d.collection_id = ? AND {missing_chunk}", params)}
 
     def vector_tables(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM vector_tables")]
