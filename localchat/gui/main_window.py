@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.inference = InferenceRelay(InferenceWorker(
             batch_seconds=BATCH_SECONDS if batch_seconds is None else batch_seconds), self)
         self._model_notes: list[str] = []  # what the notice above the chat says of the model
+        self._context_of: int | None = None  # the conversation the context meter measured
         self._load_job: LoadJob | None = None  # the load the window waits for
         self._load_by_person = True  # whether that load may ask in a dialog
         # the model and its status line from before the load: a load refused before it started
@@ -598,6 +599,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_conversation_changed(self, conversation_id: int | None) -> None:
         self.sidebar.select_conversation(conversation_id)
+        if conversation_id is None or conversation_id != self._context_of:
+            self.composer.set_context(None, None)  # known again after this conversation's next reply
+        self._context_of = conversation_id
         if conversation_id is not None:
             self.settings = self.settings.with_(last_conversation_id=conversation_id)
         session = self.chat.session
@@ -612,6 +616,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_reply_finished(self, stats: GenerationStats) -> None:
         self.stats_label.setText(stats.summary if stats.stop_reason is not StopReason.ERROR else "")
+        if stats.prompt_tokens and self.model_info is not None:
+            self.composer.set_context(stats.prompt_tokens + stats.completion_tokens, self.model_info.n_ctx)
         if stats.template_note:  # the template failed only now, on this conversation: said once
             self._model_notes.append(stats.template_note)
             self.chat_view.set_notice("\n".join(self._model_notes))

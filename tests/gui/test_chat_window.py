@@ -67,6 +67,11 @@ def test_reply_streams_into_the_view_and_stats_appear(qtbot, window, tiny_model)
     assert "tok/s" in window.stats_label.text() and "TTFT" in bubbles[1].stats_label.text()
     assert window.composer.input.isEnabled() and window.composer.send_button.accessibleName() == "Send"
     assert "tiny" in window.model_status.text() and "CPU" in window.model_status.text()
+    meter = window.composer.context_label  # how much of the context the conversation fills
+    used = stats.prompt_tokens + stats.completion_tokens
+    assert meter.isVisibleTo(window) and meter.text() == f"{used:,} / {window.model_info.n_ctx:,} tokens"
+    window.new_chat()
+    assert not meter.isVisibleTo(window)
 
 
 def test_stop_ends_the_reply_and_keeps_what_was_written(qtbot, window, tiny_model):

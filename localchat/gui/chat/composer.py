@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from localchat.gui.theme import theme
-from localchat.gui.theme.tokens import CHAT_MAX_PX, Space
+from localchat.gui.theme.tokens import CHAT_MAX_PX, Space, Type
 
 MAX_LINES = 8
 BUTTON_PX = 32
@@ -56,10 +65,21 @@ class Composer(QWidget):
         inside.setSpacing(Space.S)
         inside.addWidget(self.input, 1)
         inside.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        # how much of the model's context the conversation fills, under the box at its right
+        self.context_label = QLabel()
+        self.context_label.setObjectName("muted")
+        self.context_label.setToolTip(self.tr("How much of the model's context this conversation fills; "
+                                              "past it, the oldest turns are left out"))
+        self.context_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.context_label.hide()
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(self.frame)
+        column.addWidget(self.context_label)
         outer = QHBoxLayout(self)  # centred under the conversation, as wide as its column
-        outer.setContentsMargins(Space.L, Space.S, Space.L, Space.L)
+        outer.setContentsMargins(Space.L, Space.S, Space.L, Space.M)
         outer.addStretch(1)
-        outer.addWidget(self.frame, 100)
+        outer.addLayout(column, 100)
         outer.addStretch(1)
         self._can_send = True
         self._reason = ""
@@ -104,6 +124,17 @@ class Composer(QWidget):
         margin = self.input.document().documentMargin()
         frame = self.input.frameWidth() + self.input.contentsMargins().top()
         self.input.setFixedHeight(int(lines * self.input.fontMetrics().lineSpacing() + 2 * (margin + frame)) + 2)
+
+    def set_context(self, used: int | None, size: int | None) -> None:
+        """"1,204 / 4,096 tokens" under the box; None hides it (a new chat, no model)."""
+        if not used or not size:
+            self.context_label.hide()
+            return
+        self.context_label.setText(self.tr("{used} / {size} tokens").format(used=f"{used:,}", size=f"{size:,}"))
+        small = self.context_label.font()
+        small.setPointSizeF(theme().base_point_size() * Type.SMALL)
+        self.context_label.setFont(small)
+        self.context_label.show()
 
     def set_text(self, text: str) -> None:
         """Put ``text`` in the box (an example prompt), ready to send or change."""

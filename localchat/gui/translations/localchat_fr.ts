@@ -126,39 +126,49 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../chat/composer.py" line="40" />
+        <location filename="../chat/composer.py" line="49" />
         <source>Send a message</source>
         <translation>Envoyer un message</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="41" />
+        <location filename="../chat/composer.py" line="50" />
         <source>Enter sends, Shift+Enter starts a new line</source>
         <translation>Entrée envoie, Maj+Entrée passe à la ligne</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="42" />
+        <location filename="../chat/composer.py" line="51" />
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="85" />
+        <location filename="../chat/composer.py" line="71" />
+        <source>How much of the model's context this conversation fills; past it, the oldest turns are left out</source>
+        <translation>La part du contexte du modèle qu’occupe cette conversation ; au-delà, les tours les plus anciens sont laissés de côté</translation>
+    </message>
+    <message>
+        <location filename="../chat/composer.py" line="105" />
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="85" />
+        <location filename="../chat/composer.py" line="105" />
         <source>Stop the reply (Esc)</source>
         <translation>Arrêter la réponse (Échap)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="87" />
+        <location filename="../chat/composer.py" line="107" />
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="87" />
+        <location filename="../chat/composer.py" line="107" />
         <source>Send (Enter)</source>
         <translation>Envoyer (Entrée)</translation>
+    </message>
+    <message>
+        <location filename="../chat/composer.py" line="133" />
+        <source>{used} / {size} tokens</source>
+        <translation>{used} / {size} jetons</translation>
     </message>
 </context>
 <context>
@@ -351,131 +361,131 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="103" />
-        <location filename="../main_window.py" line="304" />
-        <location filename="../main_window.py" line="517" />
+        <location filename="../main_window.py" line="104" />
+        <location filename="../main_window.py" line="305" />
+        <location filename="../main_window.py" line="518" />
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="215" />
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220" />
+        <location filename="../main_window.py" line="221" />
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="223" />
+        <location filename="../main_window.py" line="224" />
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="225" />
+        <location filename="../main_window.py" line="226" />
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228" />
+        <location filename="../main_window.py" line="229" />
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237" />
+        <location filename="../main_window.py" line="238" />
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255" />
+        <location filename="../main_window.py" line="256" />
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289" />
+        <location filename="../main_window.py" line="290" />
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296" />
+        <location filename="../main_window.py" line="297" />
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315" />
-        <location filename="../main_window.py" line="519" />
-        <location filename="../main_window.py" line="532" />
+        <location filename="../main_window.py" line="316" />
+        <location filename="../main_window.py" line="520" />
+        <location filename="../main_window.py" line="533" />
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358" />
+        <location filename="../main_window.py" line="359" />
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} n’est pas un fichier de modèle GGUF : seuls les fichiers .gguf peuvent être ajoutés. Téléchargez des modèles GGUF depuis le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365" />
+        <location filename="../main_window.py" line="366" />
         <source>Adding {name} to the models folder…</source>
         <translation>Ajout de {name} au dossier des modèles…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367" />
+        <location filename="../main_window.py" line="368" />
         <source>Could not add {name}: {reason}</source>
         <translation>Impossible d’ajouter {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384" />
+        <location filename="../main_window.py" line="385" />
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="426" />
+        <location filename="../main_window.py" line="427" />
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossible de lire le dossier des modèles : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445" />
+        <location filename="../main_window.py" line="446" />
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="461" />
+        <location filename="../main_window.py" line="462" />
         <source>The model is loading</source>
         <translation>Le modèle est en cours de chargement</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="469" />
+        <location filename="../main_window.py" line="470" />
         <source>Loading {name}…</source>
         <translation>Chargement de {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="478" />
+        <location filename="../main_window.py" line="479" />
         <source>{name}'s authors</source>
         <translation>les auteurs de {name}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="484" />
+        <location filename="../main_window.py" line="485" />
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494" />
+        <location filename="../main_window.py" line="495" />
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518" />
+        <location filename="../main_window.py" line="519" />
         <source>Could not load {name}: {reason}</source>
         <translation>Impossible de charger {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="596" />
+        <location filename="../main_window.py" line="597" />
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="610" />
+        <location filename="../main_window.py" line="614" />
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>

@@ -126,39 +126,49 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../chat/composer.py" line="40" />
+        <location filename="../chat/composer.py" line="49" />
         <source>Send a message</source>
         <translation>Invia un messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="41" />
+        <location filename="../chat/composer.py" line="50" />
         <source>Enter sends, Shift+Enter starts a new line</source>
         <translation>Invio invia, Maiusc+Invio va a capo</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="42" />
+        <location filename="../chat/composer.py" line="51" />
         <source>Message</source>
         <translation>Messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="85" />
+        <location filename="../chat/composer.py" line="71" />
+        <source>How much of the model's context this conversation fills; past it, the oldest turns are left out</source>
+        <translation>Quanto del contesto del modello occupa questa conversazione; oltre, i turni più vecchi vengono tralasciati</translation>
+    </message>
+    <message>
+        <location filename="../chat/composer.py" line="105" />
         <source>Stop</source>
         <translation>Ferma</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="85" />
+        <location filename="../chat/composer.py" line="105" />
         <source>Stop the reply (Esc)</source>
         <translation>Ferma la risposta (Esc)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="87" />
+        <location filename="../chat/composer.py" line="107" />
         <source>Send</source>
         <translation>Invia</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="87" />
+        <location filename="../chat/composer.py" line="107" />
         <source>Send (Enter)</source>
         <translation>Invia (Invio)</translation>
+    </message>
+    <message>
+        <location filename="../chat/composer.py" line="133" />
+        <source>{used} / {size} tokens</source>
+        <translation>{used} / {size} token</translation>
     </message>
 </context>
 <context>
@@ -351,131 +361,131 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="103" />
-        <location filename="../main_window.py" line="304" />
-        <location filename="../main_window.py" line="517" />
+        <location filename="../main_window.py" line="104" />
+        <location filename="../main_window.py" line="305" />
+        <location filename="../main_window.py" line="518" />
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="215" />
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220" />
+        <location filename="../main_window.py" line="221" />
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="223" />
+        <location filename="../main_window.py" line="224" />
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="225" />
+        <location filename="../main_window.py" line="226" />
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228" />
+        <location filename="../main_window.py" line="229" />
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237" />
+        <location filename="../main_window.py" line="238" />
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255" />
+        <location filename="../main_window.py" line="256" />
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289" />
+        <location filename="../main_window.py" line="290" />
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296" />
+        <location filename="../main_window.py" line="297" />
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315" />
-        <location filename="../main_window.py" line="519" />
-        <location filename="../main_window.py" line="532" />
+        <location filename="../main_window.py" line="316" />
+        <location filename="../main_window.py" line="520" />
+        <location filename="../main_window.py" line="533" />
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358" />
+        <location filename="../main_window.py" line="359" />
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} non è un file di modello GGUF: si possono aggiungere solo file .gguf. Scarica modelli GGUF dalla Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365" />
+        <location filename="../main_window.py" line="366" />
         <source>Adding {name} to the models folder…</source>
         <translation>Aggiunta di {name} alla cartella dei modelli…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367" />
+        <location filename="../main_window.py" line="368" />
         <source>Could not add {name}: {reason}</source>
         <translation>Impossibile aggiungere {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384" />
+        <location filename="../main_window.py" line="385" />
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="426" />
+        <location filename="../main_window.py" line="427" />
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossibile leggere la cartella dei modelli: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445" />
+        <location filename="../main_window.py" line="446" />
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="461" />
+        <location filename="../main_window.py" line="462" />
         <source>The model is loading</source>
         <translation>Il modello si sta caricando</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="469" />
+        <location filename="../main_window.py" line="470" />
         <source>Loading {name}…</source>
         <translation>Caricamento di {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="478" />
+        <location filename="../main_window.py" line="479" />
         <source>{name}'s authors</source>
         <translation>gli autori di {name}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="484" />
+        <location filename="../main_window.py" line="485" />
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494" />
+        <location filename="../main_window.py" line="495" />
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518" />
+        <location filename="../main_window.py" line="519" />
         <source>Could not load {name}: {reason}</source>
         <translation>Impossibile caricare {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="596" />
+        <location filename="../main_window.py" line="597" />
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="610" />
+        <location filename="../main_window.py" line="614" />
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
