@@ -51,6 +51,9 @@ class RecommendationDialog(QDialog):
         self.ranking: list[Recommendation] = []
         self.shown: list[Recommendation] = []
         self.best: Recommendation | None = None
+        self.measuring = None  # the background measurement of this machine, when one runs
+        self._chosen_by_person = False
+        self._selecting = False
 
         layout = QVBoxLayout(self)
         self.machine = QLabel("Checking this computer's memory and speed (a few seconds, once)…")
@@ -113,22 +116,44 @@ class RecommendationDialog(QDialog):
 
     # -- filling it --------------------------------------------------------------------------------
     def start(self, catalog: Catalog, data_root: Path | None = None):
-        """Detect this machine and measure its speed (once: kept in ``data_root``, the data
-        folder) off the GUI thread, then rank ``catalog`` for it. Returns the background call
-        (tests wait on its ``done``)."""
+        """Detect this machine off the GUI thread and rank ``catalog`` for it at once, with the
+        speeds measured before (kept in ``data_root``, the data folder) or estimated; when this
+        machine was not measured yet, measure it (seconds, once) and rank again with what was
+        measured. Returns the first background call (tests wait on its ``done``)."""
+        from localchat.core.paths import resolve_data_paths
+
+        root = data_root or resolve_data_paths().root
+
         def judge():
             from localchat.core.hardware import detect_hardware
-            from localchat.core.models.calibration import ensure_calibration
-            from localchat.core.paths import resolve_data_paths
+            from localchat.core.models.calibration import current_calibration
 
             hardware = detect_hardware()
-            calibration = ensure_calibration(data_root or resolve_data_paths().root, hardware)
-            ranking = rank_models(catalog, hardware, calibration=calibration)
-            return machine_line(hardware, calibration), ranking
+            calibration = current_calibration(root, hardware)
+            return hardware, calibration, rank_models(catalog, hardware, calibration=calibration)
 
-        return run_in_background(judge, lambda result: self.show_ranking(*result), self._on_failed)
+        def judged(result) -> None:
+            hardware, calibration, ranking = result
+            self.show_ranking(machine_line(hardware, calibration), ranking)
+            if not calibration.measured:
+                self.measuring = run_in_background(lambda: measure(hardware), measured, self._on_failed)
+
+        def measure(hardware):
+            from localchat.core.models.calibration import ensure_calibration
+
+            calibration = ensure_calibration(root, hardware)
+            return hardware, calibration, rank_models(catalog, hardware, calibration=calibration)
+
+        def measured(result) -> None:
+            hardware, calibration, ranking = result
+            self.show_ranking(machine_line(hardware, calibration), ranking)
+
+        return run_in_background(judge, judged, self._on_failed)
 
     def show_ranking(self, machine_summary: str, ranking: list[Recommendation]) -> None:
+        """Show ``ranking``; a model the person selected stays selected (speeds measured after
+        the first ranking show up without taking their choice away)."""
+        chosen = self.selected() if self._chosen_by_person else None
         self.ranking = ranking
         self.machine.setText(f"This computer: {machine_summary}")
         self.best = best = best_model(ranking, self.preferred)
@@ -162,12 +187,18 @@ class RecommendationDialog(QDialog):
             if r.speed is not None:
                 speed.setToolTip(r.speed.ttft_text)
             self.table.setItem(row, 6, speed)
-        if self.shown:
+        ids = [r.entry.id for r in self.shown]
+        self._selecting = True
+        if chosen is not None and chosen.entry.id in ids:
+            self.table.selectRow(ids.index(chosen.entry.id))
+        elif self.shown:
             self.table.selectRow(0)
+        self._selecting = False
         self.ranking_shown.emit(len(self.shown))
 
     def _on_preference_changed(self, _index: int) -> None:
         if self.ranking:
+            self._chosen_by_person = False  # the new preference's recommendation is selected
             self.show_ranking(self.machine.text().removeprefix("This computer: "), self.ranking)
 
     def _on_failed(self, exc: Exception) -> None:
@@ -179,6 +210,8 @@ class RecommendationDialog(QDialog):
         return self.shown[rows[0].row()] if rows else None
 
     def _on_selection_changed(self) -> None:
+        if not self._selecting:
+            self._chosen_by_person = True
         choice = self.selected()
         self.download_button.setEnabled(choice is not None)
         if choice is not None:
