@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from localchat.core.models.catalog import Catalog
+from localchat.core.models.demo import demo_of
 from localchat.core.models.fit import FitLevel
 from localchat.core.models.recommend import Recommendation, SpeedPreference, best_model, rank_models
 from localchat.core.units import size_text
@@ -242,3 +244,21 @@ def machine_line(hardware, calibration) -> str:
     if calibration is not None and calibration.measured:
         text += f", reads memory at {calibration.cpu_bandwidth / 1e9:.0f} GB/s"
     return text
+
+
+def offer_switch(parent: QWidget | None, installed: str | Path, current: str | Path | None,
+                 speed_text: str = "") -> bool:
+    """A download just finished while the person chats with a demo model: ask whether to
+    switch to the new model now. True: load it. Another model of the person's own is not
+    replaced uninvited, so nothing is asked then (False); with no model loaded, True."""
+    if current is None:
+        return True
+    if demo_of(current) is None or Path(installed) == Path(current):
+        return False
+    name = Path(installed).stem
+    speed = f" It should write {speed_text} here." if speed_text else ""
+    answer = QMessageBox.question(
+        parent, "Download finished",
+        f"{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes

@@ -17,12 +17,13 @@ from localchat.core.models.calibration import (
     load_calibration_file,
 )
 from localchat.core.models.catalog import load_catalog
+from localchat.core.models.demo import SMOLLM2
 from localchat.core.models.fit import FitLevel, MemoryBudget
 from localchat.core.models.recommend import SpeedPreference, rank_models
 from localchat.core.units import GIB
 from localchat.gui.download_worker import DownloadCenter
 from localchat.gui.model_manager import ModelManager
-from localchat.gui.recommendation import SHOWN, RecommendationDialog
+from localchat.gui.recommendation import SHOWN, RecommendationDialog, offer_switch
 
 CATALOG = load_catalog()
 CALIBRATIONS = Path(__file__).parents[1] / "core" / "fixtures" / "calibrations"
@@ -190,6 +191,24 @@ def test_chat_with_the_demo_model_now(qtbot):
     with qtbot.waitSignal(dialog.demo_chosen, timeout=2000), qtbot.assertNotEmitted(dialog.model_chosen):
         dialog.demo_button.click()
     assert dialog.result() == RecommendationDialog.DialogCode.Rejected
+
+
+def test_a_finished_download_offers_to_switch_from_the_demo_model(monkeypatch):
+    asked = []
+
+    def answer(reply):
+        return lambda parent, title, text, *a, **k: asked.append(text) or reply
+
+    demo = f"/m/{SMOLLM2.filename}"
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert offer_switch(None, "/m/Llama-3.2-3B-Instruct-Q4_0.gguf", demo, "~14 tokens/s")
+    assert asked[-1].startswith("Llama-3.2-3B-Instruct-Q4_0 is downloaded. It should write ~14 tokens/s")
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    assert not offer_switch(None, "/m/Llama-3.2-3B-Instruct-Q4_0.gguf", demo)
+    assert len(asked) == 2
+    assert not offer_switch(None, "/m/new.gguf", "/m/my-own-model.gguf"), "the person's own model stays"
+    assert offer_switch(None, "/m/new.gguf", None), "nothing loaded: load it"
+    assert len(asked) == 2
 
 
 # -- one size, every view ------------------------------------------------------------------------------
