@@ -3,7 +3,7 @@ from one line to ``MAX_LINES``; one round button at its right sends, or stops th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,16 @@ BUTTON_PX = 32
 
 class _Input(QPlainTextEdit):
     submit = Signal()
+    metrics_changed = Signal()  # its font or style changed: its lines have another height
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.metrics_changed.emit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.metrics_changed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
@@ -54,6 +64,7 @@ class Composer(QWidget):
         self.input.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.input.submit.connect(self._on_submit)
         self.input.textChanged.connect(self._fit_height)
+        self.input.metrics_changed.connect(self._fit_height)
         self.send_button = QToolButton()
         self.send_button.setObjectName("send")
         self.send_button.setFixedSize(BUTTON_PX, BUTTON_PX)
