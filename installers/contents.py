@@ -38,9 +38,11 @@ QT_PLUGIN_EXCLUDES = re.compile(
 # Qt's translations: only its standard buttons' (qtbase) in the languages localchat ships
 # (gui/i18n.py installs them); QML is never loaded.
 QT_DATA_EXCLUDES = re.compile(r"PySide6/Qt/(translations/(?!qtbase_(it|fr)\.qm$)|qml/)")
-# Python packages whose data files PyInstaller cannot see: sqlite-vec's loadable extension (the
-# documents' vector index), qtawesome's icon fonts and charmaps.
-COLLECT_DATA = ("sqlite_vec", "qtawesome")
+# Python packages whose data files PyInstaller cannot see: qtawesome's icon fonts and charmaps.
+COLLECT_DATA = ("qtawesome",)
+# Loadable libraries a package opens by path: sqlite-vec's extension (the documents' vector index),
+# named vec0.so / vec0.dylib / vec0.dll, which no "lib*" pattern finds.
+COLLECT_LIBRARIES = (("sqlite_vec", "vec0.*"),)
 # GPU driver libraries that a CUDA or Vulkan build links: they must come from the installed
 # driver (a bundled Vulkan loader would not find the system's drivers; libcuda is the driver).
 DRIVER_LIBRARIES = re.compile(r"(^|/)(libvulkan\.so\.1|vulkan-1\.dll|libcuda\.so\.1|nvcuda\.dll)$", re.I)

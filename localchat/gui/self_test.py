@@ -69,12 +69,14 @@ def run_self_test(_paths=None) -> int:
         stats = watcher.stats
         text = window.messages[-1].content if window.messages else ""
         api_problem = _api_problem(window.inference.worker) if stats is not None else None
+        api_problem = api_problem or _library_problem(paths)
         window.close()
         app.processEvents()
     if stats is not None and not stats.error and stats.completion_tokens > 0 and text and not api_problem:
         print(f"self-test passed: {stats.completion_tokens} tokens streamed into the window "
               f"({stats.tokens_per_s:.0f} tok/s) on Qt platform {app.platformName()}; "
-              "the API server answered a remote backend")
+              "the API server answered a remote backend; the documents index, parsers, signed catalog, "
+              "JSON schema check, icons and translations work")
         return 0
     reason = watcher.error or (stats.error if stats else "no reply within the time limit") or api_problem
     print(f"self-test FAILED: {reason}", file=sys.stderr)
@@ -114,3 +116,118 @@ def _api_problem(worker) -> str | None:
         if backend is not None:
             backend.stop()
         server.stop()
+
+
+def _library_problem(paths) -> str | None:
+    """Each capability whose library a frozen bundle must carry, touched once: None when all work,
+    else the first that did not."""
+    checks = (("the documents index (SQLite FTS5 and sqlite-vec)", _documents_index),
+              ("the PDF and Word parsers (pypdfium2, python-docx)", _parsers),
+              ("the signed catalog (PyNaCl)", _catalog_signature),
+              ("the JSON schema check (jsonschema)", _schema_check),
+              ("the icons (qtawesome)", _icons),
+              ("the translations", _translations))
+    for what, check in checks:
+        try:
+            problem = check(paths)
+        except Exception as exc:  # a missing module or library in a bundle shows here
+            problem = f"{type(exc).__name__}: {exc}"
+        if problem:
+            return f"{what} failed: {problem}"
+    return None
+
+
+def _documents_index(paths) -> str | None:
+    from localchat.core.documents.db import connect
+
+    conn = connect(paths.root / "self-test-index.sqlite3")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE words USING fts5(body)")
+        conn.execute("INSERT INTO words(body) VALUES ('the capital of France is Paris')")
+        conn.execute("CREATE VIRTUAL TABLE vectors USING vec0(embedding float[2])")
+        conn.execute("INSERT INTO vectors(rowid, embedding) VALUES (1, '[1, 0]'), (2, '[0, 1]')")
+        found = conn.execute("SELECT rowid FROM words WHERE words MATCH 'paris'").fetchall()
+        nearest = conn.execute("SELECT rowid FROM vectors WHERE embedding MATCH '[0.9, 0.1]' AND k = 1"
+                               ).fetchall()
+    finally:
+        conn.close()
+    if [tuple(r) for r in found] != [(1,)] or [tuple(r) for r in nearest] != [(1,)]:
+        return f"searches gave {found!r} and {nearest!r}"
+    return None
+
+
+def _parsers(paths) -> str | None:
+    import io
+
+    import docx
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+
+    from localchat.core.documents.parse import parse_docx, parse_pdf
+
+    document = docx.Document()
+    document.add_heading("Self-test", level=1)
+    document.add_paragraph("A paragraph in a Word file.")
+    out = io.BytesIO()
+    document.save(out)
+    word = parse_docx(out.getvalue()).text
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A6))
+    painter = QPainter(writer)
+    for line in range(8):  # enough text that the page is not taken for a scan
+        painter.drawText(100, 300 + 250 * line, f"A line in a PDF file, number {line + 1} of eight.")
+    painter.end()
+    buffer.close()
+    pdf = parse_pdf(bytes(data)).text
+    if "paragraph in a Word file" not in word or "line in a PDF file" not in pdf:
+        return f"read {word!r} and {pdf!r}"
+    return None
+
+
+def _catalog_signature(paths) -> str | None:
+    from importlib.resources import files
+
+    from localchat.core.models.catalog_update import current_catalog, verify_signature
+
+    data = files("localchat").joinpath("data/models.json").read_bytes()
+    signature = files("localchat").joinpath("data/models.json.sig").read_bytes()
+    verify_signature(data, signature)  # raises when it does not verify
+    if not current_catalog(paths).catalog.entries:
+        return "the catalog in use lists no model"
+    return None
+
+
+def _schema_check(paths) -> str | None:
+    import json
+
+    from localchat.core.chat.messages import FormatKind, ResponseFormat
+    from localchat.core.chat.structured import check_reply
+
+    fmt = ResponseFormat(FormatKind.JSON_SCHEMA, json.dumps(
+        {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}))
+    good, bad = check_reply('{"n": 3}', fmt), check_reply('{"n": "three"}', fmt)
+    if not good.valid or bad.valid:
+        return f"checked {good!r} and {bad!r}"
+    return None
+
+
+def _icons(paths) -> str | None:
+    import qtawesome
+
+    if qtawesome.icon("mdi6.content-copy").pixmap(16, 16).isNull():
+        return "an icon drew nothing"
+    return None
+
+
+def _translations(paths) -> str | None:
+    from PySide6.QtCore import QTranslator
+
+    from localchat.gui.i18n import TRANSLATIONS, TRANSLATIONS_DIR
+
+    for language in TRANSLATIONS:
+        if not QTranslator().load(f"localchat_{language}", str(TRANSLATIONS_DIR)):
+            return f"localchat_{language}.qm did not load"
+    return None

@@ -56,6 +56,22 @@ def test_self_test_passes(tmp_path):
     out = localchat("--self-test", data_dir=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "self-test passed" in out.stdout and "the API server answered" in out.stdout
+    assert "the documents index, parsers, signed catalog, JSON schema check, icons and translations work" in out.stdout
+
+
+def test_self_test_fails_naming_a_capability_whose_library_is_missing(tmp_path):
+    """As in a bundle that left sqlite-vec out: the self-test says which capability broke."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "sqlite_vec.py").write_text("raise ImportError('sqlite_vec is not in this install')\n")
+    env = {**os.environ, "LOCALCHAT_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join([str(shadow), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-m", "localchat", "--self-test"], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 1
+    assert ("self-test FAILED: the documents index (SQLite FTS5 and sqlite-vec) failed: ImportError: "
+            "sqlite_vec is not in this install") in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 @pytest.mark.demo
