@@ -4,9 +4,15 @@ llama.cpp build makes of it.
 A few seconds, in the background, the first time (and again when the llama.cpp build or the
 hardware changes): numpy reads a buffer far larger than the caches, one slice per core (numpy
 releases the GIL inside its reductions), and the demo models decode and read a prompt through
-the app's own engine. Two models of different sizes separate the per-token fixed cost from the
-bytes: ``seconds per token = fixed + bytes ÷ (bandwidth × efficiency)``. The result is kept in
-``calibration.json`` in the data folder with the fingerprint of the build and the hardware.
+the app's own engine. ``seconds per token = fixed + per vocabulary entry × vocabulary + bytes ÷
+(bandwidth × efficiency)``: the efficiency is what llama.cpp's kernels reach on this many cores
+(docs/PERFORMANCE.md: 0.62–0.73 of numpy's bandwidth on 2 cores, ~0.8 from 6), and the two demo
+models, with vocabularies of 49k and 262k entries, give the fixed cost and the cost that grows
+with the vocabulary (the output's sampling). The prompt's arithmetic rate comes from the larger
+demo model (Gemma's Q4_K_M, a quantization with llama.cpp's repacked CPU kernels, as the
+catalog's Q4_0/Q4_K files; SmolLM2's Q4_1 has none and reads prompts several times slower). The
+result is kept in ``calibration.json`` in the data folder with the fingerprint of the build
+and the hardware.
 """
 
 from __future__ import annotations
@@ -33,7 +39,6 @@ SCHEMA = 1
 BUFFER_BYTES = 256 * 1024 * 1024  # far beyond any cache
 PROMPT_TOKENS = 192
 DECODE_TOKENS = 24
-EFFICIENCY_RANGE = (0.25, 1.0)
 UNKNOWN_GPU_BANDWIDTH = 250e9  # a discrete GPU whose name the published figures do not know
 _lock = threading.Lock()  # one measurement at a time: the window and the Model Manager both ask
 
@@ -177,6 +182,7 @@ class ModelTiming:
     matmul_params: float
     decode_s_per_token: float
     prompt_s_per_token: float
+    n_vocab: int = 0
 
 
 def time_model(path: Path, *, threads: int, n_gpu_layers: int = 0) -> ModelTiming:
@@ -215,39 +221,36 @@ def time_model(path: Path, *, threads: int, n_gpu_layers: int = 0) -> ModelTimin
         raise RuntimeError("the demo model wrote no tokens to time")
     head = facts.output_bytes
     return ModelTiming(path.name, sum(facts.layer_bytes) + head, matmul_params(facts), 1.0 / tps,
-                       prompt.time_to_first_token_s / n_prompt)
+                       prompt.time_to_first_token_s / n_prompt, facts.n_vocab)
+
+
+def kernel_efficiency(threads: int) -> float:
+    """The share of numpy's read bandwidth llama.cpp's decode reaches: on few cores its Q4
+    dot products, not the memory, are the limit (docs/PERFORMANCE.md)."""
+    return 0.65 if threads <= 2 else 0.75 if threads <= 4 else 0.8
 
 
 def fit_calibration(bandwidth: float, timings: list[ModelTiming], *, threads: int,
                     fingerprint_text: str = "") -> Calibration:
-    """The fixed cost and efficiency that explain the timings: a line through two models of
-    different sizes, the efficiency kept within what CPUs reach (else the smallest model
-    sets the fixed cost at a typical efficiency)."""
-    typical = 0.7
-    ordered = sorted(timings, key=lambda t: t.bytes_per_token)
-    small, big = ordered[0], ordered[-1]
-    efficiency = typical
-    apart = big.bytes_per_token > small.bytes_per_token * 1.5
-    if apart and big.decode_s_per_token > small.decode_s_per_token:
-        slope = ((big.decode_s_per_token - small.decode_s_per_token)
-                 / (big.bytes_per_token - small.bytes_per_token))
-        efficiency = 1.0 / (slope * bandwidth)
-    efficiency = min(max(efficiency, EFFICIENCY_RANGE[0]), EFFICIENCY_RANGE[1])
-    overhead = max(0.0, min(t.decode_s_per_token - t.bytes_per_token / (bandwidth * efficiency)
-                            for t in timings))
-    # the prompt: seconds per token = fixed + 2 × params ÷ flops, the same way
-    flops_rates = [2 * t.matmul_params / t.prompt_s_per_token for t in timings if t.prompt_s_per_token > 0]
-    flops = max(flops_rates) if flops_rates else 2.5e10 * threads
-    prompt_overhead = 0.0
-    if len(timings) >= 2 and big.matmul_params > small.matmul_params * 1.5 \
-            and big.prompt_s_per_token > small.prompt_s_per_token:
-        slope = ((big.prompt_s_per_token - small.prompt_s_per_token)
-                 / (big.matmul_params - small.matmul_params))
-        flops = 2.0 / slope
-        prompt_overhead = max(0.0, small.prompt_s_per_token - 2 * small.matmul_params / flops)
+    """The per-token costs that explain the timings at this many cores' efficiency: what is
+    left of each model's time per token once its bytes are read is a fixed cost plus a cost
+    per vocabulary entry, two unknowns that two models with different vocabularies give (one
+    model: the fixed cost alone). Prompt arithmetic: the rate of the model with the most
+    weights."""
+    efficiency = kernel_efficiency(threads)
+    rest = [(t, t.decode_s_per_token - t.bytes_per_token / (bandwidth * efficiency)) for t in timings]
+    per_vocab = 0.0
+    by_vocab = sorted(rest, key=lambda item: item[0].n_vocab)
+    (low, low_rest), (high, high_rest) = by_vocab[0], by_vocab[-1]
+    if low.n_vocab and high.n_vocab > 1.5 * low.n_vocab and high_rest > low_rest:
+        per_vocab = (high_rest - low_rest) / (high.n_vocab - low.n_vocab)
+    overhead = max(0.0, min(r - per_vocab * t.n_vocab for t, r in rest))
+    largest = max(timings, key=lambda t: t.matmul_params)
+    flops = (2 * largest.matmul_params / largest.prompt_s_per_token if largest.prompt_s_per_token > 0
+             else 2.5e10 * threads)
     return Calibration(cpu_bandwidth=bandwidth, cpu_efficiency=efficiency, token_overhead_s=overhead,
-                       cpu_flops=flops, prompt_overhead_s=prompt_overhead, threads=threads,
-                       measured=True, fingerprint=fingerprint_text)
+                       cpu_flops=flops, threads=threads, measured=True, fingerprint=fingerprint_text,
+                       token_overhead_per_vocab_s=per_vocab)
 
 
 def measure_calibration(hardware: "Hardware", *, models: list[Path] | None = None) -> Calibration:

@@ -47,6 +47,7 @@ class Calibration:
     threads: int = 0
     measured: bool = True  # False: assumed figures, before the first measurement
     fingerprint: str = ""  # the build and hardware it was measured on
+    token_overhead_per_vocab_s: float = 0.0  # per token and vocabulary entry: the output's sampling
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -149,7 +150,7 @@ def predict_speed(m: ModelFacts, calibration: Calibration, *, n_gpu_layers: int 
     cpu_bytes = sum(m.layer_bytes[:first_gpu]) + (0 if head_on_gpu else head) + kv(range(first_gpu))
     gpu_bytes = (sum(m.layer_bytes[first_gpu:]) + (head if head_on_gpu else 0)
                  + kv(range(first_gpu, m.n_layers)))
-    per_token = cpu_bytes / (c.cpu_bandwidth * c.cpu_efficiency)
+    per_token = cpu_bytes / (c.cpu_bandwidth * c.cpu_efficiency) + c.token_overhead_per_vocab_s * m.n_vocab
     if k:
         per_token += gpu_bytes / (c.gpu_bandwidth * c.gpu_efficiency)
         # with layers left on the CPU, each token waits for the CPU's share too

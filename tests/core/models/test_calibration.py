@@ -26,30 +26,35 @@ from localchat.core.units import GIB
 MACHINE = Hardware(24 * GIB, 20 * GIB, 2, 2)
 
 
-def timing(name, bytes_per_token, params, *, bandwidth, efficiency, overhead, flops, prompt_overhead=0.0):
-    return ModelTiming(name, bytes_per_token, params, overhead + bytes_per_token / (bandwidth * efficiency),
-                       prompt_overhead + 2 * params / flops)
+def timing(name, bytes_per_token, params, *, bandwidth, efficiency, overhead, flops, vocab=32000,
+           per_vocab=0.0):
+    decode = overhead + per_vocab * vocab + bytes_per_token / (bandwidth * efficiency)
+    return ModelTiming(name, bytes_per_token, params, decode, 2 * params / flops, vocab)
 
 
-def test_two_models_of_different_sizes_give_the_fixed_cost_and_the_efficiency():
-    truth = dict(bandwidth=20e9, efficiency=0.6, overhead=0.003, flops=1.2e11, prompt_overhead=0.0004)
-    timings = [timing("small", 0.1e9, 0.13e9, **truth), timing("large", 0.3e9, 0.4e9, **truth)]
+def test_two_demo_models_give_the_fixed_cost_and_the_cost_per_vocabulary_entry():
+    """SmolLM2 (49k entries) and Gemma 3 (262k): the rest of each token's time after its bytes."""
+    truth = dict(bandwidth=20e9, efficiency=0.65, overhead=0.003, flops=1.2e11, per_vocab=2e-8)
+    timings = [timing("smollm2", 0.1e9, 0.13e9, vocab=49152, **truth),
+               timing("gemma", 0.25e9, 0.27e9, vocab=262144, **truth)]
     c = fit_calibration(20e9, timings, threads=2)
-    assert c.cpu_efficiency == pytest.approx(0.6, rel=1e-6)
+    assert c.cpu_efficiency == 0.65  # two cores: the kernels' limit
     assert c.token_overhead_s == pytest.approx(0.003, rel=1e-6)
-    assert c.cpu_flops == pytest.approx(1.2e11, rel=1e-6)
-    assert c.prompt_overhead_s == pytest.approx(0.0004, rel=1e-6)
+    assert c.token_overhead_per_vocab_s == pytest.approx(2e-8, rel=1e-6)
+    assert c.cpu_flops == pytest.approx(1.2e11, rel=1e-6)  # from the larger one
     assert c.measured and c.threads == 2
+    assert fit_calibration(20e9, timings, threads=8).cpu_efficiency == 0.8
 
 
-def test_timings_that_make_no_sense_keep_the_efficiency_within_what_cpus_reach():
+def test_timings_that_make_no_sense_give_no_negative_cost():
     # the larger model timed faster (a busy machine during the first run)
-    timings = [ModelTiming("small", 0.1e9, 0.13e9, 0.03, 0.001),
-               ModelTiming("large", 0.3e9, 0.4e9, 0.02, 0.002)]
+    timings = [ModelTiming("small", 0.1e9, 0.13e9, 0.03, 0.001, 49152),
+               ModelTiming("large", 0.3e9, 0.4e9, 0.02, 0.002, 262144)]
     c = fit_calibration(20e9, timings, threads=2)
-    assert 0.25 <= c.cpu_efficiency <= 1.0 and c.token_overhead_s >= 0
+    assert c.token_overhead_s >= 0 and c.token_overhead_per_vocab_s == 0
     one = fit_calibration(20e9, timings[:1], threads=2)
-    assert one.cpu_efficiency == 0.7 and one.token_overhead_s == pytest.approx(0.03 - 0.1e9 / (20e9 * 0.7))
+    assert one.token_overhead_per_vocab_s == 0
+    assert one.token_overhead_s == pytest.approx(0.03 - 0.1e9 / (20e9 * 0.65))
 
 
 def test_kept_in_the_data_folder_and_read_back(tmp_path):

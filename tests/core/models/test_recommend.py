@@ -36,7 +36,7 @@ def rule(ranked, bar):
 
 
 @pytest.mark.parametrize("machine, smallest, largest, speed_decided", [
-    ("laptop", 3, 4, True),  # a 7B fits 8 GB but writes ~3.5 tokens/s on two cores
+    ("laptop", 3, 4, True),  # a 7B fits 8 GB but writes ~6.5 tokens/s on two cores
     ("desktop", 7, 8.1, True),  # 13B/14B fit 16 GB but write ~5.5 tokens/s
     ("gpu", 13, 15, False),  # everything fits the GPU and writes fast: the largest
 ])

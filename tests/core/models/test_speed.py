@@ -33,9 +33,11 @@ QWEN_14B = CATALOG.get("qwen2.5-14b-instruct-q4_k_m").model_facts()
 def test_decode_is_bandwidth_over_the_bytes_read_per_token():
     p = predict_speed(MISTRAL, LAPTOP, prompt_tokens=1)
     weights = sum(MISTRAL.layer_bytes) + MISTRAL.output_bytes
-    expected = 1 / (LAPTOP.token_overhead_s + weights / (LAPTOP.cpu_bandwidth * LAPTOP.cpu_efficiency))
+    fixed = LAPTOP.token_overhead_s + LAPTOP.token_overhead_per_vocab_s * MISTRAL.n_vocab
+    expected = 1 / (fixed + weights / (LAPTOP.cpu_bandwidth * LAPTOP.cpu_efficiency))
     assert p.decode_tps == pytest.approx(expected, rel=0.01)
-    assert 3 < p.decode_tps < 5  # a 7B Q4_0 on two cores: ~4 tokens/s
+    # the 2-core machine of docs/PERFORMANCE.md (44 GB/s read) decoded a 7B Q4_0 at 7.15 tokens/s
+    assert 6 < p.decode_tps < 8
 
 
 def test_a_longer_conversation_reads_more_cache_and_writes_slower():
@@ -54,7 +56,7 @@ def test_the_three_machines_order_and_numbers():
     for calibration in (LAPTOP, DESKTOP):
         speeds = [predict_speed(f, calibration).decode_tps for f in (LLAMA_1B, MISTRAL, QWEN_14B)]
         assert speeds == sorted(speeds, reverse=True)
-    assert 15 < predict_speed(LLAMA_1B, LAPTOP).decode_tps < 30
+    assert 25 < predict_speed(LLAMA_1B, LAPTOP).decode_tps < 40
     assert 10 < predict_speed(MISTRAL, DESKTOP).decode_tps < 16
     assert 4 < predict_speed(QWEN_14B, DESKTOP).decode_tps < 7
     assert 50 < predict_speed(QWEN_14B, GPU, n_gpu_layers=QWEN_14B.all_layers).decode_tps < 120
