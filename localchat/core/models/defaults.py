@@ -88,7 +88,8 @@ def catalog_entry_for(path: str | Path, record: "InstallRecord | None",
 def model_defaults(path: str | Path, catalog: "Catalog | None", record: "InstallRecord | None" = None, *,
                    n_ctx_train: int | None = None) -> ModelDefaults:
     """The defaults of the model file at ``path``: from its catalog entry when it is one (found
-    through its install ``record``), else the app's. ``n_ctx_train``, the context the file was
+    through its install ``record``), else its demo model's (sampling and system prompt) when it
+    is one, else the app's. ``n_ctx_train``, the context the file was
     trained for (its header says), caps the context. Pure: reads nothing."""
     from localchat.core.models.demo import demo_of
 
