@@ -140,10 +140,10 @@ def _gpt4all(python: Path, model: Path, prompts: list[str], runs: int, n_decode:
         return Side([], [], error=f"GPT4All stopped (exit {done.returncode}): {done.stderr.strip()[-300:]}")
     got = json.loads(lines[-1])
     if "error" in got:  # llama.cpp's own reason is in its log
-        said = [line.strip() for line in done.stderr.splitlines()
-                if "error" in line.lower() or "unknown" in line.lower() or "failed" in line.lower()]
-        said = [line for line in said if "cudart" not in line and "libllamamodel" not in line]
-        return Side([], [], error="; ".join([got["error"], *said[-2:]]))
+        lines = [line.strip() for line in done.stderr.splitlines() if "cudart" not in line]
+        said = ([line for line in lines if "error loading model" in line]
+                or [line for line in lines if "error" in line.lower() or "failed" in line.lower()][-1:])
+        return Side([], [], error="; ".join([got["error"], *said]))
     replies = got["replies"]
     return Side([r["decode_tps"] for r in replies], [r["ttft_s"] for r in replies], threads=str(got["threads"]))
 
