@@ -34,6 +34,7 @@ from localchat.server.schemas import (
     parse_request,
     refuse_unsupported,
     refuse_unsupported_text,
+    response_format_of,
     to_messages,
     usage,
 )
@@ -49,8 +50,9 @@ class Outcome:
 
     @property
     def finish_reason(self) -> str:
-        # a stop string ends the reply as the model's end of turn does: both are "stop"
-        if self.stats is not None and self.stats.stop_reason is StopReason.LENGTH:
+        # a stop string ends the reply as the model's end of turn does: both are "stop"; a
+        # structure cut off by the token limit is "length", as OpenAI says it
+        if self.stats is not None and self.stats.stop_reason in (StopReason.LENGTH, StopReason.INCOMPLETE):
             return "length"
         return "stop"
 
@@ -117,7 +119,8 @@ class ReplyShape:
     """How one endpoint writes its replies: ``/v1/chat/completions`` (this) or
     ``/v1/completions`` (``TextShape``)."""
 
-    id_prefix, whole_object, chunk_object, param = "chatcmpl-", "chat.completion", "chat.completion.chunk", "messages"
+    id_prefix, whole_object, chunk_object = "chatcmpl-", "chat.completion", "chat.completion.chunk"
+    param = "messages"
 
     def whole_choice(self, text: str, finish: str) -> dict:
         return {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
@@ -153,9 +156,10 @@ async def chat_completions(request: Request, queue: RequestQueue, body_limit: in
     log_ignored(req)
     refuse_unsupported(req)
     messages = to_messages(req)
+    fmt = response_format_of(req)
     async with queue.turn():
         model = await queue.model_for(req.model)
-        job = queue.submit(messages, sampling_for(req, model))
+        job = queue.submit(messages, sampling_for(req, model).with_(response_format=fmt))
     keep_contents(request, "\n".join(f"{m.role}: {m.content}" for m in messages))
     return await answer(request, req, model, queue, job, CHAT)
 

@@ -133,10 +133,17 @@ def refuse_unsupported(req: ChatCompletionRequest) -> None:
         raise ApiError(400, "Only n=1 is supported: one reply per request.", param="n")
     if req.logprobs or req.top_logprobs:
         raise ApiError(400, "logprobs are not supported yet.", param="logprobs")
-    kind = (req.response_format or {}).get("type", "text")
-    if kind != "text":
-        raise ApiError(400, f"response_format {kind!r} is not supported yet; only 'text'.",
-                       param="response_format")
+
+
+def response_format_of(req: ChatCompletionRequest):
+    """The request's ``response_format`` as a checked ResponseFormat (free text when absent); a
+    schema or grammar that cannot be held to is a 400 naming what is wrong and where."""
+    from localchat.core.inference.grammar import ResponseFormatError, from_openai
+
+    try:
+        return from_openai(req.response_format)
+    except ResponseFormatError as exc:
+        raise ApiError(400, str(exc), param="response_format", code="invalid_response_format") from None
 
 
 def refuse_unsupported_text(req: CompletionRequest) -> None:
