@@ -123,8 +123,10 @@ class ConversationSettings(QWidget):
 
     def response_format(self) -> ResponseFormat:
         kind = FormatKind(self.format_kind.currentData())
-        source = self.format_source.toPlainText() if kind in (FormatKind.JSON_SCHEMA, FormatKind.GRAMMAR) else ""
-        return ResponseFormat(kind, source, describe=self.describe_format.isChecked() and kind is not FormatKind.TEXT)
+        edits = kind in (FormatKind.JSON_SCHEMA, FormatKind.GRAMMAR)
+        source = self.format_source.toPlainText() if edits else ""
+        describe = self.describe_format.isChecked() and kind is not FormatKind.TEXT
+        return ResponseFormat(kind, source, describe=describe)
 
     def format_problems(self) -> list[str]:
         """What the status line under the editor says is wrong; [] when the format can be used."""
@@ -136,12 +138,13 @@ class ConversationSettings(QWidget):
         self.format_source.setVisible(edits)
         self.format_status.setVisible(edits)
         self.describe_format.setVisible(kind is not FormatKind.TEXT)
-        self.format_source.setPlaceholderText(
-            'root ::= ("yes" | "no")' if kind is FormatKind.GRAMMAR else '{"type": "object", "properties": {…}}')
+        self.format_source.setPlaceholderText('root ::= ("yes" | "no")' if kind is FormatKind.GRAMMAR
+                                              else '{"type": "object", "properties": {…}}')
         found = self.format_problems() if edits else []
         if found:
             self.format_status.setObjectName("problem")
-            self.format_status.setText("\n".join(found[:6]) + (f"\n…and {len(found) - 6} more" if len(found) > 6 else ""))
+            more = f"\n…and {len(found) - 6} more" if len(found) > 6 else ""
+            self.format_status.setText("\n".join(found[:6]) + more)
         else:
             self.format_status.setObjectName("muted")
             self.format_status.setText("The grammar can be used." if kind is FormatKind.GRAMMAR

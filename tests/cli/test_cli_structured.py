@@ -48,7 +48,8 @@ def test_a_json_schema_file(cli, tmp_path, tiny_model):
     schema = tmp_path / "flag.json"
     schema.write_text(json.dumps({"type": "object", "properties": {"ok": {"type": "boolean"}},
                                   "required": ["ok"], "additionalProperties": False}))
-    code, out, err = cli("chat", "--model", str(tiny_model), "--json-schema", str(schema), "--seed", "2", "Go")
+    code, out, err = cli("chat", "--model", str(tiny_model), "--json-schema", str(schema), "--seed", "2",
+                         "Go")
     assert code == 0, err
     assert json.loads(out) in ({"ok": True}, {"ok": False})
 
@@ -64,9 +65,11 @@ def test_json_cut_off_by_the_token_limit_is_said_and_fails_the_run(cli, tiny_mod
 
 
 @pytest.mark.parametrize("flag, text, says", [
-    ("--grammar", 'root ::= "a" missing\n', "line 1, column 14: the rule 'missing' is used but never defined"),
+    ("--grammar", 'root ::= "a" missing\n',
+     "line 1, column 14: the rule 'missing' is used but never defined"),
     ("--grammar", 'root ::= "a"{3,1}\n', "maximum below its minimum"),
-    ("--json-schema", json.dumps({"type": "integer", "minimum": 3}), "/minimum: the keyword 'minimum' is not supported"),
+    ("--json-schema", json.dumps({"type": "integer", "minimum": 3}),
+     "/minimum: the keyword 'minimum' is not supported"),
     ("--json-schema", json.dumps({"$ref": "#/$defs/Thing"}), "'#/$defs/Thing' points to nothing"),
     ("--json-schema", "{not json", "line 1, column 2: not JSON"),
 ])

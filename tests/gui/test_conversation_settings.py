@@ -1,14 +1,16 @@
 """The conversation settings panel: "Reset to the model's defaults" goes back to the loaded
 model's sampling (its catalog entry's), else to the app's."""
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 
-from localchat.core.chat.messages import Sampling
+from localchat.core.chat.messages import FormatKind, ResponseFormat, Sampling
 from localchat.core.models.catalog import load_catalog
 from localchat.core.models.defaults import model_defaults
 from localchat.core.models.inventory import InstallRecord
-from localchat.gui.conversation_settings import ConversationSettings
+from localchat.gui.conversation_settings import EXAMPLES, ConversationSettings
 
 CATALOG = load_catalog()
 
@@ -53,12 +55,6 @@ def test_another_model_brings_its_own_defaults(qtbot):
 
 
 # -- the response format ---------------------------------------------------------------------------
-import json  # noqa: E402
-
-from localchat.core.chat.messages import FormatKind, ResponseFormat  # noqa: E402
-from localchat.gui.conversation_settings import EXAMPLES  # noqa: E402
-
-
 def choose_kind(widget, kind: FormatKind) -> None:
     widget.format_kind.setCurrentIndex(widget.format_kind.findData(kind.value))
 
@@ -87,7 +83,8 @@ def test_a_schema_is_checked_as_it_is_typed_and_kept_with_the_sampling(qtbot):
 def test_json_typed_badly_says_where(qtbot):
     widget = panel(qtbot)
     choose_kind(widget, FormatKind.JSON_SCHEMA)
-    widget.format_source.setPlainText('{\n  "type": "object",\n  "properties": {"a": {"$ref": "#/$defs/A"}}\n}')
+    widget.format_source.setPlainText('{\n  "type": "object",\n'
+                                      '  "properties": {"a": {"$ref": "#/$defs/A"}}\n}')
     assert "/properties/a/$ref: the reference '#/$defs/A' points to nothing" in widget.format_status.text()
     widget.format_source.setPlainText('{\n  "type": "object"\n  "required": []\n}')
     assert widget.format_status.text().startswith("line 3, column 3: not JSON")
@@ -106,7 +103,7 @@ def test_a_broken_grammar_is_named_with_its_line(qtbot):
 @pytest.mark.parametrize("index", range(len(EXAMPLES)))
 def test_each_example_fills_the_editor_with_a_format_that_can_be_used(qtbot, index):
     widget = panel(qtbot)
-    label, kind, _ = EXAMPLES[index]
+    _label, kind, _ = EXAMPLES[index]
     with qtbot.waitSignal(widget.changed, timeout=2000) as changed:
         widget.examples.setCurrentIndex(index + 1)
         widget.examples.activated.emit(index + 1)
@@ -139,7 +136,8 @@ def test_json_asks_for_no_editor_but_can_be_described(qtbot):
 
 
 # -- through the real window ---------------------------------------------------------------------
-def test_the_window_answers_in_the_conversation_s_format_and_names_a_broken_one(qtbot, data_paths, tiny_model):
+def test_the_window_answers_in_the_conversation_s_format_and_names_a_broken_one(qtbot, data_paths,
+                                                                               tiny_model):
     from localchat.gui.main_window import MainWindow
 
     window = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)

@@ -9,8 +9,8 @@ it first goes wrong. It also writes the sentence that describes a schema to the 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from localchat.core.chat.messages import SYSTEM, FormatKind, Message, ResponseFormat
 

@@ -305,7 +305,8 @@ class ReplyGenerator:
             validation=validation,
         )
 
-    def _grammar_sampler(self, compiled: CompiledFormat, sampling: Sampling, seed: int) -> native.GrammarSampler:
+    def _grammar_sampler(self, compiled: CompiledFormat, sampling: Sampling,
+                         seed: int) -> native.GrammarSampler:
         return native.GrammarSampler(
             self._llm, compiled.gbnf, temperature=sampling.temperature, top_k=sampling.top_k,
             top_p=sampling.top_p, min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty,

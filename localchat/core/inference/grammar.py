@@ -478,7 +478,8 @@ class _SchemaWalk:
                              "^ and end it with $")
             for key in ("format", *lengths):
                 if key in node:
-                    self.say([*path, key], f"{key!r} next to a pattern would be ignored: put it in the pattern")
+                    self.say([*path, key], f"{key!r} next to a pattern would be ignored: "
+                             "put it in the pattern")
         elif isinstance(fmt, str):
             if fmt not in FORMATS:
                 self.say([*path, "format"], f"the format {fmt!r} is not supported; these are: "

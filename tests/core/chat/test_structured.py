@@ -25,7 +25,8 @@ def test_the_first_error_and_where_it_is():
     assert check.error == "Does not follow the schema: 3 is not of type 'string'."
     assert check.summary.endswith("(at /tags/1)")
     assert check_reply('{"tags": []}', FMT).valid
-    assert check_reply('{"other": 1}', FMT).error == "Does not follow the schema: 'tags' is a required property."
+    missing = check_reply('{"other": 1}', FMT)
+    assert missing.error == "Does not follow the schema: 'tags' is a required property."
 
 
 def test_formats_are_checked():
@@ -57,7 +58,8 @@ def test_the_format_travels_with_the_sampling_as_plain_json():
 
 
 def test_the_check_travels_with_the_stats_as_plain_json():
-    stats = GenerationStats(StopReason.INCOMPLETE, validation=check_reply("[1", ResponseFormat(FormatKind.JSON)))
+    check = check_reply("[1", ResponseFormat(FormatKind.JSON))
+    stats = GenerationStats(StopReason.INCOMPLETE, validation=check)
     back = GenerationStats(**json.loads(json.dumps(asdict(stats))))
     assert back == stats and back.stop_reason is StopReason.INCOMPLETE
     assert "incomplete" in stats.summary

@@ -12,7 +12,8 @@ from localchat.core.history.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "history"
 FORMAT = ResponseFormat(FormatKind.JSON_SCHEMA, '{"type": "array"}', name="list", describe=True)
-BROKEN = ReplyCheck(False, "json_schema", "Does not follow the schema: 3 is not of type 'string'.", "/items/1")
+BROKEN = ReplyCheck(False, "json_schema", "Does not follow the schema: 3 is not of type 'string'.",
+                    "/items/1")
 
 
 def conversation_with_reply(store: Store, check: ReplyCheck | None) -> int:
@@ -33,7 +34,8 @@ def test_the_check_and_the_format_are_saved_and_read_back(data_paths):
         assert reply.stats.completion_tokens == 5
         assert store.conversation(cid).sampling.response_format == FORMAT
         # in a column of its own, not inside the stats
-        raw = store._conn.execute("SELECT stats, validation FROM messages WHERE id = ?", (reply.id,)).fetchone()
+        raw = store._conn.execute("SELECT stats, validation FROM messages WHERE id = ?",
+                                  (reply.id,)).fetchone()
         assert "validation" not in raw["stats"] and '"where": "/items/1"' in raw["validation"]
 
 

@@ -18,8 +18,8 @@ def llm(tiny_model):
 
 
 def sampler(llm, gbnf, **options):
-    defaults = dict(temperature=0.0, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1,
-                    presence_penalty=0.0, frequency_penalty=0.0, seed=1)
+    defaults = {"temperature": 0.0, "top_k": 40, "top_p": 0.95, "min_p": 0.05, "repeat_penalty": 1.1,
+                "presence_penalty": 0.0, "frequency_penalty": 0.0, "seed": 1}
     return native.GrammarSampler(llm, gbnf, **{**defaults, **options})
 
 

@@ -42,7 +42,7 @@ def reply(replies, prompt, **sampling):
 def test_the_fast_path_gives_the_whole_vocabulary_paths_text_at_temperature_0(replies):
     fmt = schema(ITEM)
     for prompt in ("one", "two words", "a longer prompt about a small world"):
-        fast, fast_stats = reply(replies, prompt, temperature=0, max_tokens=48, response_format=fmt)
+        fast, _ = reply(replies, prompt, temperature=0, max_tokens=48, response_format=fmt)
         misses = replies.grammar_misses
         replies.grammar_first = True
         whole, _ = reply(replies, prompt, temperature=0, max_tokens=48, response_format=fmt)
@@ -148,7 +148,7 @@ def test_the_demo_model_follows_every_schema(instruct_engine):
         fmt = schema(value)
         for prompt in PROMPTS:
             events = list(instruct_engine.stream_chat(
-                [Message(USER, prompt)], Sampling(temperature=0, max_tokens=48, response_format=fmt)))
+                [Message(USER, prompt)], Sampling(temperature=0, max_tokens=64, response_format=fmt)))
             text, stats = "".join(e.text for e in events[:-1]), events[-1]
             try:
                 error = first_schema_error(json.loads(text), value)
