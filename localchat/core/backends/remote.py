@@ -82,6 +82,23 @@ def server_message(exc) -> str:
     return f"The server says: {message}" if isinstance(message, str) and message else ""
 
 
+def response_format_argument(fmt) -> dict | None:
+    """A response format as OpenAI's ``response_format`` (None for free text). A GBNF grammar has
+    no OpenAI form: it goes as llama.cpp's ``grammar`` field, which its servers read."""
+    import json
+
+    from localchat.core.chat.messages import FormatKind
+
+    if fmt.kind is FormatKind.JSON:
+        return {"response_format": {"type": "json_object"}}
+    if fmt.kind is FormatKind.JSON_SCHEMA:
+        return {"response_format": {"type": "json_schema", "json_schema": {
+            "name": fmt.name or "reply", "schema": json.loads(fmt.source), "strict": True}}}
+    if fmt.kind is FormatKind.GRAMMAR:
+        return {"extra_body": {"grammar": fmt.source}}
+    return None
+
+
 def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bool) -> dict:
     args = {
         "model": model,
@@ -101,6 +118,9 @@ def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bo
         args["frequency_penalty"] = sampling.frequency_penalty
     if usage:
         args["stream_options"] = {"include_usage": True}
+    structured = response_format_argument(sampling.response_format)
+    if structured:
+        args.update(structured)
     return args
 
 
@@ -219,6 +239,7 @@ class RemoteBackend:
         usage = None
         finish = None
         pending: list[str] = []
+        whole: list[str] = []  # the reply so far, for the check of a structured one
         last_flush = started
         inbox: queue.Queue = queue.Queue()
         with self._wake:
@@ -257,6 +278,7 @@ class RemoteBackend:
                         first_at = time.perf_counter()
                     chunks += 1
                     pending.append(text)
+                    whole.append(text)
                 if choice.finish_reason:
                     finish = choice.finish_reason
             now = time.perf_counter()
@@ -269,7 +291,15 @@ class RemoteBackend:
                        "did; what came is kept.")
             return self._stats(StopReason.ERROR, started, first_at, chunks, usage, error=message)
         reason = StopReason.LENGTH if finish == "length" else StopReason.EOS
-        return self._stats(reason, started, first_at, chunks, usage)
+        validation = None
+        fmt = job.sampling.response_format
+        if fmt.is_structured:  # checked here too: a server may not hold the reply to it
+            from localchat.core.chat.structured import check_reply
+
+            validation = check_reply("".join(whole), fmt, complete=reason is StopReason.EOS)
+            if reason is StopReason.LENGTH and not validation.valid:
+                reason = StopReason.INCOMPLETE
+        return self._stats(reason, started, first_at, chunks, usage, validation=validation)
 
     def _read(self, arguments: dict, job: ChatJob, inbox: queue.Queue) -> None:
         stream = None
@@ -290,7 +320,7 @@ class RemoteBackend:
                     log.debug("closing a reply's stream: %s", exc)
 
     def _stats(self, reason: StopReason, started: float, first_at: float | None, chunks: int, usage,
-               error: str | None = None) -> GenerationStats:
+               error: str | None = None, validation=None) -> GenerationStats:
         ended = time.perf_counter()
         completion = getattr(usage, "completion_tokens", None) or chunks
         prompt = getattr(usage, "prompt_tokens", None) or 0
@@ -299,6 +329,6 @@ class RemoteBackend:
             reason, prompt_tokens=prompt, evaluated_prompt_tokens=prompt, completion_tokens=completion,
             time_to_first_token_s=(first_at - started) if first_at is not None else 0.0,
             tokens_per_s=(completion - 1) / decode_s if decode_s > 0 and completion > 1 else 0.0,
-            total_s=ended - started, error=error)
+            total_s=ended - started, error=error, validation=validation)
 
 

@@ -195,3 +195,34 @@ def test_addresses_and_names_are_checked_and_plain_http_off_this_computer_is_fla
     assert BackendConfig("a", "https://10.0.0.5/v1", has_key=True).warning is None
     warning = BackendConfig("a", "http://10.0.0.5:8080/v1", has_key=True).warning
     assert "plain HTTP" in warning and "API key" in warning
+
+
+# -- structured replies -------------------------------------------------------------------------
+SCHEMA = ('{"type": "object", "additionalProperties": false, "required": ["color"], '
+          '"properties": {"color": {"enum": ["red", "green", "blue"]}}}')
+
+
+def ask_structured(backend, fmt, max_tokens=48):
+    reply = Reply(backend)
+    sampling = Sampling(max_tokens=max_tokens, temperature=0, seed=1, response_format=fmt)
+    assert backend.submit(ChatJob([Message(USER, "Pick a color.")], sampling)).done.wait(WAIT)
+    return reply
+
+
+def test_a_json_schema_goes_to_the_server_and_the_reply_is_checked(localchat_server, backends):
+    import json
+
+    from localchat.core.chat.messages import FormatKind, ResponseFormat
+
+    backend = backends(localchat_server.base_url, model="tiny-chat", key="k3y")
+    reply = ask_structured(backend, ResponseFormat(FormatKind.JSON_SCHEMA, SCHEMA, name="pick"))
+    assert json.loads(reply.text)["color"] in ("red", "green", "blue")  # the server held it to the schema
+    assert reply.stats.validation.valid and reply.stats.stop_reason is StopReason.EOS
+
+
+def test_a_server_that_ignores_the_format_gets_its_reply_marked_invalid(faults, backends):
+    from localchat.core.chat.messages import FormatKind, ResponseFormat
+
+    reply = ask_structured(backends(f"{faults}/ok"), ResponseFormat(FormatKind.JSON))
+    assert reply.text == "all fine"
+    assert not reply.stats.validation.valid and "Not valid JSON" in reply.stats.validation.error
