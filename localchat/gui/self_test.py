@@ -124,7 +124,7 @@ def _library_problem(paths) -> str | None:
     checks = (("the documents index (SQLite FTS5 and sqlite-vec)", _documents_index),
               ("the PDF and Word parsers (pypdfium2, python-docx)", _parsers),
               ("the signed catalog (PyNaCl)", _catalog_signature),
-              ("the JSON schema check (jsonschema)", _schema_check),
+              ("structured output (jsonschema, llama.cpp grammars)", _schema_check),
               ("the icons (qtawesome)", _icons),
               ("the translations", _translations))
     for what, check in checks:
@@ -205,9 +205,11 @@ def _schema_check(paths) -> str | None:
 
     from localchat.core.chat.messages import FormatKind, ResponseFormat
     from localchat.core.chat.structured import check_reply
+    from localchat.core.inference.grammar import compile_format
 
     fmt = ResponseFormat(FormatKind.JSON_SCHEMA, json.dumps(
         {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}))
+    compile_format(fmt)  # the schema's own check, the converter and llama.cpp's grammar parser
     good, bad = check_reply('{"n": 3}', fmt), check_reply('{"n": "three"}', fmt)
     if not good.valid or bad.valid:
         return f"checked {good!r} and {bad!r}"
