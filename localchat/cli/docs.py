@@ -208,7 +208,8 @@ def run_search(args: argparse.Namespace) -> int:
         collection = store.collection(args.name)
         model = embedding_model(args)
         worker = start_worker(stack)
-        retriever = Retriever(store, model.key, worker_query_embed(worker, model))
+        retriever = Retriever(store, model.key, worker_query_embed(worker, model),
+                              document_prefix=model.document_prefix)
         hits = retriever.search([collection.id], args.query, limit=args.limit, mode=args.mode)
     if args.json:
         print(json.dumps([{"path": h.path, "page": h.page, "heading": h.heading, "text": h.text,

@@ -51,7 +51,7 @@ class DocumentContext:
         self.store = store
         self.collections = [store.collection(name) for name in collections]
         self.model = model
-        self.retriever = Retriever(store, model.key, embed_query)
+        self.retriever = Retriever(store, model.key, embed_query, document_prefix=model.document_prefix)
         self.n_ctx = n_ctx
         self.reply_tokens = reply_tokens
         self.passages = passages

@@ -57,11 +57,19 @@ class Hit:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Words that match nearly every English passage: BM25 gives them almost no weight, but FTS5
+# still scores every row they match (at 100,000 passages, "the" alone is most of a search).
+STOPWORDS = frozenset(
+    "a an and are as at be but by can do does for from had has have how i if in into is it its "
+    "me my of on or so than that the their them then there these they this to was we were what "
+    "when where which who why will with you your".split())
 
 
 def fts_query(text: str) -> str | None:
-    """The question as an FTS5 query: every word quoted, any may match; None without words."""
+    """The question as an FTS5 query: every word quoted, any may match (common English words
+    left out unless there is nothing else); None without words."""
     words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))
+    words = [w for w in words if w not in STOPWORDS] or words
     if not words:
         return None
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:64])
@@ -85,9 +93,10 @@ def join_text(a_text: str, a_end: int, b_text: str, b_start: int) -> str:
 
 class Retriever:
     def __init__(self, store: DocumentStore, model_key: str, embed_query: Callable[[str], Sequence[float]],
-                 *, min_similarity: float = MIN_SIMILARITY):
+                 *, min_similarity: float = MIN_SIMILARITY, document_prefix: str = ""):
         self.store = store
         self.model_key = model_key
+        self.document_prefix = document_prefix  # the embedding cache's key for the passages
         self.embed_query = embed_query
         self.min_similarity = min_similarity
 
@@ -114,7 +123,8 @@ class Retriever:
         scores = rrf(rankings)
         missing = [cid for cid in scores if cid not in distances]
         if missing and query_vector is not None:
-            distances.update(self.store.distances(self.model_key, missing, query_vector))
+            distances.update(self.store.distances(self.model_key, self.document_prefix, missing,
+                                                  query_vector))
         ordered = sorted(scores, key=lambda cid: -scores[cid])
         if floor and query_vector is not None:
             ordered = [cid for cid in ordered if 1.0 - distances.get(cid, 1.0) >= self.min_similarity]

@@ -403,11 +403,14 @@ class DocumentStore:
                        limit: int) -> list[tuple[int, float]]:
         """(chunk id, BM25 score: lower is better) of the best ``limit`` FTS5 matches."""
         marks = ",".join("?" * len(collection_ids))
+        # FTS5 first, once (MATERIALIZED): joined the other way, SQLite asks the FTS index once
+        # per chunk of the collection (164 s at 100,000 chunks instead of milliseconds)
         return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT c.id, bm25(chunks_fts) AS score FROM chunks_fts "
-            "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id "
-            f"WHERE chunks_fts MATCH ? AND d.collection_id IN ({marks}) ORDER BY score LIMIT ?",
-            (match, *collection_ids, limit))]
+            "WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS score FROM chunks_fts "
+            "WHERE chunks_fts MATCH ?) "
+            "SELECT h.id, h.score FROM hits h JOIN chunks c ON c.id = h.id "
+            f"JOIN documents d ON d.id = c.document_id WHERE d.collection_id IN ({marks}) "
+            "ORDER BY h.score LIMIT ?", (match, *collection_ids, limit))]
 
     def vector_search(self, model: str, collection_ids: Sequence[int], vector: Sequence[float],
                       limit: int) -> list[tuple[int, float]]:
@@ -421,15 +424,21 @@ class DocumentStore:
             f"AND collection_id IN ({marks}) ORDER BY distance",
             (_vector_blob(vector), limit, *collection_ids))]
 
-    def distances(self, model: str, chunk_ids: Sequence[int], vector: Sequence[float]) -> dict[int, float]:
-        """Cosine distances of these chunks to ``vector`` (for keyword hits beyond the vector list)."""
-        table = self.vector_table(model)
-        if table is None or not chunk_ids:
+    def distances(self, model: str, prefix: str, chunk_ids: Sequence[int],
+                  vector: Sequence[float]) -> dict[int, float]:
+        """Cosine distances of these chunks to ``vector`` (for keyword hits beyond the vector
+        list), from the embedding cache: a vec0 lookup by id reads its whole chunk of vectors."""
+        import numpy as np
+
+        if not chunk_ids:
             return {}
         marks = ",".join("?" * len(chunk_ids))
-        return dict(self.conn.execute(
-            f"SELECT chunk_id, vec_distance_cosine(embedding, ?) FROM {table} WHERE chunk_id IN ({marks})",
-            (_vector_blob(vector), *chunk_ids)).fetchall())
+        rows = self.conn.execute(
+            "SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.model = ? AND e.prefix = ? "
+            f"AND e.hash = c.hash WHERE c.id IN ({marks})", (model, prefix, *chunk_ids)).fetchall()
+        query = np.asarray(vector, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        return {cid: 1.0 - float(np.frombuffer(blob, dtype=np.float32) @ query) for cid, blob in rows}
 
     _CHUNK = ('SELECT c.id, c.document_id, d.collection_id, d.path, c.seq, c.text, c.heading, c.page, '
               'c.start, c."end", c.tokens FROM chunks c JOIN documents d ON d.id = c.document_id ')

@@ -39,8 +39,10 @@ def names(hits):
 
 
 def test_the_user_words_are_quoted_so_fts5_syntax_is_only_words():
-    assert fts_query('quokka AND "island" NEAR(x) * -') == '"quokka" OR "and" OR "island" OR "near" OR "x"'
+    assert fts_query('quokka AND "island" NEAR(x) * -') == '"quokka" OR "island" OR "near" OR "x"'
     assert fts_query("?!") is None
+    assert fts_query("to be or not") == '"not"'  # common words left out, unless nothing else is left
+    assert fts_query("to be or") == '"to" OR "be" OR "or"'
 
 
 def test_rrf_rewards_what_both_lists_rank_high():
