@@ -11,7 +11,9 @@ import argparse
 import json
 import sys
 
+from localchat.cli.catalog import catalog_line
 from localchat.core.models.catalog import Catalog, CatalogEntry, load_catalog
+from localchat.core.models.catalog_update import current_catalog
 from localchat.core.models.fit import FitLevel
 from localchat.core.models.recommend import Recommendation, SpeedPreference, best_model, rank_models
 from localchat.core.units import GIB, size_text
@@ -30,8 +32,15 @@ def _catalog_option(p: argparse.ArgumentParser) -> None:
 
 
 def catalog_of(args: argparse.Namespace) -> Catalog:
-    """The catalog the command works on; its problems are reported on stderr, not fatal."""
-    catalog = load_catalog(args.catalog)
+    """The catalog the command works on: --catalog FILE, else the one in use (the last verified
+    download, else the shipped one); its problems are reported on stderr, not fatal.
+    ``args.catalog_note`` says which it is and of when."""
+    if args.catalog:
+        catalog = load_catalog(args.catalog)
+        args.catalog_note = f"Model catalog {args.catalog} ({len(catalog)} models)"
+    else:
+        state = current_catalog(args.paths)
+        catalog, args.catalog_note = state.catalog, catalog_line(state)
     for problem in catalog.problems:
         print(f"localchat: warning: {problem.message}", file=sys.stderr)
     return catalog
@@ -52,6 +61,7 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     rows = [(e.id, e.display_name, f"{e.params_b:g}B", e.size_text, f"{e.default_context:,}", e.kind,
              e.license) for e in entries]
+    print(f"{args.catalog_note}.")
     _table(("id", "model", "params", "file", "context", "kind", "license"), rows)
     return 0
 

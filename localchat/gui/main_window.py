@@ -27,7 +27,8 @@ from localchat.core.history.records import Conversation
 from localchat.core.history.store import Store
 from localchat.core.inference.engine import ModelInfo
 from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, LoadJob
-from localchat.core.models.catalog import Catalog, load_catalog
+from localchat.core.models.catalog import Catalog
+from localchat.core.models.catalog_update import CatalogUpdate, UpdateOutcome
 from localchat.core.models.defaults import ModelDefaults
 from localchat.core.paths import DataPaths
 from localchat.core.settings import (
@@ -42,6 +43,7 @@ from localchat.gui.api_server import ApiServerControl
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
 from localchat.gui.banner import Banner
+from localchat.gui.catalog_status import CatalogRefresher
 from localchat.gui.chat.composer import Composer
 from localchat.gui.chat.controller import ChatController
 from localchat.gui.chat.relay import InferenceRelay
@@ -103,6 +105,9 @@ class MainWindow(QMainWindow):
         # (a "no" to "load anyway?") leaves them as they were
         self._kept: tuple[ModelInfo | None, str] = (None, self.tr("No model loaded"))
         self.store, store_problem = self._open_store(paths)
+        self.catalog_state = None  # CatalogState once read: its date, where it came from, what is new
+        self.catalog_refresher = CatalogRefresher(paths, self)
+        self.catalog_refresher.updated.connect(self._on_catalog_updated)
         self.catalog, catalog_problem = self._load_catalog()
         # no token given: huggingface_hub sends its own, HF_TOKEN else the one `hf auth login` saved
         self.downloads = DownloadCenter(DownloadQueue(self.models_dir, paths.downloads,
@@ -121,19 +126,30 @@ class MainWindow(QMainWindow):
             self.show_error("\n".join(p for p in problems if p))
         self.chat.open_initial(self.settings.last_conversation_id)
         self.refresh_models()
+        QTimer.singleShot(0, self.catalog_refresher.start)  # in its own thread; nothing waits on it
         if (install_demo if welcome is None else welcome) and not self.settings.first_start_done:
             QTimer.singleShot(0, self.show_welcome)
 
-    @staticmethod
-    def _load_catalog() -> tuple[Catalog | None, str | None]:
+    def _load_catalog(self) -> tuple[Catalog | None, str | None]:
+        """The catalog in use, from the disk alone: the last verified download, else the shipped one."""
         try:
-            catalog = load_catalog()
+            self.catalog_state = self.catalog_refresher.current()
+            catalog = self.catalog_state.catalog
         except LocalChatError as exc:
             log.error("catalog unavailable: %s", exc)
             return None, str(exc)
         for problem in catalog.problems:
             log.warning("catalog entry skipped: %s", problem)
         return catalog, None
+
+    @Slot(object)
+    def _on_catalog_updated(self, update: CatalogUpdate) -> None:
+        self.catalog_state = update.state
+        if update.outcome is UpdateOutcome.ADOPTED:
+            self.catalog = update.state.catalog
+            if self.model_manager is not None:
+                self.model_manager.catalog_source = self.catalog
+                self.model_manager.refresh_catalog()
 
     # -- model manager and first start ---------------------------------------------------------
     def open_model_manager(self) -> ModelManager:
