@@ -193,12 +193,13 @@ def start_session(args: argparse.Namespace, store):
     return session
 
 
-def shipped_catalog():
-    """The catalog that names the defaults of the models it knows; without it, the app's."""
-    from localchat.core.models.catalog import load_catalog
+def catalog_in_use(paths):
+    """The catalog that names the defaults of the models it knows (the last verified download,
+    else the shipped one, as the window uses); None: the app's defaults."""
+    from localchat.core.models.catalog_update import current_catalog
 
     try:
-        return load_catalog()
+        return current_catalog(paths).catalog
     except LocalChatError as exc:
         log.error("catalog unavailable: %s", exc)
         return None
@@ -248,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
     path = model_path(args.model, options)
     with ExitStack() as stack:
         session = start_session(args, open_history(args, stack))  # a wrong id fails before the load
-        catalog = shipped_catalog()
+        catalog = catalog_in_use(args.paths)
         worker = InferenceWorker().start()
         stack.callback(worker.stop)
         chat = TerminalChat(worker, session, show_stats=args.stats)

@@ -287,7 +287,7 @@ def run_ask(args: argparse.Namespace) -> int:
         open_history,
         run_settings,
         sampling_changes,
-        shipped_catalog,
+        catalog_in_use,
         start_session,
     )
     from localchat.cli.terminal_chat import TerminalChat
@@ -302,7 +302,7 @@ def run_ask(args: argparse.Namespace) -> int:
         worker = start_worker(stack)
         chat = TerminalChat(worker, session)
         stack.callback(chat.close)
-        loaded = chat.load(path, options, shipped_catalog(), ask=None if args.yes else load_anyway)
+        loaded = chat.load(path, options, catalog_in_use(args.paths), ask=None if args.yes else load_anyway)
         session.model_name = loaded.info.name
         session.new(sampling=loaded.defaults.sampling.with_(**sampling_changes(args)))
         mark_used(path, options)

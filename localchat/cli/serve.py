@@ -77,13 +77,13 @@ def wait_for_load(worker, job) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
-    from localchat.cli.chat import mark_used, model_path, run_settings, shipped_catalog
+    from localchat.cli.chat import catalog_in_use, mark_used, model_path, run_settings
     from localchat.core.inference.worker import InferenceWorker, LoadJob
     from localchat.server.runner import ApiServer
 
     options = resolve_run_options(args.paths, run_settings(args))
     path = model_path(args.model, options)
-    catalog = shipped_catalog()
+    catalog = catalog_in_use(args.paths)
 
     def load_job(model: Path) -> LoadJob:  # this one, and any installed model a request names
         return LoadJob(str(model), **options.load_options(), catalog=catalog)
