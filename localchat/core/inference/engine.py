@@ -359,7 +359,8 @@ class Engine:
         """As ``stream_chat``, for a raw prompt continued without the chat template."""
         replies = self._require()
         self._cancel.clear()
-        yield from self._adapting(replies.stream_text(prompt, sampling, self._stop_check(cancelled), keep_cache))
+        events = replies.stream_text(prompt, sampling, self._stop_check(cancelled), keep_cache)
+        yield from self._adapting(events)
 
     def _stop_check(self, cancelled: Callable[[], bool] | None) -> Callable[[], bool]:
         def stop() -> bool:

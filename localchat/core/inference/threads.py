@@ -28,7 +28,7 @@ from dataclasses import dataclass
 # OMP_WAIT_POLICY=ACTIVE); short enough that an idle app is asleep soon after a reply ends:
 # ACTIVE spins for ever, a whole core per waiting thread while nothing runs. Every waiting
 # thread spins once after a reply, so the count is a budget of CPU time shared among them.
-SPIN_SECONDS = 27e-9  # one turn of libgomp's spin loop (a pause instruction) on this AMD EPYC: 3M turns, 80 ms
+SPIN_SECONDS = 27e-9  # a turn of libgomp's spin loop (a pause) on an AMD EPYC: 3M turns took 80 ms
 IDLE_SPIN_BUDGET_S = 0.05  # CPU time the waiting threads may spin after a reply, all together
 MIN_SPIN_COUNT, MAX_SPIN_COUNT = 100_000, 3_000_000
 
