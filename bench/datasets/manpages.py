@@ -49,7 +49,8 @@ def name_line(source: str) -> str | None:
     m = re.search(r'^\.S[Hh]\s+"?(?:NAME|Name)"?\s*$(.*?)^\.S[Hh]\b', source, re.M | re.S)
     if not m:
         return None
-    lines = [line for line in m.group(1).splitlines() if line.strip() and not line.startswith((".\\\"", "'\\\""))]
+    comments = (".\\\"", "'\\\"")
+    lines = [line for line in m.group(1).splitlines() if line.strip() and not line.startswith(comments)]
     # mdoc pages say ".Nm ls" then ".Nd the description": the same as "ls - the description"
     text = " ".join((" - " if line.startswith(".Nd") else "") + re.sub(r"^\.[A-Za-z]+\s*", "", line)
                     for line in lines)
@@ -111,7 +112,7 @@ def build(pages: int, seed: int, out: Path) -> Path:
     chosen = sorted(unique[:int(pages * 1.1) + 10], key=lambda item: item[0].name)
     with ThreadPoolExecutor(max_workers=2) as pool:
         bodies = list(pool.map(lambda item: render(item[0]), chosen))
-    kept = [(p, d, b) for (p, d), b in zip(chosen, bodies) if b and len(b) > 200][:pages]
+    kept = [(p, d, b) for (p, d), b in zip(chosen, bodies, strict=True) if b and len(b) > 200][:pages]
     (out / "qrels").mkdir(parents=True, exist_ok=True)
     with open(out / "corpus.jsonl", "w", encoding="utf-8") as corpus, \
             open(out / "queries.jsonl", "w", encoding="utf-8") as queries, \

@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.core.documents.service import IndexingFailed, IndexingFinished, IndexingProgress, IndexingService
+from localchat.core.documents.service import (
+    IndexingFailed,
+    IndexingFinished,
+    IndexingProgress,
+    IndexingService,
+)
 from localchat.core.documents.store import DocumentRecord, DocumentStore
 from localchat.core.errors import LocalChatError
 from localchat.gui.background import BackgroundCall, run_in_background
@@ -135,7 +140,8 @@ class DocumentsPanel(QWidget):
         self.refresh(reconcile=True)
 
     # -- reading the index (off the GUI thread) -------------------------------------------------
-    def _read(self, fn: Callable[[DocumentStore], object], on_done: Callable[[object], None]) -> BackgroundCall:
+    def _read(self, fn: Callable[[DocumentStore], object],
+              on_done: Callable[[object], None]) -> BackgroundCall:
         path = self.index_path
 
         def work():

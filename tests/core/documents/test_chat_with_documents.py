@@ -60,7 +60,8 @@ def test_the_one_document_with_the_answer_is_retrieved_given_and_answered_from(t
         (folder / name).write_text(text, encoding="utf-8")
     worker = InferenceWorker().start()
     try:
-        with DocumentStore.open(tmp_path / "documents.sqlite3") as docs, Store.open(data_paths.database) as store:
+        with DocumentStore.open(tmp_path / "documents.sqlite3") as docs, \
+                Store.open(data_paths.database) as store:
             collection = docs.add_collection("notes", [folder])
             indexer = Indexer(docs, minilm, worker_embed(worker, minilm), hold=worker.wait_quiet)
             indexer.reconcile(collection)

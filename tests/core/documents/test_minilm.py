@@ -57,7 +57,8 @@ def reference_embedding(ids: list[int]) -> np.ndarray:
 def test_the_gguf_embeds_a_sentence_as_the_original_weights_do(minilm_dir, embedder):
     sentence = "the quick brown fox jumps over the lazy dog"
     vocab = json.loads((minilm_dir / MINILM_TOKENIZER).read_text())["model"]["vocab"]
-    ids = [vocab["[CLS]"], *(vocab[w] for w in sentence.split()), vocab["[SEP]"]]  # whole words in the vocabulary
+    # every word of the sentence is a whole word of the vocabulary
+    ids = [vocab["[CLS]"], *(vocab[w] for w in sentence.split()), vocab["[SEP]"]]
 
     ours = np.array(embedder.embed([sentence])[0])
     reference = reference_embedding(ids)

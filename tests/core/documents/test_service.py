@@ -7,7 +7,12 @@ import queue
 
 import pytest
 
-from localchat.core.documents.service import IndexingFailed, IndexingFinished, IndexingProgress, IndexingService
+from localchat.core.documents.service import (
+    IndexingFailed,
+    IndexingFinished,
+    IndexingProgress,
+    IndexingService,
+)
 from localchat.core.documents.store import DocumentStore
 from localchat.core.inference.worker import InferenceWorker
 
