@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self._model_notes: list[str] = []  # what the notice above the chat says of the model
         self._context_of: int | None = None  # the conversation the context meter measured
         self._load_job: LoadJob | None = None  # the load the window waits for
+        self._status_before_api_load = ""  # shown again when an API request's load did not happen
         self._load_by_person = True  # whether that load may ask in a dialog
         # the model and its status line from before the load: a load refused before it started
         # (a "no" to "load anyway?") leaves them as they were
@@ -326,7 +327,8 @@ class MainWindow(QMainWindow):
         self.download_indicator = DownloadIndicator(self.downloads)
         self.download_indicator.clicked.connect(self.open_model_manager)
         status.addPermanentWidget(self.download_indicator)
-        self.api_server = ApiServerControl(self.inference.worker, lambda: self.chat.generating, self)
+        self.api_server = ApiServerControl(self.inference.worker, lambda: self.chat.generating, self,
+                                           load_job=self._api_load_job)
         self.api_server.failed.connect(self.show_error)
         self.api_server.install(status)
         self.composer.set_can_send(False, self.tr("Load a model first"))
@@ -452,6 +454,12 @@ class MainWindow(QMainWindow):
                 self.load_model(paths[0], by_person=False)
         self._update_empty_state()
 
+    def _api_load_job(self, path: Path) -> LoadJob:
+        """The load an API request naming another installed model gets: the window's own (its
+        settings, its catalog). Called on the server's thread: it reads, never changes, the window."""
+        options = resolve_run_options(self.paths, self.settings)
+        return LoadJob(str(path), **options.load_options(), catalog=self.catalog)
+
     def load_model(self, path: str | Path, *, by_person: bool = True, confirmed: bool = False) -> None:
         """Load ``path``; a load still under way is cancelled (the person picked another).
 
@@ -485,11 +493,18 @@ class MainWindow(QMainWindow):
         if job is self._load_job:
             self.model_status.setText(self.tr("Loading {name}…").format(name=Path(job.path).name))
             self.load_progress.show()
+        elif self._load_job is None:  # an API request named another installed model
+            self._status_before_api_load = self.model_status.text()
+            self.model_status.setText(self.tr("Loading {name} for an API request…").format(
+                name=Path(job.path).name))
+            self.load_progress.show()
 
     @Slot(object, object, object)
     def _on_model_loaded(self, job: LoadJob, info: ModelInfo, defaults: ModelDefaults) -> None:
-        if job is not self._load_job:
+        for_api = job is not self._load_job
+        if for_api and self._load_job is not None:
             return  # a load that another pick replaced: that one comes next
+        # else ours, or one an API request asked for: the window shows (and chats with) that model
         self._load_job = None
         self.chat.set_model(info, defaults=defaults.sampling)
         source = self.tr("{name}'s authors").format(name=defaults.entry.display_name) if defaults.entry else ""
@@ -501,7 +516,7 @@ class MainWindow(QMainWindow):
         self.model_status.setText(self.tr("{name} · {device} · {threads} threads · context {context} · "
                                           "loaded in {seconds} s").format(
             name=info.name, device=info.device_summary, threads=info.n_threads, context=info.n_ctx,
-            seconds=f"{info.load_s:.1f}"))
+            seconds=f"{info.load_s:.1f}") + (self.tr(" · loaded for an API request") if for_api else ""))
         if info.offload_note:
             self.show_error(info.offload_note)
         if Path(info.path).parent == self.models_dir:  # "Last used" on the Installed tab
@@ -514,8 +529,9 @@ class MainWindow(QMainWindow):
             info.template_note) if note]
         self.chat_view.set_notice("\n".join(self._model_notes) or None)
         self.composer.set_can_send(True)
-        self.settings = self.settings.with_(last_model=info.path)
-        self._save_settings()
+        if not for_api:  # the model to load at the next start is the person's choice
+            self.settings = self.settings.with_(last_model=info.path)
+            self._save_settings()
         self.model_picker.show_current(info.path)
         self.model_picker.set_state(ModelState.READY, self.model_status.text())
         self._update_empty_state()
@@ -523,6 +539,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object, str, bool)
     def _on_model_failed(self, job: LoadJob, message: str, cancelled: bool) -> None:
+        if job is not self._load_job and self._load_job is None and not cancelled:
+            self._on_api_load_failed(job, message)
+            return
         if job is not self._load_job or cancelled:
             return  # replaced by another pick, or the window is closing: nothing to tell
         self._load_job = None
@@ -538,6 +557,26 @@ class MainWindow(QMainWindow):
         self.model_picker.set_state(ModelState.FAILED, self.error_banner.text())
         self._update_empty_state()
         self.model_load_failed.emit(self.error_banner.text())
+
+    def _on_api_load_failed(self, job: LoadJob, message: str) -> None:
+        """An API request's load did not happen. When it never began (a damaged file, too big for
+        the free memory) the model there was stays; otherwise there is no model now. Either way
+        the window says why."""
+        self.load_progress.hide()
+        name = Path(job.path).name
+        reason = str(job.memory_question) if job.memory_question is not None else message
+        if self.inference.worker.engine.model is not None:
+            self.model_status.setText(self._status_before_api_load)
+            self.show_error(self.tr("An API request asked for {name}, which could not load: {reason} "
+                                    "The model loaded before stays.").format(name=name, reason=reason))
+            return
+        self.chat.set_model(None)
+        self.model_status.setText(self.tr("No model loaded"))
+        self.show_error(self.tr("An API request asked for {name}, which could not load: {reason}").format(
+            name=name, reason=reason))
+        self.composer.set_can_send(False, self.tr("Load a model first"))
+        self.model_picker.show_current(None)
+        self._update_empty_state()
 
     def _on_memory_question(self, job: LoadJob) -> None:
         """The load stopped before it began, so the model there was is still loaded: show it

@@ -287,3 +287,44 @@ def test_the_window_next_turn_reuses_its_kv_cache_after_an_api_request(qtbot, wi
     assert after.prompt_tokens > before.prompt_tokens + before.completion_tokens
     # only the new turn is read: the conversation so far comes back from the kept cache
     assert after.evaluated_prompt_tokens <= after.prompt_tokens - before.prompt_tokens
+
+
+def test_an_api_request_naming_another_installed_model_loads_it_and_the_window_shows_it(
+        qtbot, windows, data_paths, calls):
+    from localchat.core.testing.tiny_model import write_tiny_gguf
+
+    first = write_tiny_gguf(data_paths.models / "first.gguf", seed=1)
+    write_tiny_gguf(data_paths.models / "second.gguf", seed=2)
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, first)
+    with qtbot.waitSignal(window.model_ready, timeout=WAIT_MS) as ready:
+        reply = calls.submit(client(server).chat.completions.create, model="second", messages=HELLO,
+                             max_tokens=4, seed=1)
+    assert ready.args[0].path.endswith("second.gguf")
+    assert reply.result(WAIT).model == "second"
+    assert window.model_info.path.endswith("second.gguf")
+    assert window.model_status.text().endswith("loaded for an API request")
+    assert window.settings.last_model.endswith("first.gguf")  # the person's choice for the next start
+    with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as finished:
+        window.send("hi")  # the window chats with the model now loaded
+    assert finished.args[0].completion_tokens > 0
+
+
+def test_an_api_request_for_a_model_that_cannot_load_says_so_in_the_window(qtbot, windows, data_paths, calls,
+                                                                          tiny_model):
+    (data_paths.models / "broken.gguf").write_bytes(b"GGUF" + b"\0" * 64)
+    window = windows(api_server=True, api_port=0)
+    server = serving(qtbot, window)
+    load(qtbot, window, tiny_model)
+    attempt = calls.submit(client(server).chat.completions.create, model="broken", messages=HELLO, max_tokens=4)
+    with pytest.raises(openai.APIStatusError) as caught:
+        attempt.result(WAIT)
+    assert caught.value.status_code == 503
+    qtbot.waitUntil(lambda: "An API request asked for broken.gguf, which could not load" in
+                    window.error_banner.text(), timeout=WAIT_MS)
+    assert "The model loaded before stays." in window.error_banner.text()  # the file failed its check
+    assert window.model_info.path == str(tiny_model) and not window.load_progress.isVisible()
+    with qtbot.waitSignal(window.reply_finished, timeout=WAIT_MS) as finished:
+        window.send("hi")
+    assert finished.args[0].completion_tokens > 0
