@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         from localchat.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, str(self.paths.models), default_threads(),
-                                build_info().gpu_offload, self)
+                                build_info().gpu_offload, self, data_root=self.paths.root)
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
 

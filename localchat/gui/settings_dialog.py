@@ -1,11 +1,14 @@
-"""App settings: appearance, models folder, threads, GPU offload, context length, the API server."""
+"""App settings: appearance, models folder, threads, GPU offload, context length, the API server,
+and the remote backends (their own page: they are kept apart from the settings, with their keys)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,10 +41,13 @@ class SettingsDialog(QDialog):
     """Edits a copy of the settings; ``result_settings()`` returns the edited copy."""
 
     def __init__(self, settings: Settings, default_models_dir: str, default_threads: int,
-                 gpu_available: bool, parent: QWidget | None = None):
+                 gpu_available: bool, parent: QWidget | None = None, *, data_root: Path | None = None):
+        """``data_root``: the data folder, whose remote backends "Remote backends…" edits."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._settings = settings
+        self._data_root = data_root
+        self.backends_dialog: QDialog | None = None
         form = QFormLayout(self)
 
         self.theme = QComboBox()
@@ -95,6 +101,13 @@ class SettingsDialog(QDialog):
 
         form.addRow(self._api_server_group(settings))
 
+        if data_root is not None:
+            backends = QPushButton(self.tr("Remote backends…"))
+            backends.setToolTip(self.tr("Servers on other computers that speak OpenAI's API (Ollama, vLLM, "
+                                        "llama-server, LM Studio, another localchat)"))
+            backends.clicked.connect(self.show_backends)
+            form.addRow(self.tr("Other computers"), backends)
+
         standard = QDialogButtonBox.StandardButton
         self.buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -124,6 +137,11 @@ class SettingsDialog(QDialog):
         self.api_cors.setToolTip(self.tr("Origins of web pages allowed to call the API, separated by spaces or "
                                          "commas, e.g. http://localhost:3000"))
         form.addRow(self.tr("CORS origins"), self.api_cors)
+        self.api_log_contents = QCheckBox(self.tr("Keep message contents in the request log"))
+        self.api_log_contents.setChecked(settings.api_log_contents)
+        self.api_log_contents.setToolTip(self.tr("Off: the log keeps only each request's time, endpoint, "
+                                                 "status, tokens and duration"))
+        form.addRow(self.api_log_contents)
         self.api_problem = QLabel()
         self.api_problem.setWordWrap(True)
         self.api_problem.setObjectName("problem")  # the theme's danger colour
@@ -177,4 +195,23 @@ class SettingsDialog(QDialog):
             api_port=self.api_port.value(),
             api_key=self.api_key.text().strip() or None,
             api_cors_origins=tuple(o for o in re.split(r"[\s,]+", self.api_cors.text()) if o),
+            api_log_contents=self.api_log_contents.isChecked(),
         )
+
+    def show_backends(self) -> QDialog:
+        """The remote backends' page in a dialog of its own (changes there apply at once)."""
+        from PySide6.QtWidgets import QVBoxLayout
+
+        from localchat.gui.backends import BackendsPage
+
+        if self.backends_dialog is None:
+            self.backends_dialog = QDialog(self)
+            self.backends_dialog.setWindowTitle(self.tr("Remote backends"))
+            layout = QVBoxLayout(self.backends_dialog)
+            self.backends_page = BackendsPage(self._data_root, self.backends_dialog)
+            layout.addWidget(self.backends_page)
+            close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            close.rejected.connect(self.backends_dialog.close)
+            layout.addWidget(close)
+        self.backends_dialog.show()
+        return self.backends_dialog

@@ -268,6 +268,19 @@ def test_the_settings_dialog_asks_for_a_key_before_serving_beyond_this_computer(
     assert (chosen.api_server, chosen.api_host, chosen.api_port, chosen.api_key) == (
         True, "0.0.0.0", 4891, "secret")
     assert chosen.api_cors_origins == ("http://a.test", "http://b.test", "http://c.test")
+    assert chosen.api_log_contents is False
+
+
+def test_the_settings_keep_the_request_logs_contents_only_when_asked_and_open_the_backends(qtbot, tmp_path):
+    from localchat.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), "/models", 4, False, data_root=tmp_path)
+    qtbot.addWidget(dialog)
+    assert not dialog.api_log_contents.isChecked()
+    dialog.api_log_contents.setChecked(True)
+    assert dialog.result_settings().api_log_contents is True
+    page = dialog.show_backends().findChild(type(dialog.backends_page))
+    assert page is dialog.backends_page and page.store.file == tmp_path / "backends.json"
 
 
 def test_the_window_next_turn_reuses_its_kv_cache_after_an_api_request(qtbot, windows, tiny_model, calls):
