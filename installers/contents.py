@@ -40,6 +40,8 @@ QT_PLUGIN_EXCLUDES = re.compile(
 QT_DATA_EXCLUDES = re.compile(r"PySide6/Qt/(translations/(?!qtbase_(it|fr)\.qm$)|qml/)")
 # Python packages whose data files PyInstaller cannot see: qtawesome's icon fonts and charmaps.
 COLLECT_DATA = ("qtawesome",)
+# Packages whose modules are found by name at run time: code highlighting's lexers and styles.
+COLLECT_SUBMODULES = ("pygments.lexers", "pygments.styles", "pygments.formatters")
 # Loadable libraries a package opens by path: sqlite-vec's extension (the documents' vector index),
 # named vec0.so / vec0.dylib / vec0.dll, which no "lib*" pattern finds.
 COLLECT_LIBRARIES = (("sqlite_vec", "vec0.*"),)

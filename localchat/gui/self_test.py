@@ -76,7 +76,7 @@ def run_self_test(_paths=None) -> int:
         print(f"self-test passed: {stats.completion_tokens} tokens streamed into the window "
               f"({stats.tokens_per_s:.0f} tok/s) on Qt platform {app.platformName()}; "
               "the API server answered a remote backend; the documents index, parsers, signed catalog, "
-              "JSON schema check, icons and translations work")
+              "JSON schema check, icons, themes and translations work")
         return 0
     reason = watcher.error or (stats.error if stats else "no reply within the time limit") or api_problem
     print(f"self-test FAILED: {reason}", file=sys.stderr)
@@ -126,6 +126,7 @@ def _library_problem(paths) -> str | None:
               ("the signed catalog (PyNaCl)", _catalog_signature),
               ("structured output (jsonschema, llama.cpp grammars)", _schema_check),
               ("the icons (qtawesome)", _icons),
+              ("the themes and highlighted code (Pygments)", _themes),
               ("the translations", _translations))
     for what, check in checks:
         try:
@@ -224,12 +225,34 @@ def _icons(paths) -> str | None:
     return None
 
 
+def _themes(paths) -> str | None:
+    from localchat.gui.theme import theme
+    from localchat.gui.theme.code import highlight_html
+    from localchat.gui.theme.tokens import DARK, LIGHT
+
+    for colors in (LIGHT, DARK):
+        if "<span" not in highlight_html("x = 1  # one", "python", colors):
+            return "a code block was not highlighted"
+    shown = theme()
+    for choice in ("dark", "light"):
+        shown.apply(choice)
+    return None
+
+
 def _translations(paths) -> str | None:
-    from PySide6.QtCore import QTranslator
+    from PySide6.QtCore import QCoreApplication, QTranslator
 
-    from localchat.gui.i18n import TRANSLATIONS, TRANSLATIONS_DIR
+    from localchat.gui import i18n
 
-    for language in TRANSLATIONS:
-        if not QTranslator().load(f"localchat_{language}", str(TRANSLATIONS_DIR)):
+    for language in i18n.TRANSLATIONS:
+        if not QTranslator().load(f"localchat_{language}", str(i18n.TRANSLATIONS_DIR)):
             return f"localchat_{language}.qm did not load"
+    app = QCoreApplication.instance()
+    try:
+        if i18n.install(app, "it") != "it":
+            return "Italian could not be installed"
+        if QCoreApplication.translate("MainWindow", "New chat") == "New chat":
+            return "the Italian translation translates nothing"
+    finally:
+        i18n.install(app, "en")
     return None

@@ -56,8 +56,8 @@ def test_self_test_passes(tmp_path):
     out = localchat("--self-test", data_dir=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "self-test passed" in out.stdout and "the API server answered" in out.stdout
-    assert ("the documents index, parsers, signed catalog, JSON schema check, icons and translations "
-            "work") in out.stdout
+    assert ("the documents index, parsers, signed catalog, JSON schema check, icons, themes and "
+            "translations work") in out.stdout
 
 
 def test_self_test_fails_naming_a_capability_whose_library_is_missing(tmp_path):
