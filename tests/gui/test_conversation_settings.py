@@ -167,3 +167,35 @@ def test_the_window_answers_in_the_conversation_s_format_and_names_a_broken_one(
         assert conv.sampling.response_format.kind is FormatKind.GRAMMAR
     finally:
         window.close()
+
+
+def test_a_structured_reply_shows_its_check_and_valid_json_is_shown_indented(qtbot, data_paths, tiny_model):
+    from localchat.gui.main_window import MainWindow
+
+    window = MainWindow(data_paths, install_demo=False, batch_seconds=0.002)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.model_ready, timeout=20_000):
+            window.load_model(tiny_model)
+        settings = window.conversation_settings
+        choose_kind(settings, FormatKind.JSON_SCHEMA)
+        settings.format_source.setPlainText(json.dumps({
+            "type": "object", "additionalProperties": False, "required": ["sure"],
+            "properties": {"sure": {"type": "boolean"}}}))
+        with qtbot.waitSignal(window.reply_finished, timeout=30_000):
+            window.send("are you sure?")
+        bubble = window.chat_view.last_bubble()
+        assert bubble.check_label.isVisible() and bubble.check_label.text() == "✓ valid JSON"
+        assert bubble.item.pretty == json.dumps(json.loads(bubble.item.text), indent=2)
+        assert "sure" in bubble.body.text() and "json" in bubble.body.text()  # the code block and its header
+
+        window.sampling = window.sampling.with_(max_tokens=2)  # cut off inside the object
+        with qtbot.waitSignal(window.reply_finished, timeout=30_000) as finished:
+            window.send("again")
+        assert finished.args[0].stop_reason.value == "incomplete"
+        bubble = window.chat_view.last_bubble()
+        assert bubble.check_label.text().startswith("✗ Not valid JSON: The reply was cut off by the token limit")
+        assert bubble.check_label.objectName() == "error" and bubble.item.pretty is None
+    finally:
+        window.close()

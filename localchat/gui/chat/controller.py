@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
-from localchat.core.chat.messages import Message, Sampling
+from localchat.core.chat import structured
+from localchat.core.chat.messages import FormatKind, Message, Sampling
 from localchat.core.chat.session import ChatSession, Turn
 from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LocalChatError
@@ -45,7 +46,13 @@ def message_item(m: StoredMessage) -> MessageItem:
     stats = m.stats.summary if m.stats and m.stats.stop_reason is not StopReason.ERROR else ""
     if m.partial and not stats:
         stats = QCoreApplication.translate("ChatController", "interrupted")
-    return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count, model=m.model or "")
+    check = m.validation  # a structured reply's check, kept with it
+    pretty = None
+    if check is not None and check.valid and check.kind != FormatKind.GRAMMAR.value:
+        pretty = structured.pretty(m.content)
+    return MessageItem(m.id, m.role, m.content, stats, m.sibling_index, m.sibling_count, model=m.model or "",
+                       check=check.summary if check is not None else "",
+                       check_ok=check.valid if check is not None else True, pretty=pretty)
 
 
 class ChatController(QObject):

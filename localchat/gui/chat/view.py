@@ -44,6 +44,10 @@ class MessageItem:
     sibling_index: int = 0  # 0-based position among its siblings
     sibling_count: int = 1
     model: str = ""  # the model that wrote a reply, shown above it
+    # a structured reply's check against its format: "valid JSON", or the error and where
+    check: str = ""
+    check_ok: bool = True
+    pretty: str | None = None  # a valid JSON reply, indented: shown as a code block with Copy
 
 
 class MarkdownLabel(QLabel):
@@ -173,6 +177,11 @@ class MessageBubble(QFrame):
         self.body = MarkdownLabel()
         self.body.code_copied.connect(self._copy)
         layout.addWidget(self.body)
+        self.check_label = QLabel()  # a structured reply's check: "valid JSON", or what is wrong
+        self.check_label.setWordWrap(True)
+        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_label.hide()
+        layout.addWidget(self.check_label)
 
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName(self.tr("Edit the message"))
@@ -296,7 +305,11 @@ class MessageBubble(QFrame):
         self.role_label.setText(self._who())
         self.setAccessibleName(self._who())
         self.set_text(item.text)
+        if item.pretty is not None:  # a valid JSON reply, indented, with the code block's Copy
+            self.body.show_markdown(f"```json\n{item.pretty}\n```")
+            self.fit_width()
         self.set_stats(item.stats)
+        self.set_check(item.check, item.check_ok)
         many = item.sibling_count > 1
         for w in (self.prev_button, self.branch_label, self.next_button):
             w.setVisible(many)
@@ -401,6 +414,14 @@ class MessageBubble(QFrame):
     @property
     def thought(self) -> str | None:
         return self._thought
+
+    def set_check(self, text: str, ok: bool = True) -> None:
+        self.check_label.setObjectName("muted" if ok else "error")  # the theme's colours, by name
+        self.check_label.setText(("✓ " if ok else "✗ ") + text if text else "")
+        self.check_label.setAccessibleName(self.tr("Format check"))
+        self.check_label.setVisible(bool(text))
+        self.check_label.style().unpolish(self.check_label)
+        self.check_label.style().polish(self.check_label)
 
     def set_stats(self, stats: str) -> None:
         self.stats_label.setText(stats)
