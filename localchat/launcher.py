@@ -9,12 +9,13 @@ from __future__ import annotations
 from localchat.core.paths import DataPaths
 
 
-def open_window(paths: DataPaths, *, self_test: bool = False) -> int:
-    """The window, or its self-test (offscreen, a few tokens from a tiny model, exit 0 or 1)."""
+def open_window(paths: DataPaths, *, self_test: bool = False, screenshot: str | None = None) -> int:
+    """The window, or its self-test (offscreen, a few tokens from a tiny model, exit 0 or 1;
+    ``screenshot``: save the window as that PNG file after the reply)."""
     if self_test:
         from localchat.gui.self_test import run_self_test
 
-        return run_self_test(paths)
+        return run_self_test(paths, screenshot=screenshot)
     from localchat.gui.app import run_app
 
     return run_app(paths)

@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser, None)
     parser.add_argument("--self-test", action="store_true",
                         help="open the window offscreen, generate a few tokens with a tiny model, exit 0 or 1")
+    parser.add_argument("--screenshot", metavar="FILE.png", default=None,
+                        help="with --self-test: save the window as a PNG image after its reply")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     from localchat.cli import backends, chat, export, models, serve
@@ -90,9 +92,13 @@ def main(argv: list[str] | None = None, window: Window | None = None) -> int:
         paths = resolve_data_paths(args.data_dir).ensure()
         setup_logging(paths)
         args.paths = paths
+        if args.screenshot and not args.self_test:
+            parser.error("--screenshot goes with --self-test")
         if args.self_test or args.command is None:
             if window is None:
                 parser.error("give a command (see localchat --help)")
+            if args.screenshot:
+                return window(paths, self_test=True, screenshot=args.screenshot)
             return window(paths, self_test=args.self_test)
         args.settings = load_settings(paths.settings)
         return args.func(args)

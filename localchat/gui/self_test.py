@@ -45,7 +45,7 @@ class _Watcher(QObject):
         self.loop.quit()
 
 
-def run_self_test(_paths=None) -> int:
+def run_self_test(_paths=None, *, screenshot: str | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from localchat.core.paths import DataPaths
     from localchat.core.testing.tiny_model import write_tiny_gguf
@@ -70,6 +70,8 @@ def run_self_test(_paths=None) -> int:
         text = window.messages[-1].content if window.messages else ""
         api_problem = _api_problem(window.inference.worker) if stats is not None else None
         api_problem = api_problem or _library_problem(paths)
+        if screenshot and stats is not None:
+            api_problem = api_problem or _save_screenshot(window, app, screenshot)
         window.close()
         app.processEvents()
     if stats is not None and not stats.error and stats.completion_tokens > 0 and text and not api_problem:
@@ -116,6 +118,16 @@ def _api_problem(worker) -> str | None:
         if backend is not None:
             backend.stop()
         server.stop()
+
+
+def _save_screenshot(window, app, path: str) -> str | None:
+    """The window as a PNG file; None when it was written, else why not."""
+    window.resize(1100, 720)
+    app.processEvents()
+    if not window.grab().save(path, "PNG"):
+        return f"the screenshot could not be written to {path}"
+    print(f"screenshot saved: {path}")
+    return None
 
 
 def _library_problem(paths) -> str | None:

@@ -82,3 +82,20 @@ def test_demo_model_from_the_command_line(tmp_path, demo_model):
     assert out.returncode == 0, out.stderr
     assert "Paris" in out.stdout
     assert "base model" in out.stderr
+
+
+def test_self_test_saves_a_screenshot_of_the_window_after_its_reply(tmp_path):
+    shot = tmp_path / "window.png"
+    out = localchat("--self-test", "--screenshot", str(shot), data_dir=tmp_path / "data")
+    assert out.returncode == 0, out.stderr
+    assert f"screenshot saved: {shot}" in out.stdout
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1100, 720)
+
+
+def test_a_screenshot_without_the_self_test_is_refused_in_one_line(tmp_path):
+    out = localchat("--screenshot", str(tmp_path / "x.png"), data_dir=tmp_path / "data")
+    assert out.returncode == 2 and "--screenshot goes with --self-test" in out.stderr
+    assert not (tmp_path / "x.png").exists()
