@@ -116,7 +116,7 @@ class Retriever:
         if mode in (SearchMode.HYBRID, SearchMode.VECTOR) or floor:
             query_vector = self.embed_query(question)
         if mode in (SearchMode.HYBRID, SearchMode.VECTOR):
-            found = self.store.vector_search(self.model_key, ids, query_vector, pool, self.document_prefix)
+            found = self.store.vector_search(self.model_key, ids, query_vector, pool)
             vector = [cid for cid, _ in found]
             distances = dict(found)
         rankings = [r for r in (keyword, vector) if r]

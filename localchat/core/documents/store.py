@@ -28,7 +28,6 @@ from localchat.core.documents.db import DocumentIndexError, connect
 from localchat.core.errors import LocalChatError
 
 INDEX_FILENAME = "documents.sqlite3"
-CANDIDATES = 400  # nearest by the vectors' signs, ranked again by their exact vectors
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS collections (
@@ -303,7 +302,6 @@ class DocumentStore:
         if chunks and len(vectors) != len(chunks):
             raise ValueError("one vector per chunk")
         table = self.vector_table(model, len(vectors[0])) if chunks else None
-        bits = table is not None and f"{table}_bits" in self.vector_tables()
         with self.conn:
             self._delete_document(collection_id, path)
             cur = self.conn.execute(
@@ -317,13 +315,8 @@ class DocumentStore:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (doc_id, seq, chunk.text, chunk.heading, chunk.page, chunk.start, chunk.end,
                      chunk.tokens, chunk.hash))
-                blob = _vector_blob(vector)
                 self.conn.execute(f"INSERT INTO {table}(chunk_id, collection_id, embedding) VALUES (?, ?, ?)",
-                                  (cur.lastrowid, collection_id, blob))
-                if bits:
-                    self.conn.execute(f"INSERT INTO {table}_bits(chunk_id, collection_id, embedding) "
-                                      "VALUES (?, ?, vec_quantize_binary(?))",
-                                      (cur.lastrowid, collection_id, blob))
+                                  (cur.lastrowid, collection_id, _vector_blob(vector)))
             self._dequeue(collection_id, path)
 
     def touch_document(self, collection_id: int, path: str, *, size: int, mtime_ns: int) -> None:
@@ -363,10 +356,7 @@ class DocumentStore:
             f"WHERE d.collection_id = ? AND {missing_chunk}", params)}
 
     def vector_tables(self) -> list[str]:
-        """Every vec0 table: each model's float vectors and their binary copies."""
-        existing = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        names = [r[0] for r in self.conn.execute("SELECT name FROM vector_tables")]
-        return [n for name in names for n in (name, name + "_bits") if n in existing]
+        return [r[0] for r in self.conn.execute("SELECT name FROM vector_tables")]
 
     def vector_table(self, model: str | None, dim: int | None = None) -> str | None:
         """The vec0 table of ``model``'s vectors, made when ``dim`` is given and there is none."""
@@ -377,8 +367,6 @@ class DocumentStore:
             if dim is not None and row["dim"] != dim:
                 raise DocumentIndexError(f"The embedding model {model} gave {dim} numbers, not {row['dim']}.",
                                          "Remove the collection and index it again.")
-            if dim is not None:
-                self._create_bits(row["name"], dim)
             return row["name"]
         if dim is None:
             return None
@@ -389,16 +377,7 @@ class DocumentStore:
                               f"embedding float[{int(dim)}] distance_metric=cosine)")
             self.conn.execute("INSERT INTO vector_tables(model, name, dim) VALUES (?, ?, ?)",
                               (model, name, dim))
-        self._create_bits(name, dim)
         return name
-
-    def _create_bits(self, name: str, dim: int) -> None:
-        """One bit per number (its sign): a search first finds candidates by Hamming distance
-        over 1/32 of the data, then ranks them by their exact vectors (``vector_search``)."""
-        if dim % 8 == 0:
-            self.conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name}_bits USING vec0("
-                              "chunk_id integer primary key, collection_id integer partition key, "
-                              f"embedding bit[{int(dim)}])")
 
     def cached_vectors(self, model: str, prefix: str, hashes: Iterable[str]) -> dict[str, list[float]]:
         import numpy as np
@@ -434,26 +413,16 @@ class DocumentStore:
             "ORDER BY h.score LIMIT ?", (match, *collection_ids, limit))]
 
     def vector_search(self, model: str, collection_ids: Sequence[int], vector: Sequence[float],
-                      limit: int, prefix: str = "") -> list[tuple[int, float]]:
-        """(chunk id, cosine distance) of the ``limit`` nearest chunks: candidates by the
-        vectors' signs (``CANDIDATES`` of them, which is every chunk of a small collection),
-        ranked by their exact vectors from the embedding cache (``prefix``: its key for the
-        passages); the exact vec0 search where that cannot be done."""
+                      limit: int) -> list[tuple[int, float]]:
+        """(chunk id, cosine distance) of the ``limit`` nearest chunks."""
         table = self.vector_table(model)
         if table is None:
             return []
         marks = ",".join("?" * len(collection_ids))
-        blob = _vector_blob(vector)
-        if f"{table}_bits" in self.vector_tables():
-            candidates = [r[0] for r in self.conn.execute(
-                f"SELECT chunk_id FROM {table}_bits WHERE embedding MATCH vec_quantize_binary(?) AND k = ? "
-                f"AND collection_id IN ({marks})", (blob, max(CANDIDATES, limit * 8), *collection_ids))]
-            exact = self.distances(model, prefix, candidates, vector)
-            if candidates and len(exact) == len(candidates):
-                return sorted(exact.items(), key=lambda item: item[1])[:limit]
         return [(r[0], r[1]) for r in self.conn.execute(
             f"SELECT chunk_id, distance FROM {table} WHERE embedding MATCH ? AND k = ? "
-            f"AND collection_id IN ({marks}) ORDER BY distance", (blob, limit, *collection_ids))]
+            f"AND collection_id IN ({marks}) ORDER BY distance",
+            (_vector_blob(vector), limit, *collection_ids))]
 
     def distances(self, model: str, prefix: str, chunk_ids: Sequence[int],
                   vector: Sequence[float]) -> dict[int, float]:

@@ -129,33 +129,3 @@ def test_the_prompt_carries_numbered_passages_and_the_question_and_citations_are
     assert citations.unsupported == ()
     off = check_citations("Quokkas live on Rottnest [1]. Bananas are yellow [2].", passages)
     assert off.cited == (1, 2) and off.unsupported == (2,)
-
-
-def test_a_large_collection_is_searched_by_the_vectors_signs_then_ranked_exactly(tmp_path, minilm, counting,
-                                                                                   monkeypatch):
-    from localchat.core.documents import store as store_module
-
-    folder = tmp_path / "many"
-    folder.mkdir()
-    topics = ["quokkas on Rottnest Island", "the Eiffel Tower in Paris", "Mount Etna erupting on Sicily",
-              "sourdough bread and its starter", "the rules of chess openings", "black holes and gravity"]
-    for i in range(60):
-        (folder / f"f{i:02}.txt").write_text(f"Note {i} is about {topics[i % 6]}, part {i // 6}.",
-                                             encoding="utf-8")
-    with DocumentStore.open(tmp_path / "documents.sqlite3") as store:
-        collection = store.add_collection("many", [folder])
-        indexer = Indexer(store, minilm, counting)
-        indexer.reconcile(collection)
-        indexer.run(collection)
-        table = store.vector_table(minilm.key)
-        assert store.conn.execute(f"SELECT count(*) FROM {table}_bits").fetchone()[0] == 60
-        question = counting.query("Which volcano erupts in Italy?")
-        exact = store.conn.execute(f"SELECT chunk_id, distance FROM {table} WHERE embedding MATCH ? "
-                                   "AND k = 5 ORDER BY distance",
-                                   (store_module._vector_blob(question),)).fetchall()
-        monkeypatch.setattr(store_module, "CANDIDATES", 12)  # 12 of 60 by their signs, then exactly
-        found = store.vector_search(minilm.key, [collection.id], question, 1)
-        assert found[0][0] == exact[0][0]
-        assert abs(found[0][1] - exact[0][1]) < 1e-3  # the exact distance, not the Hamming one
-        store.remove_collection("many")
-        assert store.conn.execute(f"SELECT count(*) FROM {table}_bits").fetchone()[0] == 0
