@@ -30,6 +30,7 @@ from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, Load
 from localchat.core.models.catalog import Catalog
 from localchat.core.models.catalog_update import CatalogUpdate, UpdateOutcome
 from localchat.core.models.defaults import ModelDefaults
+from localchat.core.models.demo import demo_of, first_model
 from localchat.core.paths import DataPaths
 from localchat.core.settings import (
     Settings,
@@ -155,7 +156,9 @@ class MainWindow(QMainWindow):
     # -- model manager and first start ---------------------------------------------------------
     def open_model_manager(self) -> ModelManager:
         if self.model_manager is None:
-            self.model_manager = ModelManager(self.downloads, catalog=self.catalog, endpoint=self._hub_endpoint)
+            self.model_manager = ModelManager(self.downloads, catalog=self.catalog,
+                                              endpoint=self._hub_endpoint, data_root=self.paths.root)
+            self.model_manager.load_requested.connect(self.load_model)
         self.model_manager.show()
         self.model_manager.raise_()
         self.model_manager.activateWindow()
@@ -171,7 +174,8 @@ class MainWindow(QMainWindow):
             return None
         dialog = RecommendationDialog(self)
         dialog.model_chosen.connect(self._on_recommended_model_chosen)
-        dialog.start(self.catalog)
+        dialog.demo_chosen.connect(self.use_demo_model)
+        dialog.start(self.catalog, data_root=self.paths.root)
         dialog.show()
         self.welcome_dialog = dialog
         return dialog
@@ -187,8 +191,21 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_model_installed(self, path) -> None:
         self.refresh_models()
-        if self.model_info is None and self._load_job is None and not self.generating:
+        if self._load_job is not None or self.generating:
+            return
+        if self.model_info is None:
             self.load_model(path, by_person=False)
+        elif demo_of(self.model_info.path) is not None:
+            # chatting with a demo model: offer the new one (asked after this slot, which runs
+            # inside the delivery of download events)
+            QTimer.singleShot(0, lambda: self._offer_switch(path))
+
+    def _offer_switch(self, path) -> None:
+        from localchat.gui.recommendation import offer_switch
+
+        current = self.model_info.path if self.model_info else None
+        if self._load_job is None and not self.generating and offer_switch(self, path, current):
+            self.load_model(path, by_person=True)
 
     @staticmethod
     def _open_store(paths: DataPaths) -> tuple[Store, str | None]:
@@ -392,10 +409,10 @@ class MainWindow(QMainWindow):
 
     def use_demo_model(self) -> None:
         """The empty state's "Use the small demo model now"."""
-        from localchat.core.models.demo import install_demo_model
+        from localchat.core.models.demo import install_instruct_model
 
         models_dir = self.models_dir
-        run_in_background(lambda: install_demo_model(models_dir), self._on_demo_installed,
+        run_in_background(lambda: install_instruct_model(models_dir), self._on_demo_installed,
                           lambda exc: self.show_error(str(exc)))
 
     def _on_demo_installed(self, path) -> None:
@@ -451,7 +468,7 @@ class MainWindow(QMainWindow):
             if last is not None:
                 self.load_model(last, by_person=False)
             elif paths:
-                self.load_model(paths[0], by_person=False)
+                self.load_model(first_model(paths), by_person=False)  # the demo assistant first
         self._update_empty_state()
 
     def _api_load_job(self, path: Path) -> LoadJob:
@@ -506,8 +523,8 @@ class MainWindow(QMainWindow):
             return  # a load that another pick replaced: that one comes next
         # else ours, or one an API request asked for: the window shows (and chats with) that model
         self._load_job = None
-        self.chat.set_model(info, defaults=defaults.sampling)
-        source = self.tr("{name}'s authors").format(name=defaults.entry.display_name) if defaults.entry else ""
+        self.chat.set_model(info, defaults=defaults.sampling, system_prompt=defaults.system_prompt)
+        source = defaults.source
         self.conversation_settings.set_model_defaults(defaults.sampling, source)
         session = self.chat.session
         self.conversation_settings.set_values(session.system_prompt, session.sampling)

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFileDialog, QProgressBar, QWidget
 
-from localchat.core.models.demo import install_demo_model
+from localchat.core.models.demo import install_demo_models
 from localchat.core.models.inventory import ModelInventory
 from localchat.gui.theme import theme
 
@@ -34,7 +34,7 @@ def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
     there first if it is installed."""
     models_dir.mkdir(parents=True, exist_ok=True)
     if with_demo:
-        install_demo_model(models_dir)
+        install_demo_models(models_dir)  # the assistant and the base model
     return [m.path for m in ModelInventory(models_dir).scan()]
 
 

@@ -72,6 +72,7 @@ class ChatController(QObject):
         self.model: ModelInfo | None = None
         self.model_state = ModelState.NONE
         self.model_defaults = Sampling()  # the loaded model's: what a new chat starts with
+        self.model_system_prompt: str | None = None  # a demo model's own; None keeps the one there is
         self.turn: Turn | None = None
         self._job: ChatJob | None = None
         self._page_count = PAGE_SIZE
@@ -100,16 +101,18 @@ class ChatController(QObject):
         return self._attempt(self.session.branch) or []
 
     def set_model(self, info: ModelInfo | None, *, loading: bool = False,
-                  defaults: Sampling | None = None) -> None:
+                  defaults: Sampling | None = None, system_prompt: str | None = None) -> None:
         """The model replies come from; ``defaults``, its sampling (its catalog entry's, else the
-        app's), is what a new chat starts with. A saved conversation keeps its own."""
+        app's), and ``system_prompt`` (a demo model's own) are what a new chat starts with. A
+        saved conversation keeps its own."""
         self.model = info
         self.model_state = ModelState.READY if info else ModelState.LOADING if loading else ModelState.NONE
         self.session.model_name = info.name if info else None
         if defaults is not None:
             self.model_defaults = defaults
+            self.model_system_prompt = system_prompt
             if self.session.conversation is None and not self.generating:
-                self.session.new(sampling=defaults)
+                self.session.new(sampling=defaults, system_prompt=system_prompt)
 
     def why_not_ready(self) -> str | None:
         """Why a message cannot be sent now, said so that the person knows what to do."""
@@ -157,7 +160,7 @@ class ChatController(QObject):
         if self.generating:
             self.stop()
             return
-        self.session.new(sampling=self.model_defaults)
+        self.session.new(sampling=self.model_defaults, system_prompt=self.model_system_prompt)
         self.view.set_messages([])
         self.view.set_earlier_available(False)
         self.conversation_changed.emit(None)

@@ -76,22 +76,22 @@
         <translation>interrompue</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="117"/>
+        <location filename="../chat/controller.py" line="120"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Le modèle est encore en cours de chargement.
 Votre message pourra être envoyé dès qu’il sera prêt.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="119"/>
+        <location filename="../chat/controller.py" line="122"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Aucun modèle n’est chargé.
 Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec Modèles ▸ Gestionnaire de modèles… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="147"/>
-        <location filename="../chat/controller.py" line="169"/>
+        <location filename="../chat/controller.py" line="150"/>
+        <location filename="../chat/controller.py" line="172"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Arrêtez la réponse en cours avant d’ouvrir une autre conversation.</translation>
     </message>
@@ -362,153 +362,148 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="107"/>
-        <location filename="../main_window.py" line="322"/>
-        <location filename="../main_window.py" line="553"/>
-        <location filename="../main_window.py" line="574"/>
+        <location filename="../main_window.py" line="108"/>
+        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="591"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="260"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="263"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="290"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
-        <location filename="../main_window.py" line="555"/>
-        <location filename="../main_window.py" line="577"/>
-        <location filename="../main_window.py" line="588"/>
+        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="572"/>
+        <location filename="../main_window.py" line="594"/>
+        <location filename="../main_window.py" line="605"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="394"/>
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} n’est pas un fichier de modèle GGUF : seuls les fichiers .gguf peuvent être ajoutés. Téléchargez des modèles GGUF depuis le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="401"/>
         <source>Adding {name} to the models folder…</source>
         <translation>Ajout de {name} au dossier des modèles…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="403"/>
         <source>Could not add {name}: {reason}</source>
         <translation>Impossible d’ajouter {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403"/>
+        <location filename="../main_window.py" line="420"/>
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445"/>
+        <location filename="../main_window.py" line="462"/>
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossible de lire le dossier des modèles : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="470"/>
+        <location filename="../main_window.py" line="487"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="486"/>
+        <location filename="../main_window.py" line="503"/>
         <source>The model is loading</source>
         <translation>Le modèle est en cours de chargement</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494"/>
+        <location filename="../main_window.py" line="511"/>
         <source>Loading {name}…</source>
         <translation>Chargement de {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="498"/>
+        <location filename="../main_window.py" line="515"/>
         <source>Loading {name} for an API request…</source>
         <translation>Chargement de {name} pour une requête API…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="510"/>
-        <source>{name}&apos;s authors</source>
-        <translation>les auteurs de {name}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="516"/>
+        <location filename="../main_window.py" line="533"/>
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="519"/>
+        <location filename="../main_window.py" line="536"/>
         <source> · loaded for an API request</source>
         <translation> · chargé pour une requête API</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="526"/>
+        <location filename="../main_window.py" line="543"/>
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="571"/>
         <source>Could not load {name}: {reason}</source>
         <translation>Impossible de charger {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="587"/>
         <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
         <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason} Le modèle chargé avant reste.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="575"/>
+        <location filename="../main_window.py" line="592"/>
         <source>An API request asked for {name}, which could not load: {reason}</source>
         <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="652"/>
+        <location filename="../main_window.py" line="669"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="669"/>
+        <location filename="../main_window.py" line="686"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>

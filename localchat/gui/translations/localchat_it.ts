@@ -76,22 +76,22 @@
         <translation>interrotta</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="117"/>
+        <location filename="../chat/controller.py" line="120"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Il modello si sta ancora caricando.
 Il tuo messaggio potrà essere inviato appena sarà pronto.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="119"/>
+        <location filename="../chat/controller.py" line="122"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Nessun modello caricato.
 Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ Gestione modelli… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="147"/>
-        <location filename="../chat/controller.py" line="169"/>
+        <location filename="../chat/controller.py" line="150"/>
+        <location filename="../chat/controller.py" line="172"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Ferma la risposta in corso prima di aprire un’altra conversazione.</translation>
     </message>
@@ -362,153 +362,148 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="107"/>
-        <location filename="../main_window.py" line="322"/>
-        <location filename="../main_window.py" line="553"/>
-        <location filename="../main_window.py" line="574"/>
+        <location filename="../main_window.py" line="108"/>
+        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="591"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="260"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="263"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="290"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
-        <location filename="../main_window.py" line="555"/>
-        <location filename="../main_window.py" line="577"/>
-        <location filename="../main_window.py" line="588"/>
+        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="572"/>
+        <location filename="../main_window.py" line="594"/>
+        <location filename="../main_window.py" line="605"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="394"/>
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} non è un file di modello GGUF: si possono aggiungere solo file .gguf. Scarica modelli GGUF dalla Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="401"/>
         <source>Adding {name} to the models folder…</source>
         <translation>Aggiunta di {name} alla cartella dei modelli…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="403"/>
         <source>Could not add {name}: {reason}</source>
         <translation>Impossibile aggiungere {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403"/>
+        <location filename="../main_window.py" line="420"/>
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445"/>
+        <location filename="../main_window.py" line="462"/>
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossibile leggere la cartella dei modelli: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="470"/>
+        <location filename="../main_window.py" line="487"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="486"/>
+        <location filename="../main_window.py" line="503"/>
         <source>The model is loading</source>
         <translation>Il modello si sta caricando</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494"/>
+        <location filename="../main_window.py" line="511"/>
         <source>Loading {name}…</source>
         <translation>Caricamento di {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="498"/>
+        <location filename="../main_window.py" line="515"/>
         <source>Loading {name} for an API request…</source>
         <translation>Caricamento di {name} per una richiesta API…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="510"/>
-        <source>{name}&apos;s authors</source>
-        <translation>gli autori di {name}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="516"/>
+        <location filename="../main_window.py" line="533"/>
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="519"/>
+        <location filename="../main_window.py" line="536"/>
         <source> · loaded for an API request</source>
         <translation> · caricato per una richiesta API</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="526"/>
+        <location filename="../main_window.py" line="543"/>
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="571"/>
         <source>Could not load {name}: {reason}</source>
         <translation>Impossibile caricare {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="587"/>
         <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
         <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason} Resta il modello caricato prima.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="575"/>
+        <location filename="../main_window.py" line="592"/>
         <source>An API request asked for {name}, which could not load: {reason}</source>
         <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="652"/>
+        <location filename="../main_window.py" line="669"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="669"/>
+        <location filename="../main_window.py" line="686"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
