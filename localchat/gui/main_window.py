@@ -147,11 +147,19 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_catalog_updated(self, update: CatalogUpdate) -> None:
         self.catalog_state = update.state
+        if self.model_manager is not None:
+            self.model_manager.catalog_status.show_update(update)
         if update.outcome is UpdateOutcome.ADOPTED:
             self.catalog = update.state.catalog
             if self.model_manager is not None:
                 self.model_manager.catalog_source = self.catalog
+                self.model_manager.show_catalog_state(update.state)
                 self.model_manager.refresh_catalog()
+
+    def _check_catalog_now(self) -> None:
+        """The Model Manager's "Check now"."""
+        if self.catalog_refresher.start(force=True) and self.model_manager is not None:
+            self.model_manager.catalog_status.show_checking()
 
     # -- model manager and first start ---------------------------------------------------------
     def open_model_manager(self) -> ModelManager:
@@ -159,10 +167,23 @@ class MainWindow(QMainWindow):
             self.model_manager = ModelManager(self.downloads, catalog=self.catalog,
                                               endpoint=self._hub_endpoint, data_root=self.paths.root)
             self.model_manager.load_requested.connect(self.load_model)
+            self.model_manager.catalog_status.check_requested.connect(self._check_catalog_now)
+            self.model_manager.closed.connect(self._on_model_manager_closed)
+            if self.catalog_state is not None:
+                self.model_manager.show_catalog_state(self.catalog_state)
         self.model_manager.show()
         self.model_manager.raise_()
         self.model_manager.activateWindow()
         return self.model_manager
+
+    def _on_model_manager_closed(self) -> None:
+        """The person has seen the list: the entries marked new are no longer new next time."""
+        from localchat.gui.catalog_status import mark_looked
+
+        state = self.catalog_state
+        if state is not None and state.new_ids:
+            paths = self.paths
+            run_in_background(lambda: mark_looked(paths, state), lambda _: None)
 
     def show_welcome(self):
         """First start: the models that suit this computer, one click to download."""

@@ -42,6 +42,7 @@ from localchat.core.models.speed import Calibration, SpeedPrediction
 from localchat.core.settings import save_hub_token, saved_hub_token, token_from_environment
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
+from localchat.gui.catalog_status import CatalogStatus, new_since_last_look
 from localchat.gui.download_worker import DownloadCenter, DownloadControls
 from localchat.gui.hub_search import FileVerdict, HubSearchTab, NumberItem, read_only_table
 
@@ -134,7 +135,9 @@ SORTS = {
 class ModelCard(QFrame):
     """One model: name, fit badge, description, its facts, and one action with its progress."""
 
-    def __init__(self, row: CatalogRow, controls: DownloadControls, parent: QWidget | None = None):
+    def __init__(self, row: CatalogRow, controls: DownloadControls, parent: QWidget | None = None, *,
+                 new: bool = False):
+        """``new``: the entry came with a catalog update the person has not looked at yet."""
         super().__init__(parent)
         self.row = row
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -159,8 +162,13 @@ class ModelCard(QFrame):
         self.why.setWordWrap(True)
         self.why.setVisible(bool(row.why))
         self.controls = controls
+        self.new_label = QLabel("New")
+        self.new_label.setObjectName("chip")  # the theme's chip style
+        self.new_label.setToolTip("Added to the catalog since you last looked")
+        self.new_label.setVisible(new)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.new_label)
         head.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -176,6 +184,7 @@ class CatalogTab(QWidget):
         super().__init__(parent)
         self.center = center
         self.recommended_only = recommended_only
+        self.new_ids: frozenset[str] = frozenset()  # entries to mark "New"
         self.controls: dict[str, DownloadControls] = {}
         self.cards: dict[str, ModelCard] = {}
         self.rows: list[CatalogRow] = []
@@ -232,7 +241,7 @@ class CatalogTab(QWidget):
                                         name=row.name, badge=row.badge, loadable=True)
             controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))
             controls.load_requested.connect(lambda c=controls: self.load_requested.emit(c))
-            card = ModelCard(row, controls)
+            card = ModelCard(row, controls, new=row.model_id in self.new_ids)
             self.controls[row.model_id] = controls
             self.cards[row.model_id] = card
             self.list_layout.insertWidget(i, card)
@@ -414,6 +423,7 @@ class ModelManager(QWidget):
 
     token_changed = Signal(str)  # the Hugging Face token typed in, now kept where huggingface_hub keeps it
     load_requested = Signal(object)  # Path of an installed model the person asked to load
+    closed = Signal()  # the window was closed (hidden): the person has seen the list
 
     def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
                  hardware: Hardware | None = None, endpoint: str | None = None,
@@ -435,6 +445,7 @@ class ModelManager(QWidget):
         self.search = HubSearchTab(center, endpoint=endpoint, judge_file=self.judge_file)
         self.installed = InstalledTab(center)
         self.downloads = DownloadsPanel(center)
+        self.catalog_status = CatalogStatus()  # the catalog's date and origin, what is new, a refusal
         self.tabs = QTabWidget()
         for tab, title in ((self.recommended, "Recommended"), (self.catalog, "Catalog"),
                            (self.search, "Search Hugging Face"), (self.installed, "Installed")):
@@ -462,6 +473,7 @@ class ModelManager(QWidget):
         top.addWidget(token)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.catalog_status)
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self.downloads, 1)
         center.installed.connect(self._on_installed)
@@ -469,7 +481,19 @@ class ModelManager(QWidget):
         self.refresh_catalog()
         self.installed.refresh()
 
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().closeEvent(event)
+        self.closed.emit()
+
     # -- catalog ----------------------------------------------------------------------------------
+    def show_catalog_state(self, state) -> None:
+        """Which catalog is in use (a CatalogState): its date and origin above the tabs, its new
+        entries marked on their cards."""
+        self.catalog_status.show_state(state)
+        for tab in (self.recommended, self.catalog):
+            tab.new_ids = new_since_last_look(state)
+            tab._render()
+
     def refresh_catalog(self) -> None:
         if self.catalog_source is None:
             for tab in (self.recommended, self.catalog):

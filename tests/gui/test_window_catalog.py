@@ -49,3 +49,30 @@ def test_the_window_shows_before_the_catalog_server_answers(qtbot, server, data_
     assert done.args[0].outcome is UpdateOutcome.ADOPTED
     assert w.catalog.get("brand-new-q4_0") is not None
     w.close()
+
+
+def test_the_model_manager_shows_the_catalog_in_use_and_marks_its_new_models_until_seen(qtbot, server,
+                                                                                       data_paths):
+    models = json.loads(shipped_catalog_text())["models"]
+    added = copy.deepcopy(models[0])
+    added.update(id="brand-new-q4_0", name="Brand New")
+    added["file"].update(filename="brand-new.gguf", sha256="ab" * 32)
+    data = catalog_bytes([*models, added])
+    server.publish(data, SIGNER.sign(data))
+    w = MainWindow(data_paths, install_demo=False, welcome=False)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        with qtbot.waitSignal(w.catalog_refresher.updated, timeout=30_000):
+            pass
+        manager = w.open_model_manager()
+        status = manager.catalog_status
+        assert status.date.text().endswith(", downloaded")
+        assert status.new.isVisible() and status.new.text() == "1 new model"
+        qtbot.waitUntil(lambda: "brand-new-q4_0" in manager.catalog.cards, timeout=30_000)
+        assert not manager.catalog.cards["brand-new-q4_0"].new_label.isHidden()  # on its card, marked
+        assert manager.catalog.cards[models[0]["id"]].new_label.isHidden()
+        manager.close()  # seen: no longer new
+        qtbot.waitUntil(lambda: not cu.current_catalog(data_paths).new_ids, timeout=30_000)
+    finally:
+        w.close()
