@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -100,6 +101,7 @@ class DocumentsPanel(QWidget):
         self._summaries: dict[str, str] = {}
         self._paused: set[str] = set()
         self._chosen: set[str] = set()
+        self._alive = True  # until close_service: reads that end later are dropped
 
         self.collections = QListWidget()
         self.collections.setAccessibleName("Collections")
@@ -148,7 +150,15 @@ class DocumentsPanel(QWidget):
             with DocumentStore.open(path) as store:
                 return fn(store)
 
-        return run_in_background(work, on_done, self._on_failed)
+        def done(value) -> None:  # a read may end after the panel was closed and deleted
+            if self._alive and shiboken6.isValid(self):
+                on_done(value)
+
+        def failed(exc: Exception) -> None:
+            if self._alive and shiboken6.isValid(self):
+                self._on_failed(exc)
+
+        return run_in_background(work, done, failed)
 
     def refresh(self, *, reconcile: bool = False) -> BackgroundCall:
         """Read the collections and their counts again; ``reconcile`` also asks the service to
@@ -251,6 +261,7 @@ class DocumentsPanel(QWidget):
         return self._read(lambda store: store.remove_collection(name), done)
 
     def close_service(self) -> None:
+        self._alive = False
         self.service.stop()
 
     # -- slots ------------------------------------------------------------------------------------
