@@ -85,6 +85,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="print speed and token counts of each reply on stderr")
     p.add_argument("-y", "--yes", action="store_true",
                    help="load the model even if it needs more memory than is free now")
+    from localchat.cli.docs import add_docs_arguments
+
+    add_docs_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -263,6 +266,11 @@ def run(args: argparse.Namespace) -> int:
         if session.conversation is None:  # a new chat samples as the model's authors say, as in the window
             session.new(sampling=loaded.defaults.sampling.with_(**sampling_changes(args)))
         mark_used(path, options)
+        from localchat.cli.docs import docs_for_chat, print_sources
+
+        session.documents = docs_for_chat(args, worker, info.n_ctx, session.sampling.max_tokens, stack)
+        if session.documents is not None:
+            chat.after_reply = lambda turn: print_sources(turn, chat.out)
         if args.stats or (interactive and sys.stdin.isatty()):
             print(f"{info.name} · {info.device_summary} · {info.n_threads} threads · context "
                   f"{info.n_ctx} · loaded in {info.load_s:.1f} s", file=sys.stderr)

@@ -62,6 +62,7 @@ class TerminalChat:
         self._events: queue.Queue[WorkerEvent] = queue.Queue()
         self._unsubscribe = worker.subscribe(self._events.put)
         self._stopping: Job | None = None  # the reply a first Ctrl+C is stopping
+        self.after_reply: Callable[[Turn], None] | None = None  # e.g. its sources, under the reply
 
     def close(self) -> None:
         self._unsubscribe()
@@ -121,6 +122,8 @@ class TerminalChat:
         turn.finish(stats)
         self.out.write("\n")
         self.out.flush()
+        if self.after_reply is not None:
+            self.after_reply(turn)
         self._note(stats.template_note)
         if stats.stop_reason is StopReason.CANCELLED:
             print("(stopped; what was written is kept)", file=self.err)

@@ -127,3 +127,19 @@ def test_ask_prints_the_answer_then_its_sources(docs, notes, smollm2):
     code, out, err = docs("docs", "ask", "notes", "How do I bake sourdough bread?", "--model", str(smollm2),
                           "--temperature", "0", "--seed", "1", "--max-tokens", "20", "--no-save")
     assert code == 0 and "(No relevant passage was found in the documents.)" in out
+
+
+def test_chat_with_docs_prints_the_reply_then_its_sources(docs, notes, tiny_model):
+    assert docs("docs", "add", "notes", str(notes))[0] == 0
+    assert docs("docs", "index", "notes")[0] == 0
+    code, out, err = docs("chat", "--docs", "notes", "--model", str(tiny_model), "--max-tokens", "8",
+                          "--no-save", "What is the door code of the Blue Warehouse?")
+    assert code == 0, err
+    reply, _, sources = out.partition("\nSources:\n")
+    assert reply.strip()  # the model's answer first
+    assert f"[1] {notes / 'warehouse.txt'}" in sources and "7341" in sources
+
+    code, out, err = docs("chat", "--docs", "notes", "--model", str(tiny_model), "--max-tokens", "8",
+                          "--no-save", "zxqv wplk")
+    assert code == 0, err
+    assert "(No relevant passage was found in the documents.)" in out
