@@ -30,12 +30,15 @@ _STATE_ICONS = {ModelState.LOADING: ("mdi6.progress-clock", "muted"), ModelState
 
 
 def scan_models(models_dir: Path, with_demo: bool = True) -> list[Path]:
-    """The models in the models folder (a split model by its first part), the demo model put
-    there first if it is installed."""
+    """The chat models in the models folder (a split model by its first part), the demo models
+    put there first if they are installed. Embedding models (documents') are left out: they
+    cannot chat."""
+    from localchat.core.documents.embed import is_embedding_file
+
     models_dir.mkdir(parents=True, exist_ok=True)
     if with_demo:
         install_demo_models(models_dir)  # the assistant and the base model
-    return [m.path for m in ModelInventory(models_dir).scan()]
+    return [m.path for m in ModelInventory(models_dir).scan() if not is_embedding_file(m.path)]
 
 
 class ModelPicker(QComboBox):

@@ -88,3 +88,15 @@ def test_the_picker_shows_a_load_under_way_then_ready_or_failed(qtbot, data_path
     assert picker.state is ModelState.FAILED and "broken.gguf" in picker.toolTip()
     assert picker.currentData() == str(broken) and not picker.itemIcon(picker.currentIndex()).isNull()
     w.close()
+
+
+def test_an_embedding_model_in_the_folder_is_not_offered_for_chat(qtbot, data_paths, tiny_model):
+    w = make_window(qtbot, data_paths)
+    qtbot.waitUntil(lambda: w.model_picker.count() > 0, timeout=5000)
+    embedder = w.models_dir / "all-minilm-l6-v2-f16.gguf"  # as the documents' demo embedder is named
+    chat = w.models_dir / "another-chat-model.gguf"
+    shutil.copy(tiny_model, embedder)
+    shutil.copy(tiny_model, chat)
+    qtbot.waitUntil(lambda: w.model_picker.findData(str(chat)) >= 0, timeout=10_000)
+    assert w.model_picker.findData(str(embedder)) < 0
+    w.close()
