@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +34,7 @@ from localchat.core.models.catalog import Catalog
 from localchat.core.models.demo import demo_of
 from localchat.core.models.fit import FitLevel
 from localchat.core.models.recommend import Recommendation, SpeedPreference, best_model, rank_models
-from localchat.core.units import size_text
+from localchat.core.units import size_text, speed_text
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
 from localchat.gui.memory_prompts import ask_download_anyway
@@ -135,6 +136,8 @@ class RecommendationDialog(QDialog):
             return hardware, calibration, rank_models(catalog, hardware, calibration=calibration)
 
         def judged(result) -> None:
+            if not shiboken6.isValid(self):  # the dialog closed while its machine was judged
+                return
             hardware, calibration, ranking = result
             self.show_ranking(machine_line(hardware, calibration), ranking)
             if not calibration.measured:
@@ -147,6 +150,8 @@ class RecommendationDialog(QDialog):
             return hardware, calibration, rank_models(catalog, hardware, calibration=calibration)
 
         def measured(result) -> None:
+            if not shiboken6.isValid(self):  # closed during the measurement (seconds)
+                return
             hardware, calibration, ranking = result
             self.show_ranking(machine_line(hardware, calibration), ranking)
 
@@ -242,7 +247,7 @@ def machine_line(hardware, calibration) -> str:
     """This computer in one line: its memory, cores, GPU, and the memory speed measured."""
     text = hardware.summary()
     if calibration is not None and calibration.measured:
-        text += f", reads memory at {calibration.cpu_bandwidth / 1e9:.0f} GB/s"
+        text += f", reads memory at {speed_text(calibration.cpu_bandwidth)}"
     return text
 
 
