@@ -113,7 +113,7 @@ class _Arrivals:
 
 
 class _StallWatch:
-    """The longest gap between ticks of a 5 ms timer on the GUI thread, while armed."""
+    """The longest time without a tick of a 5 ms timer on the GUI thread, while armed."""
 
     def __init__(self):
         from PySide6.QtCore import Qt, QTimer
@@ -132,10 +132,13 @@ class _StallWatch:
         self._last = now
 
     def arm(self) -> None:
-        self._last = None
+        self._last = time.perf_counter()  # the first gap runs from here
         self._timer.start()
 
     def disarm(self) -> None:
+        """Stop; the time since the last tick counts too (a reply shorter than one tick is
+        then its whole length, not nothing)."""
+        self._on_tick()
         self._timer.stop()
 
 
