@@ -18,7 +18,7 @@ from collections import deque
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -90,14 +90,14 @@ class ApiServerControl(QObject):
         self.status_label = QLabel()
         self.status_label.setObjectName("api-server")
         self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel API requests")
-        self.cancel_button.setToolTip("Cancel every API request running or waiting; the window's "
-                                      "own reply goes on")
+        self.cancel_button.setText(self.tr("Cancel API requests"))
+        self.cancel_button.setToolTip(self.tr("Cancel every API request running or waiting; the window's "
+                                              "own reply goes on"))
         self.cancel_button.clicked.connect(self.cancel_requests)
         self.log_button = QToolButton()
-        self.log_button.setText("Request log")
-        self.log_button.setToolTip("Every API request of this session: time, endpoint, status, tokens, "
-                                   "duration")
+        self.log_button.setText(self.tr("Request log"))
+        self.log_button.setToolTip(self.tr("Every API request of this session: time, endpoint, status, tokens, "
+                                           "duration"))
         self.log_button.clicked.connect(self.show_log)
         self.status_label.hide()
         self.cancel_button.hide()
@@ -151,7 +151,8 @@ class ApiServerControl(QObject):
 
         run_in_background(start, lambda result: self._on_started(options, result),
                           lambda exc: self._on_started(options, LocalChatError(
-                              f"The API server could not start: {exc}", "The log file has the details.")))
+                              self.tr("The API server could not start: {error}").format(error=exc),
+                              self.tr("The log file has the details."))))
 
     def _on_started(self, options: ApiServerOptions, result) -> None:
         if self._closed:
@@ -225,13 +226,15 @@ class ApiServerControl(QObject):
         self._read_log()
         open_requests = self.server.requests.in_flight
         if not open_requests:
-            text = f"API: {self.server.base_url}"
+            text = self.tr("API: {url}").format(url=self.server.base_url)
         elif self._window_busy():
-            text = f"{open_requests} API request{'s' if open_requests > 1 else ''} waiting"
+            text = (self.tr("{count} API requests waiting") if open_requests > 1
+                    else self.tr("{count} API request waiting")).format(count=open_requests)
         else:
-            text = f"API request running · {open_requests - 1} waiting"
+            text = self.tr("API request running · {count} waiting").format(count=open_requests - 1)
         self.status_label.setText(text)
-        self.status_label.setToolTip(f"Serving the OpenAI-compatible API at {self.server.base_url}")
+        self.status_label.setToolTip(self.tr("Serving the OpenAI-compatible API at {url}").format(
+            url=self.server.base_url))
         self.status_label.show()
         self.cancel_button.setVisible(open_requests > 0)
 
@@ -251,25 +254,29 @@ class RequestLogDialog(QDialog):
     """The API's requests of this session, newest first; a selected one shows its messages and
     reply when contents are kept."""
 
-    COLUMNS = ("Time", "Request", "Status", "Model", "Tokens in → out", "Duration")
+    COLUMNS = (QT_TRANSLATE_NOOP("RequestLogDialog", "Time"), QT_TRANSLATE_NOOP("RequestLogDialog", "Request"),
+               QT_TRANSLATE_NOOP("RequestLogDialog", "Status"), QT_TRANSLATE_NOOP("RequestLogDialog", "Model"),
+               QT_TRANSLATE_NOOP("RequestLogDialog", "Tokens in → out"),
+               QT_TRANSLATE_NOOP("RequestLogDialog", "Duration"))
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("API request log")
+        self.setWindowTitle(self.tr("API request log"))
         self.resize(820, 460)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("RequestLogDialog", column) for column in self.COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("API requests")
+        self.table.setAccessibleName(self.tr("API requests"))
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setAccessibleName("The selected request's messages and reply")
-        self.details.setPlaceholderText("Message contents are not kept. Settings → API server → "
-                                        "\"Keep message contents in the request log\" keeps them.")
+        self.details.setAccessibleName(self.tr("The selected request's messages and reply"))
+        self.details.setPlaceholderText(self.tr("Message contents are not kept. Settings → API server → "
+                                                "\"Keep message contents in the request log\" keeps them."))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.details)
@@ -288,7 +295,7 @@ class RequestLogDialog(QDialog):
         for row, entry in enumerate(self._shown):
             cells = (time.strftime("%H:%M:%S", time.localtime(entry.at)), f"{entry.method} {entry.path}",
                      str(entry.status), entry.model or "",
-                     f"{entry.prompt_tokens} → {entry.completion_tokens}", f"{entry.duration_s:.2f} s")
+                     f"{entry.prompt_tokens} → {entry.completion_tokens}", self.tr("{seconds} s").format(seconds=f"{entry.duration_s:.2f}"))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self._show_details(self.table.currentRow())

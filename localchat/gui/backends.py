@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -27,17 +27,24 @@ from localchat.core.backends.config import BackendConfig, BackendStore, check_na
 from localchat.core.errors import LocalChatError
 from localchat.gui.background import run_in_background
 
-ABILITIES = (("streaming", "Streaming"), ("logprobs", "Token probabilities"),
-             ("json_schema", "Structured output (JSON schema)"), ("embeddings", "Documents (embeddings)"))
+ABILITIES = (("streaming", QT_TRANSLATE_NOOP("BackendsPage", "Streaming")),
+             ("logprobs", QT_TRANSLATE_NOOP("BackendsPage", "Token probabilities")),
+             ("json_schema", QT_TRANSLATE_NOOP("BackendsPage", "Structured output (JSON schema)")),
+             ("embeddings", QT_TRANSLATE_NOOP("BackendsPage", "Documents (embeddings)")))
 
 
 def capabilities_text(caps) -> str:
-    lines = [f"Models: {', '.join(caps.models) or 'none'}"]
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("BackendsPage", text)
+
+    models = ", ".join(caps.models) or QCoreApplication.translate("BackendsPage", "none")
+    lines = [QCoreApplication.translate("BackendsPage", "Models: {models}").format(models=models)]
     for key, label in ABILITIES:
         if getattr(caps, key):
-            lines.append(f"✓ {label}")
+            lines.append(f"✓ {tr(label)}")
         else:
-            lines.append(f"✗ {label}: {caps.missing.get(key, 'not offered')}")
+            reason = caps.missing.get(key) or QCoreApplication.translate("BackendsPage", "not offered")
+            lines.append(f"✗ {tr(label)}: {reason}")
     return "\n".join(lines)
 
 

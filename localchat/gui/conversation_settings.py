@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,25 +22,25 @@ from localchat.core.chat.messages import FormatKind, ResponseFormat, Sampling
 from localchat.core.inference.grammar import problems
 
 FORMAT_CHOICES = (
-    (FormatKind.TEXT, "Free text"),
+    (FormatKind.TEXT, QT_TRANSLATE_NOOP("ConversationSettings", "Free text")),
     (FormatKind.JSON, "JSON"),
-    (FormatKind.JSON_SCHEMA, "JSON schema"),
-    (FormatKind.GRAMMAR, "Grammar (GBNF)"),
+    (FormatKind.JSON_SCHEMA, QT_TRANSLATE_NOOP("ConversationSettings", "JSON schema")),
+    (FormatKind.GRAMMAR, QT_TRANSLATE_NOOP("ConversationSettings", "Grammar (GBNF)")),
 )
 
 # (label, kind, source): what the examples menu puts in the editor
 EXAMPLES = (
-    ("A list of strings", FormatKind.JSON_SCHEMA, {
+    (QT_TRANSLATE_NOOP("ConversationSettings", "A list of strings"), FormatKind.JSON_SCHEMA, {
         "type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10}),
-    ("An object with typed fields", FormatKind.JSON_SCHEMA, {
+    (QT_TRANSLATE_NOOP("ConversationSettings", "An object with typed fields"), FormatKind.JSON_SCHEMA, {
         "type": "object",
         "properties": {"name": {"type": "string"}, "age": {"type": "integer"},
                        "email": {"type": "string", "format": "email"}, "member": {"type": "boolean"}},
         "required": ["name", "age", "member"], "additionalProperties": False}),
-    ("An enum choice", FormatKind.JSON_SCHEMA, {
+    (QT_TRANSLATE_NOOP("ConversationSettings", "An enum choice"), FormatKind.JSON_SCHEMA, {
         "type": "object", "properties": {"sentiment": {"enum": ["positive", "neutral", "negative"]}},
         "required": ["sentiment"], "additionalProperties": False}),
-    ("Yes or no (grammar)", FormatKind.GRAMMAR, 'root ::= ("yes" | "no") "."\n'),
+    (QT_TRANSLATE_NOOP("ConversationSettings", "Yes or no (grammar)"), FormatKind.GRAMMAR, 'root ::= ("yes" | "no") "."\n'),
 )
 
 
@@ -65,9 +65,9 @@ class ConversationSettings(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         self.system_prompt = QPlainTextEdit()
-        self.system_prompt.setPlaceholderText("Optional instructions for the assistant")
+        self.system_prompt.setPlaceholderText(self.tr("Optional instructions for the assistant"))
         self.system_prompt.setFixedHeight(90)
-        form.addRow("System prompt", self.system_prompt)
+        form.addRow(self.tr("System prompt"), self.system_prompt)
 
         def spin(lo, hi, step, decimals=2):
             box = QDoubleSpinBox(minimum=lo, maximum=hi, singleStep=step, decimals=decimals)
@@ -80,15 +80,16 @@ class ConversationSettings(QWidget):
         self.repeat_penalty = spin(0.5, 2.0, 0.05)
         self.max_tokens = QSpinBox(minimum=1, maximum=131072, singleStep=256)
         self.seed = QSpinBox(minimum=-1, maximum=2**31 - 1)
-        self.seed.setSpecialValueText("Random")
-        for label, box in (("Temperature", self.temperature), ("Top-p", self.top_p), ("Top-k", self.top_k),
-                           ("Min-p", self.min_p), ("Repeat penalty", self.repeat_penalty),
-                           ("Max reply tokens", self.max_tokens), ("Seed", self.seed)):
+        self.seed.setSpecialValueText(self.tr("Random"))
+        for label, box in ((self.tr("Temperature"), self.temperature), (self.tr("Top-p"), self.top_p),
+                           (self.tr("Top-k"), self.top_k), (self.tr("Min-p"), self.min_p),
+                           (self.tr("Repeat penalty"), self.repeat_penalty),
+                           (self.tr("Max reply tokens"), self.max_tokens), (self.tr("Seed"), self.seed)):
             form.addRow(label, box)
             box.valueChanged.connect(self._emit)
         self.system_prompt.textChanged.connect(self._emit)
         self._build_format(form)
-        self.reset_button = QPushButton("Reset to the model's defaults")
+        self.reset_button = QPushButton(self.tr("Reset to the model's defaults"))
         self.reset_button.clicked.connect(self._on_reset_clicked)
         form.addRow(self.reset_button)
         self._loading = False
@@ -97,13 +98,13 @@ class ConversationSettings(QWidget):
     def _build_format(self, form: QFormLayout) -> None:
         self.format_kind = QComboBox()
         for kind, label in FORMAT_CHOICES:
-            self.format_kind.addItem(label, kind.value)
-        self.format_kind.setToolTip("Hold replies to a shape: the model can only write what it allows")
-        form.addRow("Response format", self.format_kind)
+            self.format_kind.addItem(QCoreApplication.translate("ConversationSettings", label), kind.value)
+        self.format_kind.setToolTip(self.tr("Hold replies to a shape: the model can only write what it allows"))
+        form.addRow(self.tr("Response format"), self.format_kind)
         self.examples = QComboBox()
-        self.examples.addItem("Examples…")
+        self.examples.addItem(self.tr("Examples…"))
         for label, _kind, _source in EXAMPLES:
-            self.examples.addItem(label)
+            self.examples.addItem(QCoreApplication.translate("ConversationSettings", label))
         form.addRow(self.examples)
         self.format_source = QPlainTextEdit()
         self.format_source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -112,8 +113,8 @@ class ConversationSettings(QWidget):
         self.format_status = QLabel()
         self.format_status.setWordWrap(True)
         form.addRow(self.format_status)
-        self.describe_format = QCheckBox("Describe it to the model in the system prompt")
-        self.describe_format.setToolTip("Small models follow a schema better when they also read it")
+        self.describe_format = QCheckBox(self.tr("Describe it to the model in the system prompt"))
+        self.describe_format.setToolTip(self.tr("Small models follow a schema better when they also read it"))
         form.addRow(self.describe_format)
         self.format_kind.currentIndexChanged.connect(self._on_format_kind_changed)
         self.examples.activated.connect(self._on_example_chosen)
@@ -143,12 +144,12 @@ class ConversationSettings(QWidget):
         found = self.format_problems() if edits else []
         if found:
             self.format_status.setObjectName("problem")
-            more = f"\n…and {len(found) - 6} more" if len(found) > 6 else ""
+            more = "\n" + self.tr("…and {count} more").format(count=len(found) - 6) if len(found) > 6 else ""
             self.format_status.setText("\n".join(found[:6]) + more)
         else:
             self.format_status.setObjectName("muted")
-            self.format_status.setText("The grammar can be used." if kind is FormatKind.GRAMMAR
-                                       else "The schema can be used.")
+            self.format_status.setText(self.tr("The grammar can be used.") if kind is FormatKind.GRAMMAR
+                                       else self.tr("The schema can be used."))
         self.format_status.style().unpolish(self.format_status)
         self.format_status.style().polish(self.format_status)
 
@@ -180,10 +181,13 @@ class ConversationSettings(QWidget):
         from, for the button's tooltip ("Llama 3.1 8B Instruct's authors")."""
         self.model_defaults = sampling
         s = sampling
-        self.reset_button.setToolTip(
-            f"Temperature {s.temperature:g}, top-p {s.top_p:g}, top-k {s.top_k}, min-p {s.min_p:g}, "
-            f"repeat penalty {s.repeat_penalty:g}, {s.max_tokens} reply tokens"
-            + (f": as recommended by {source}" if source else ""))
+        text = self.tr("Temperature {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, "
+                       "repeat penalty {repeat_penalty}, {max_tokens} reply tokens").format(
+            temperature=f"{s.temperature:g}", top_p=f"{s.top_p:g}", top_k=s.top_k, min_p=f"{s.min_p:g}",
+            repeat_penalty=f"{s.repeat_penalty:g}", max_tokens=s.max_tokens)
+        if source:
+            text += self.tr(": as recommended by {source}").format(source=source)
+        self.reset_button.setToolTip(text)
 
     def _on_reset_clicked(self) -> None:
         self.set_values(self.system_prompt.toPlainText(),

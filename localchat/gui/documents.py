@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -48,14 +56,17 @@ def eta_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 90:
-        return f" · about {max(1, round(seconds))} s left"
-    return f" · about {round(seconds / 60)} min left"
+        return QCoreApplication.translate("DocumentsPanel", " · about {seconds} s left").format(
+            seconds=max(1, round(seconds)))
+    return QCoreApplication.translate("DocumentsPanel", " · about {minutes} min left").format(
+        minutes=round(seconds / 60))
 
 
 class FilesModel(QAbstractTableModel):
     """The files of one collection: status, passages, path and why."""
 
-    HEADERS = ("Status", "Passages", "File", "Why")
+    HEADERS = (QT_TRANSLATE_NOOP("FilesModel", "Status"), QT_TRANSLATE_NOOP("FilesModel", "Passages"),
+               QT_TRANSLATE_NOOP("FilesModel", "File"), QT_TRANSLATE_NOOP("FilesModel", "Why"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,7 +85,7 @@ class FilesModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("FilesModel", self.HEADERS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -104,17 +115,17 @@ class DocumentsPanel(QWidget):
         self._alive = True  # until close_service: reads that end later are dropped
 
         self.collections = QListWidget()
-        self.collections.setAccessibleName("Collections")
+        self.collections.setAccessibleName(self.tr("Collections"))
         self.collections.currentItemChanged.connect(self._on_selection)
         self.collections.itemChanged.connect(self._on_item_changed)
-        self.status = QLabel("No collections yet: add a folder to chat with its documents.")
+        self.status = QLabel(self.tr("No collections yet: add a folder to chat with its documents."))
         self.status.setWordWrap(True)
-        self.new_button = QPushButton("New collection…")
-        self.add_folder_button = QPushButton("Add folder…")
-        self.add_files_button = QPushButton("Add files…")
-        self.index_button = QPushButton("Index now")
-        self.pause_button = QPushButton("Pause")
-        self.remove_button = QPushButton("Remove")
+        self.new_button = QPushButton(self.tr("New collection…"))
+        self.add_folder_button = QPushButton(self.tr("Add folder…"))
+        self.add_files_button = QPushButton(self.tr("Add files…"))
+        self.index_button = QPushButton(self.tr("Index now"))
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.new_button.clicked.connect(self._on_new)
         self.add_folder_button.clicked.connect(self._on_add_folder)
         self.add_files_button.clicked.connect(self._on_add_files)
@@ -124,7 +135,7 @@ class DocumentsPanel(QWidget):
         self.files = FilesModel(self)
         self.table = QTableView()
         self.table.setModel(self.files)
-        self.table.setAccessibleName("Files of the collection")
+        self.table.setAccessibleName(self.tr("Files of the collection"))
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._on_open_file)
 
@@ -177,16 +188,18 @@ class DocumentsPanel(QWidget):
             self.collections.clear()
             for name, paused, files, chunks, queued, by_status in rows:
                 states = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()) if s != "indexed")
-                summary = f"{files:,} files · {chunks:,} passages" + (f" · {states}" if states else "")
+                summary = self.tr("{files} files · {chunks} passages").format(files=f"{files:,}",
+                                                                            chunks=f"{chunks:,}")
+                summary += f" · {states}" if states else ""
                 if queued:
-                    summary += f" · {queued:,} to index"
-                self._summaries[name] = summary + (" · paused" if paused else "")
+                    summary += self.tr(" · {count} to index").format(count=f"{queued:,}")
+                self._summaries[name] = summary + (self.tr(" · paused") if paused else "")
                 (self._paused.add if paused else self._paused.discard)(name)
                 item = QListWidgetItem(f"{name}\n{self._summaries[name]}")
                 item.setData(Qt.ItemDataRole.UserRole, name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if name in self._chosen else Qt.CheckState.Unchecked)
-                item.setToolTip("Tick to use this collection in the conversation")
+                item.setToolTip(self.tr("Tick to use this collection in the conversation"))
                 self.collections.addItem(item)
                 if name == current or (current is None and self.collections.count() == 1):
                     self.collections.setCurrentItem(item)
@@ -266,9 +279,9 @@ class DocumentsPanel(QWidget):
 
     # -- slots ------------------------------------------------------------------------------------
     def _on_new(self) -> None:
-        name, ok = QInputDialog.getText(self, "New collection", "Name of the collection:")
+        name, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Name of the collection:"))
         if ok and name.strip():
-            folder = QFileDialog.getExistingDirectory(self, "Folder of documents")
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of documents"))
             if folder:
                 self.add_collection(name.strip(), [folder])
 
@@ -277,7 +290,7 @@ class DocumentsPanel(QWidget):
         if name is None:
             self._on_new()
             return
-        folder = QFileDialog.getExistingDirectory(self, f"Add a folder to {name}")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder to {name}").format(name=name))
         if folder:
             self.add_collection(name, [folder])
 
@@ -285,7 +298,7 @@ class DocumentsPanel(QWidget):
         name = self.current()
         if name is None:
             return
-        files, _ = QFileDialog.getOpenFileNames(self, f"Add files to {name}")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add files to {name}").format(name=name))
         if files:
             self.add_collection(name, files)
 
@@ -308,7 +321,7 @@ class DocumentsPanel(QWidget):
         name = self.current()
         self._sync_buttons()
         if name is None:
-            self.status.setText("No collections yet: add a folder to chat with its documents.")
+            self.status.setText(self.tr("No collections yet: add a folder to chat with its documents."))
             self.files.set_rows([])
             return
         self.status.setText(self._progress.get(name) or self._summaries.get(name, ""))
@@ -319,19 +332,21 @@ class DocumentsPanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def _on_failed(self, exc: Exception) -> None:
-        self.status.setText(str(exc) if isinstance(exc, LocalChatError) else f"Unexpected error: {exc}")
+        self.status.setText(str(exc) if isinstance(exc, LocalChatError) else self.tr("Unexpected error: {error}").format(error=exc))
 
     def _on_event(self, event) -> None:
         name = event.collection
         if isinstance(event, IndexingProgress):
-            self._progress[name] = (f"Indexing {name}: {event.done:,}/{event.total:,} files · "
-                                    f"{event.chunks:,} passages{eta_text(event.eta_s)}")
+            self._progress[name] = self.tr("Indexing {name}: {done}/{total} files · {chunks} passages").format(
+                name=name, done=f"{event.done:,}", total=f"{event.total:,}",
+                chunks=f"{event.chunks:,}") + eta_text(event.eta_s)
         elif isinstance(event, IndexingFinished):
             self._progress.pop(name, None)
             self.refresh()
             self.indexing_finished.emit(name)
         elif isinstance(event, IndexingFailed):
-            self._progress[name] = f"Indexing {name} stopped: {event.message}"
+            self._progress[name] = self.tr("Indexing {name} stopped: {reason}").format(name=name,
+                                                                                       reason=event.message)
             self.indexing_finished.emit(name)
         if name == self.current():
             self.status.setText(self._progress.get(name) or self._summaries.get(name, ""))
@@ -340,4 +355,4 @@ class DocumentsPanel(QWidget):
         name = self.current()
         for button in (self.add_files_button, self.index_button, self.pause_button, self.remove_button):
             button.setEnabled(name is not None)
-        self.pause_button.setText("Resume" if name in self._paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if name in self._paused else self.tr("Pause"))
