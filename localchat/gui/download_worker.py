@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from localchat.core.downloads.events import (
@@ -127,6 +127,15 @@ class Aggregate:
             self.state = JobState.PAUSED
 
 
+# the buttons of DownloadControls: their names (keys of ``buttons``, object names) and what they read
+BUTTONS = {"Download": QT_TRANSLATE_NOOP("DownloadControls", "Download"),
+           "Pause": QT_TRANSLATE_NOOP("DownloadControls", "Pause"),
+           "Resume": QT_TRANSLATE_NOOP("DownloadControls", "Resume"),
+           "Cancel": QT_TRANSLATE_NOOP("DownloadControls", "Cancel"),
+           "Load": QT_TRANSLATE_NOOP("DownloadControls", "Load"),
+           "Delete": QT_TRANSLATE_NOOP("DownloadControls", "Delete")}
+
+
 class DownloadControls(QWidget):
     """Download / Pause / Resume / Cancel / Load / Delete with a progress bar, for one model's
     files. A model whose fit ``badge`` says it is too big for this computer asks before it
@@ -156,11 +165,11 @@ class DownloadControls(QWidget):
         self.status = QLabel()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons: dict[str, QPushButton] = {}
-        for name in ("Download", "Pause", "Resume", "Cancel", "Load", "Delete"):
-            button = QPushButton(name)
-            button.setObjectName(name.lower())
+        for key, label in BUTTONS.items():
+            button = QPushButton(QCoreApplication.translate("DownloadControls", label))
+            button.setObjectName(key.lower())
             button.setAutoDefault(False)
-            self.buttons[name] = button
+            self.buttons[key] = button
         self.buttons["Download"].clicked.connect(self._on_download)
         self.buttons["Pause"].clicked.connect(lambda: center.pause(self.keys))
         self.buttons["Resume"].clicked.connect(lambda: center.resume(self.keys))
@@ -217,7 +226,7 @@ class DownloadControls(QWidget):
             shown.discard("Load")
         for name, button in self.buttons.items():
             button.setVisible(name in shown)
-        self.buttons["Resume"].setText("Retry" if state == JobState.FAILED else "Resume")
+        self.buttons["Resume"].setText(self.tr("Retry") if state == JobState.FAILED else self.tr("Resume"))
         self.bar.setVisible(state in (JobState.RUNNING, JobState.VERIFYING, JobState.PAUSED,
                                       JobState.CANCELLED, JobState.FAILED))
         self.bar.setValue(int(1000 * agg.downloaded / agg.total) if agg.total else 0)
@@ -227,19 +236,22 @@ class DownloadControls(QWidget):
     def _status_text(self, agg: Aggregate) -> str:
         state = agg.state
         if state is None:
-            return "Installed" if self.installed else ""
+            return self.tr("Installed") if self.installed else ""
         if state == JobState.RUNNING:
             if not agg.downloaded and all(s.state == JobState.QUEUED for s in agg.snaps):
-                return "Waiting (two downloads at a time)"
+                return self.tr("Waiting (two downloads at a time)")
             return progress_text(agg.downloaded, agg.total, agg.speed, agg.eta)
         if state == JobState.VERIFYING:
-            return "Verifying…"
+            return self.tr("Verifying…")
         if state == JobState.FINISHED:
-            return "Installed" if self.installed else ""
+            return self.tr("Installed") if self.installed else ""
         if state == JobState.FAILED:
-            return agg.error.message if agg.error else "Failed"
-        kept = f"{size_text(agg.downloaded)} kept" if agg.downloaded else "nothing downloaded yet"
-        return f"{'Paused' if state == JobState.PAUSED else 'Cancelled'} ({kept})"
+            return agg.error.message if agg.error else self.tr("Failed")
+        kept = (self.tr("{size} kept").format(size=size_text(agg.downloaded)) if agg.downloaded
+                else self.tr("nothing downloaded yet"))
+        if state == JobState.PAUSED:
+            return self.tr("Paused ({kept})").format(kept=kept)
+        return self.tr("Cancelled ({kept})").format(kept=kept)
 
 
 class DownloadIndicator(QWidget):
@@ -260,7 +272,7 @@ class DownloadIndicator(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.label)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Downloads: click to open the Model Manager")
+        self.setToolTip(self.tr("Downloads: click to open the Model Manager"))
         center.summary_changed.connect(self.show_summary)
         self.show_summary(center.summary())
 
@@ -269,13 +281,14 @@ class DownloadIndicator(QWidget):
         self.setVisible(summary.active > 0)
         fraction = summary.fraction
         self.bar.setValue(int(1000 * fraction) if fraction is not None else 0)
-        parts = [f"{summary.active} download{'s' if summary.active != 1 else ''}"]
+        count = self.tr("{count} download") if summary.active == 1 else self.tr("{count} downloads")
+        parts = [count.format(count=summary.active)]
         if fraction is not None:
             parts.append(f"{100 * fraction:.0f} %")
         if summary.speed > 0:
             parts.append(speed_text(summary.speed))
         self.label.setText(" · ".join(parts))
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def mousePressEvent(self, event) -> None:
         self.clicked.emit()
         super().mousePressEvent(event)

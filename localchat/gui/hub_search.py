@@ -3,10 +3,10 @@ a fit verdict and the predicted speed here, each from the file's header on the H
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,12 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.core.downloads.hub import (
-    HubGGUFFile,
-    HubModel,
-    list_gguf_files,
-    search_models,
-)
+from localchat.core.downloads.hub import HubGGUFFile, HubModel, list_gguf_files, search_models
 from localchat.core.models.fit import Badge, FitLevel
 from localchat.core.units import size_text
 from localchat.gui.background import run_in_background
@@ -44,7 +39,8 @@ class FileVerdict:
 
 
 JudgeFile = Callable[[HubGGUFFile], "FileVerdict | Badge | None"]  # a file on the Hub, from its header
-SORTS = {"Most downloaded": "downloads", "Most liked": "likes"}
+SORTS = {QT_TRANSLATE_NOOP("HubSearchTab", "Most downloaded"): "downloads",
+         QT_TRANSLATE_NOOP("HubSearchTab", "Most liked"): "likes"}
 
 
 class NumberItem(QTableWidgetItem):
@@ -63,7 +59,7 @@ def badge_item(badge: Badge | None) -> QTableWidgetItem:
     """A fit badge cell: "Fits" / "Tight" / "Too big", the reason on hover; a model that does
     not fit in bold (the theme's colours, none of its own)."""
     if badge is None:
-        return QTableWidgetItem("unknown")
+        return QTableWidgetItem(QCoreApplication.translate("HubSearchTab", "unknown"))
     item = QTableWidgetItem(badge.text)
     item.setToolTip(badge.reason)
     if badge.level is FitLevel.TOO_BIG:
@@ -101,22 +97,26 @@ class HubSearchTab(QWidget):
         self.controls: dict[str, DownloadControls] = {}
 
         self.query = QLineEdit()
-        self.query.setPlaceholderText("Search GGUF models on Hugging Face, e.g. llama 8b instruct")
+        self.query.setPlaceholderText(
+            self.tr("Search GGUF models on Hugging Face, e.g. llama 8b instruct"))
         self.query.returnPressed.connect(self.search)
         self.sort = QComboBox()
-        self.sort.addItems(list(SORTS))
+        for label, key in SORTS.items():
+            self.sort.addItem(QCoreApplication.translate("HubSearchTab", label), key)
         self.sort.currentIndexChanged.connect(self.search)
-        self.search_button = QPushButton("Search")
+        self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.search)
         bar = QHBoxLayout()
         bar.addWidget(self.query, 1)
         bar.addWidget(self.sort)
         bar.addWidget(self.search_button)
 
-        self.results = read_only_table(["Repository", "Downloads", "Likes", "Access"])
+        self.results = read_only_table([self.tr("Repository"), self.tr("Downloads"), self.tr("Likes"),
+                                        self.tr("Access")])
         self.results.setSortingEnabled(True)
         self.results.itemSelectionChanged.connect(self._on_repo_selected)
-        self.files = read_only_table(["File", "Quantization", "Size", "Fit", "Speed here", ""])
+        self.files = read_only_table([self.tr("File"), self.tr("Quantization"), self.tr("Size"),
+                                      self.tr("Fit"), self.tr("Speed here"), ""])
         self.files.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -132,9 +132,9 @@ class HubSearchTab(QWidget):
 
     # -- search ---------------------------------------------------------------------------------
     def search(self) -> None:
-        text, sort = self.query.text(), SORTS[self.sort.currentText()]
+        text, sort = self.query.text(), self.sort.currentData()
         token = self.center.queue.token
-        self.message.setText("Searching…")
+        self.message.setText(self.tr("Searching…"))
         self.search_button.setEnabled(False)
         run_in_background(lambda: search_models(text, sort=sort, endpoint=self.endpoint, token=token),
                           lambda models: self._show_results(models, sort), self._show_error)
@@ -147,10 +147,11 @@ class HubSearchTab(QWidget):
             self.results.setItem(row, 0, QTableWidgetItem(m.repo_id))
             self.results.setItem(row, 1, NumberItem(m.downloads))
             self.results.setItem(row, 2, NumberItem(m.likes))
-            self.results.setItem(row, 3, QTableWidgetItem("gated: needs a token" if m.gated else "open"))
+            self.results.setItem(row, 3, QTableWidgetItem(self.tr("gated: needs a token") if m.gated
+                                                           else self.tr("open")))
         self.results.setSortingEnabled(True)  # a click on a header sorts; start as the Hub did
         self.results.sortItems(1 if sort == "downloads" else 2, Qt.SortOrder.DescendingOrder)
-        self.message.setText("" if models else "No GGUF models match; try fewer words.")
+        self.message.setText("" if models else self.tr("No GGUF models match; try fewer words."))
         self.results_shown.emit(len(models))
 
     def _show_error(self, exc: Exception) -> None:
@@ -170,7 +171,7 @@ class HubSearchTab(QWidget):
     def open_repo(self, repo_id: str) -> None:
         self.repo_id = repo_id
         token = self.center.queue.token
-        self.message.setText(f"Listing the files of {repo_id}…")
+        self.message.setText(self.tr("Listing the files of {repo}…").format(repo=repo_id))
         inventory = self.center.queue.inventory
 
         def fetch() -> tuple[list[HubGGUFFile], list[bool]]:
@@ -188,18 +189,21 @@ class HubSearchTab(QWidget):
         for row, f in enumerate(files):
             name = f.filename.rsplit("/", 1)[-1]
             if len(f.parts) > 1:
-                name += f" (+{len(f.parts) - 1} parts)"
+                extra = len(f.parts) - 1
+                name += (self.tr(" (+{count} part)") if extra == 1 else self.tr(" (+{count} parts)")).format(
+                    count=extra)
             self.files.setItem(row, 0, QTableWidgetItem(name))
             self.files.setItem(row, 1, QTableWidgetItem(f.quant or "?"))
             self.files.setItem(row, 2, NumberItem(f.size or 0, size_text(f.size) if f.size else "?"))
-            self.files.setItem(row, 3, QTableWidgetItem("checking…" if self.judge_file else "unknown"))
+            self.files.setItem(row, 3, QTableWidgetItem(self.tr("checking…") if self.judge_file
+                                                        else self.tr("unknown")))
             self.files.setItem(row, 4, QTableWidgetItem(""))
             controls = DownloadControls(self.center, f.remote_files(), installed=installed[row])
             controls.delete_requested.connect(lambda c=controls: self.delete_requested.emit(c))
             self.controls[f.filename] = controls
             self.files.setCellWidget(row, 5, controls)
         self.files.resizeRowsToContents()
-        self.message.setText("" if files else f"{repo_id} has no GGUF files.")
+        self.message.setText("" if files else self.tr("{repo} has no GGUF files.").format(repo=repo_id))
         self.files_shown.emit(repo_id, len(files))
         if self.judge_file is not None:
             for row, f in enumerate(files):
@@ -216,7 +220,7 @@ class HubSearchTab(QWidget):
         badge = verdict.badge
         item = badge_item(badge)
         if exc is not None:
-            item.setToolTip(f"The file's header could not be read: {exc}")
+            item.setToolTip(self.tr("The file's header could not be read: {error}").format(error=exc))
         self.files.setItem(row, 3, item)
         speed = QTableWidgetItem(verdict.speed_text)
         speed.setToolTip(verdict.speed_tip)

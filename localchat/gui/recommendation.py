@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,7 +40,13 @@ from localchat.gui.hub_search import badge_item, read_only_table
 from localchat.gui.memory_prompts import ask_download_anyway
 
 SHOWN = 8  # rows: enough to choose from, few enough to read
-COLUMNS = ["Model", "Download", "Needs", "Runs on", "Context", "Fit", "Speed here"]
+COLUMNS = [QT_TRANSLATE_NOOP("RecommendationDialog", "Model"),
+           QT_TRANSLATE_NOOP("RecommendationDialog", "Download"),
+           QT_TRANSLATE_NOOP("RecommendationDialog", "Needs"),
+           QT_TRANSLATE_NOOP("RecommendationDialog", "Runs on"),
+           QT_TRANSLATE_NOOP("RecommendationDialog", "Context"),
+           QT_TRANSLATE_NOOP("RecommendationDialog", "Fit"),
+           QT_TRANSLATE_NOOP("RecommendationDialog", "Speed here")]
 
 
 class RecommendationDialog(QDialog):
@@ -50,16 +56,17 @@ class RecommendationDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Choose a model to start with")
+        self.setWindowTitle(self.tr("Choose a model to start with"))
         self.ranking: list[Recommendation] = []
         self.shown: list[Recommendation] = []
         self.best: Recommendation | None = None
         self.measuring = None  # the background measurement of this machine, when one runs
+        self.machine_summary = ""  # this computer in one line, once detected
         self._chosen_by_person = False
         self._selecting = False
 
         layout = QVBoxLayout(self)
-        self.machine = QLabel("Checking this computer's memory and speed (a few seconds, once)…")
+        self.machine = QLabel(self.tr("Checking this computer's memory and speed (a few seconds, once)…"))
         self.machine.setWordWrap(True)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
@@ -77,28 +84,30 @@ class RecommendationDialog(QDialog):
         for choice in SpeedPreference:
             self.preference.addItem(choice.label, choice)
         self.preference.setCurrentIndex(list(SpeedPreference).index(SpeedPreference.BALANCED))
-        self.preference.setToolTip("Prefer quality: a larger model at ~4 tokens/s is fine. "
-                                   "Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.")
+        self.preference.setToolTip(self.tr(
+            "Prefer quality: a larger model at ~4 tokens/s is fine. "
+            "Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed."))
         self.preference.currentIndexChanged.connect(self._on_preference_changed)
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.setEnabled(False)
         self.download_button.setDefault(True)
         self.download_button.clicked.connect(self._on_download_clicked)
-        self.demo_button = QPushButton("Chat with the small demo model now")
-        self.demo_button.setToolTip("SmolLM2 135M Instruct comes with localchat: it answers at once while "
-                                    "the download runs; it knows little and errs often.")
+        self.demo_button = QPushButton(self.tr("Chat with the small demo model now"))
+        self.demo_button.setToolTip(self.tr(
+            "SmolLM2 135M Instruct comes with localchat: it answers at once while "
+            "the download runs; it knows little and errs often."))
         self.demo_button.clicked.connect(self._on_demo_clicked)
-        self.later_button = QPushButton("Not now")
+        self.later_button = QPushButton(self.tr("Not now"))
         self.later_button.clicked.connect(self.reject)
         actions = QHBoxLayout()
         actions.addWidget(self.download_button)
         actions.addWidget(self.demo_button)
         actions.addStretch(1)
-        actions.addWidget(QLabel("Recommend"))
+        actions.addWidget(QLabel(self.tr("Recommend")))
         actions.addWidget(self.preference)
 
-        self.others = QLabel("Other models that fit:")
-        self.table = read_only_table(COLUMNS)
+        self.others = QLabel(self.tr("Other models that fit:"))
+        self.table = read_only_table([QCoreApplication.translate("RecommendationDialog", c) for c in COLUMNS])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._on_row_double_clicked)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
@@ -162,18 +171,23 @@ class RecommendationDialog(QDialog):
         the first ranking show up without taking their choice away)."""
         chosen = self.selected() if self._chosen_by_person else None
         self.ranking = ranking
-        self.machine.setText(f"This computer: {machine_summary}")
+        self.machine_summary = machine_summary
+        self.machine.setText(self.tr("This computer: {summary}").format(summary=machine_summary))
         self.best = best = best_model(ranking, self.preferred)
         if best is None:
-            self.headline.setText("No model in the catalog fits this computer's memory.")
+            self.headline.setText(self.tr("No model in the catalog fits this computer's memory."))
             self.why.setText("")
-            self.reason.setText("Close other apps and try again, or add a model file you already have.")
+            self.reason.setText(self.tr(
+                "Close other apps and try again, or add a model file you already have."))
         else:
             speed = f" · {best.speed_text}" if best.speed_text else ""
-            self.headline.setText(f"{best.headline}{speed} · {best.entry.size_text} download")
+            self.headline.setText(self.tr("{headline}{speed} · {size} download").format(
+                headline=best.headline, speed=speed, size=best.entry.size_text))
             self.why.setText(best.why)
-            self.reason.setText(best.verdict.reason + (f" Its {best.speed.ttft_text}." if best.speed else ""))
-        self.download_button.setText(f"Download {best.entry.display_name}" if best else "Download")
+            ttft = self.tr(" Its {ttft}.").format(ttft=best.speed.ttft_text) if best.speed else ""
+            self.reason.setText(best.verdict.reason + ttft)
+        self.download_button.setText(self.tr("Download {name}").format(name=best.entry.display_name) if best
+                                     else self.tr("Download"))
         # the models that can run here, best first; the too-big ones only when nothing else is
         usable = [r for r in ranking if r.verdict.level is not FitLevel.TOO_BIG]
         shown = usable or ranking
@@ -206,10 +220,10 @@ class RecommendationDialog(QDialog):
     def _on_preference_changed(self, _index: int) -> None:
         if self.ranking:
             self._chosen_by_person = False  # the new preference's recommendation is selected
-            self.show_ranking(self.machine.text().removeprefix("This computer: "), self.ranking)
+            self.show_ranking(self.machine_summary, self.ranking)
 
     def _on_failed(self, exc: Exception) -> None:
-        self.machine.setText(f"localchat could not check this computer: {exc}")
+        self.machine.setText(self.tr("localchat could not check this computer: {error}").format(error=exc))
 
     # -- choosing ------------------------------------------------------------------------------------
     def selected(self) -> Recommendation | None:
@@ -222,7 +236,8 @@ class RecommendationDialog(QDialog):
         choice = self.selected()
         self.download_button.setEnabled(choice is not None)
         if choice is not None:
-            self.download_button.setText(f"Download {choice.entry.display_name} ({choice.entry.size_text})")
+            self.download_button.setText(self.tr("Download {name} ({size})").format(
+                name=choice.entry.display_name, size=choice.entry.size_text))
 
     def _on_download_clicked(self) -> None:
         choice = self.selected()
@@ -247,7 +262,8 @@ def machine_line(hardware, calibration) -> str:
     """This computer in one line: its memory, cores, GPU, and the memory speed measured."""
     text = hardware.summary()
     if calibration is not None and calibration.measured:
-        text += f", reads memory at {speed_text(calibration.cpu_bandwidth)}"
+        text += QCoreApplication.translate("RecommendationDialog", ", reads memory at {speed}").format(
+            speed=speed_text(calibration.cpu_bandwidth))
     return text
 
 
@@ -261,9 +277,12 @@ def offer_switch(parent: QWidget | None, installed: str | Path, current: str | P
     if demo_of(current) is None or Path(installed) == Path(current):
         return False
     name = Path(installed).stem
-    speed = f" It should write {speed_text} here." if speed_text else ""
+    speed = QCoreApplication.translate("RecommendationDialog", " It should write {speed} here.").format(
+        speed=speed_text) if speed_text else ""
     answer = QMessageBox.question(
-        parent, "Download finished",
-        f"{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.",
+        parent, QCoreApplication.translate("RecommendationDialog", "Download finished"),
+        QCoreApplication.translate("RecommendationDialog", "{name} is downloaded.{speed} Switch to it now? "
+                                   "The conversation so far stays in the history.").format(
+            name=name, speed=speed),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
     return answer == QMessageBox.StandardButton.Yes
