@@ -13,7 +13,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -66,7 +66,7 @@ class CatalogStatus(QWidget):
         self.problem = QLabel()
         self.problem.setObjectName("catalogProblem")
         self.problem.setWordWrap(True)
-        self.check = QPushButton("Check for new models")
+        self.check = QPushButton(self.tr("Check for new models"))
         self.check.clicked.connect(self.check_requested)
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         for label in (self.date, self.note):
@@ -90,14 +90,19 @@ class CatalogStatus(QWidget):
         self.new.hide()
 
     def show_state(self, state: CatalogState) -> None:
-        where = "downloaded" if state.origin is CatalogOrigin.DOWNLOADED else "shipped with localchat"
-        self.date.setText(f"Catalog of {state.catalog.published_text}, {where}")
+        if state.origin is CatalogOrigin.DOWNLOADED:
+            date = self.tr("Catalog of {date}, downloaded")
+        else:
+            date = self.tr("Catalog of {date}, shipped with localchat")
+        self.date.setText(date.format(date=state.catalog.published_text))
         self.date.setToolTip(state.summary)
         count = len(state.new_ids)
-        self.new.setText(f"{count} new model{'s' if count != 1 else ''}")
+        new = self.tr("{count} new model") if count == 1 else self.tr("{count} new models")
+        self.new.setText(new.format(count=count))
         self.new.setToolTip("\n".join(e.display_name for e in state.new_entries))
         self.new.setVisible(count > 0)
-        self.problem.setText(f"The last catalog download was refused: {state.rejected}" if state.rejected else "")
+        self.problem.setText(self.tr("The last catalog download was refused: {reason}").format(reason=state.rejected)
+                             if state.rejected else "")
         self.problem.setVisible(bool(state.rejected))
         self.note.hide()
 
@@ -106,7 +111,7 @@ class CatalogStatus(QWidget):
         self.show_state(update.state)
         self.check.setEnabled(True)
         if update.outcome is UpdateOutcome.UNREACHABLE:
-            self.note.setText(f"Could not check for a newer catalog: {update.reason}")
+            self.note.setText(self.tr("Could not check for a newer catalog: {reason}").format(reason=update.reason))
             self.note.show()
 
     def show_checking(self) -> None:
@@ -149,7 +154,8 @@ class CatalogRefresher(QObject):
                 result = exc
             except Exception as exc:  # a bug: logged, and said in a sentence
                 log.exception("catalog refresh failed")
-                result = LocalChatError(f"The catalog check failed unexpectedly: {exc}.")
+                result = LocalChatError(QCoreApplication.translate(
+                    "CatalogRefresher", "The catalog check failed unexpectedly: {error}.").format(error=exc))
             try:
                 inbox.post(result)
             except RuntimeError:  # the window closed while the server was asked

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -78,9 +78,12 @@ class CatalogRow:
     def facts_text(self) -> str:
         """``"7.24B parameters · Q4_K_M · apache-2.0 · 4.1 GiB download · needs 5.0 GiB at 8,192
         tokens · ~14 tokens/s"``."""
-        parts = [f"{self.params} parameters", self.quant, self.license, f"{self.size_text} download"]
+        parts = [QCoreApplication.translate("CatalogRow", "{params} parameters").format(params=self.params),
+                 self.quant, self.license,
+                 QCoreApplication.translate("CatalogRow", "{size} download").format(size=self.size_text)]
         if self.needs:
-            parts.append(f"needs {size_text(self.needs)} at {self.context:,} tokens")
+            parts.append(QCoreApplication.translate("CatalogRow", "needs {size} at {context} tokens")
+                         .format(size=size_text(self.needs), context=f"{self.context:,}"))
         if self.speed is not None:
             parts.append(self.speed.text)
         return " · ".join(p for p in parts if p)
@@ -123,12 +126,16 @@ def catalog_rows(catalog: Catalog, hardware: Hardware, calibration: Calibration 
     return rows
 
 
-FILTERS = {"All models": lambda r: True, "Fits this computer": lambda r: r.fits,
-           "Chat": lambda r: r.kind == "chat", "Embedding": lambda r: r.kind == "embedding"}
+# the combo boxes show the translated label; their item data is the English key
+FILTERS = {QT_TRANSLATE_NOOP("CatalogTab", "All models"): lambda r: True,
+           QT_TRANSLATE_NOOP("CatalogTab", "Fits this computer"): lambda r: r.fits,
+           QT_TRANSLATE_NOOP("CatalogTab", "Chat"): lambda r: r.kind == "chat",
+           QT_TRANSLATE_NOOP("CatalogTab", "Embedding"): lambda r: r.kind == "embedding"}
 SORTS = {
-    "Quality": None,  # the ranking's own order: what fits first, the most capable first
-    "Speed": lambda r: (not r.fits, -(r.speed.decode_tps if r.speed else 0.0), -r.capability),
-    "Size": lambda r: (r.size or 0),
+    QT_TRANSLATE_NOOP("CatalogTab", "Quality"): None,  # the ranking's own order: what fits first, the most capable first
+    QT_TRANSLATE_NOOP("CatalogTab", "Speed"): lambda r: (not r.fits, -(r.speed.decode_tps if r.speed else 0.0),
+                                                         -r.capability),
+    QT_TRANSLATE_NOOP("CatalogTab", "Size"): lambda r: (r.size or 0),
 }
 
 
@@ -147,7 +154,7 @@ class ModelCard(QFrame):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
-        self.badge = QLabel(row.badge.text if row.badge else "unknown")
+        self.badge = QLabel(row.badge.text if row.badge else self.tr("unknown"))
         self.badge.setToolTip(row.badge.reason if row.badge else "")
         self.badge.setFrameShape(QFrame.Shape.Box)
         self.badge.setForegroundRole(QPalette.ColorRole.Highlight if row.fits
@@ -162,9 +169,9 @@ class ModelCard(QFrame):
         self.why.setWordWrap(True)
         self.why.setVisible(bool(row.why))
         self.controls = controls
-        self.new_label = QLabel("New")
+        self.new_label = QLabel(self.tr("New"))
         self.new_label.setObjectName("chip")  # the theme's chip style
-        self.new_label.setToolTip("Added to the catalog since you last looked")
+        self.new_label.setToolTip(self.tr("Added to the catalog since you last looked"))
         self.new_label.setVisible(new)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -189,19 +196,21 @@ class CatalogTab(QWidget):
         self.cards: dict[str, ModelCard] = {}
         self.rows: list[CatalogRow] = []
         self.installed: set[str] = set()
-        self.message = QLabel("Loading the catalog…")
+        self.message = QLabel(self.tr("Loading the catalog…"))
         self.message.setWordWrap(True)
         self.filter = QComboBox()
-        self.filter.addItems(list(FILTERS))
+        for label in FILTERS:
+            self.filter.addItem(self.tr(label), label)
         self.sort = QComboBox()
-        self.sort.addItems(list(SORTS))
+        for label in SORTS:
+            self.sort.addItem(self.tr(label), label)
         for box in (self.filter, self.sort):
             box.currentIndexChanged.connect(self._render)
         bar = QHBoxLayout()
         bar.addWidget(self.message, 1)
-        bar.addWidget(QLabel("Show"))
+        bar.addWidget(QLabel(self.tr("Show")))
         bar.addWidget(self.filter)
-        bar.addWidget(QLabel("Sort by"))
+        bar.addWidget(QLabel(self.tr("Sort by")))
         bar.addWidget(self.sort)
         self.list = QWidget()
         self.list_layout = QVBoxLayout(self.list)
@@ -218,15 +227,15 @@ class CatalogTab(QWidget):
         self.installed = installed
         self._render()
         if self.recommended_only and not self.rows:
-            self.message.setText("Nothing in the catalog fits this computer well; see the Catalog tab.")
+            self.message.setText(self.tr("Nothing in the catalog fits this computer well; see the Catalog tab."))
         else:
-            self.message.setText("The models localchat suggests for this computer." if self.recommended_only
-                                 else "Every model in localchat's catalog.")
+            self.message.setText(self.tr("The models localchat suggests for this computer.") if self.recommended_only
+                                 else self.tr("Every model in localchat's catalog."))
 
     def shown_rows(self) -> list[CatalogRow]:
         """The rows the filter lets through, in the chosen order."""
-        rows = [r for r in self.rows if FILTERS[self.filter.currentText()](r)]
-        key = SORTS[self.sort.currentText()]
+        rows = [r for r in self.rows if FILTERS[self.filter.currentData()](r)]
+        key = SORTS[self.sort.currentData()]
         return sorted(rows, key=key) if key is not None else rows
 
     def _render(self, *_args) -> None:
@@ -258,13 +267,14 @@ class InstalledTab(QWidget):
         super().__init__(parent)
         self.center = center
         self.models: list[InstalledModel] = []
-        self.table = read_only_table(["Name", "Size on disk", "Source", "Last used"])
-        self.message = QLabel("Drop .gguf files here to add them.")
+        self.table = read_only_table([self.tr("Name"), self.tr("Size on disk"), self.tr("Source"), self.tr("Last used")])
+        self.message = QLabel(self.tr("Drop .gguf files here to add them."))
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
-        for text, slot in (("Add local file…", self.add_local_files), ("Verify", self.verify_selected),
-                           ("Delete", self.delete_selected), ("Open folder", self.open_folder)):
+        for text, slot in ((self.tr("Add local file…"), self.add_local_files),
+                           (self.tr("Verify"), self.verify_selected),
+                           (self.tr("Delete"), self.delete_selected), (self.tr("Open folder"), self.open_folder)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -292,7 +302,7 @@ class InstalledTab(QWidget):
             self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, NumberItem(m.size_on_disk, size_text(m.size_on_disk)))
             self.table.setItem(row, 2, QTableWidgetItem(m.source_text))
-            self.table.setItem(row, 3, QTableWidgetItem((m.last_used or "never")[:16].replace("T", " ")))
+            self.table.setItem(row, 3, QTableWidgetItem((m.last_used or self.tr("never"))[:16].replace("T", " ")))
         self.refreshed.emit(len(models))
 
     def _show_error(self, exc: Exception) -> None:
@@ -309,15 +319,15 @@ class InstalledTab(QWidget):
 
     # -- actions --------------------------------------------------------------------------------
     def add_local_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add GGUF model files", str(Path.home()),
-                                                "GGUF models (*.gguf)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add GGUF model files"), str(Path.home()),
+                                                self.tr("GGUF models (*.gguf)"))
         self.import_files([Path(f) for f in files])
 
     def import_files(self, paths: list[Path]) -> None:
         for path in paths:
-            self._say(f"Adding {path.name}…")
+            self._say(self.tr("Adding {name}…").format(name=path.name))
             run_in_background(lambda path=path: self.inventory.import_file(path),
-                              lambda model: (self._say(f"Added {model.name}."), self.refresh()),
+                              lambda model: (self._say(self.tr("Added {name}.").format(name=model.name)), self.refresh()),
                               self._show_error)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -333,10 +343,10 @@ class InstalledTab(QWidget):
     def verify_selected(self) -> None:
         model = self.selected()
         if model is None:
-            return self._say("Select a model to verify.")
-        self._say(f"Verifying {model.name}…")
+            return self._say(self.tr("Select a model to verify."))
+        self._say(self.tr("Verifying {name}…").format(name=model.name))
         run_in_background(lambda: self.inventory.verify(model),
-                          lambda text: self._say(f"{model.name} is intact.\n{text}"), self._show_error)
+                          lambda text: self._say(self.tr("{name} is intact.\n{details}").format(name=model.name, details=text)), self._show_error)
 
     def delete_selected(self) -> None:
         model = self.selected()
@@ -352,8 +362,9 @@ def delete_model(parent: QWidget, center: DownloadCenter, model: InstalledModel,
                  done: Callable[[], None]) -> None:
     """Ask, then delete the model's files (off the GUI thread)."""
     answer = QMessageBox.question(
-        parent, "Delete model",
-        f"Delete {model.name} ({size_text(model.size_on_disk)})?\nIts file is removed from the disk.")
+        parent, QCoreApplication.translate("ModelManager", "Delete model"),
+        QCoreApplication.translate("ModelManager", "Delete {name} ({size})?\nIts file is removed from the disk.")
+        .format(name=model.name, size=size_text(model.size_on_disk)))
     if answer != QMessageBox.StandardButton.Yes:
         return
     rec = model.record
@@ -364,7 +375,8 @@ def delete_model(parent: QWidget, center: DownloadCenter, model: InstalledModel,
         done()
 
     run_in_background(lambda: center.queue.inventory.remove(model), forget,
-                      lambda exc: QMessageBox.warning(parent, "Delete model", str(exc)))
+                      lambda exc: QMessageBox.warning(parent, QCoreApplication.translate("ModelManager", "Delete model"),
+                                                     str(exc)))
 
 
 class DownloadsPanel(QWidget):
@@ -374,12 +386,12 @@ class DownloadsPanel(QWidget):
         super().__init__(parent)
         self.center = center
         self.rows: dict[str, DownloadControls] = {}
-        self.table = read_only_table(["File", ""])
+        self.table = read_only_table([self.tr("File"), ""])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        clear = QPushButton("Clear finished")
+        clear = QPushButton(self.tr("Clear finished"))
         clear.clicked.connect(self.clear_finished)
         head = QHBoxLayout()
-        head.addWidget(QLabel("Downloads"))
+        head.addWidget(QLabel(self.tr("Downloads")))
         head.addStretch(1)
         head.addWidget(clear)
         layout = QVBoxLayout(self)
@@ -402,7 +414,7 @@ class DownloadsPanel(QWidget):
             name.setToolTip(job.key)
             self.table.setItem(i, 0, name)
             controls = DownloadControls(self.center, [job.remote], model_id=job.model_id)
-            controls.buttons["Delete"].setText("Discard")
+            controls.buttons["Delete"].setText(self.tr("Discard"))
             self.rows[job.key] = controls
             self.table.setCellWidget(i, 1, controls)
         self.table.resizeRowsToContents()
@@ -430,7 +442,7 @@ class ModelManager(QWidget):
                  calibration: Calibration | None = None, data_root: Path | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Model Manager")
+        self.setWindowTitle(self.tr("Model Manager"))
         self.resize(1100, 720)
         self.center = center
         self.catalog_source = catalog
@@ -447,28 +459,28 @@ class ModelManager(QWidget):
         self.downloads = DownloadsPanel(center)
         self.catalog_status = CatalogStatus()  # the catalog's date and origin, what is new, a refusal
         self.tabs = QTabWidget()
-        for tab, title in ((self.recommended, "Recommended"), (self.catalog, "Catalog"),
-                           (self.search, "Search Hugging Face"), (self.installed, "Installed")):
+        for tab, title in ((self.recommended, self.tr("Recommended")), (self.catalog, self.tr("Catalog")),
+                           (self.search, self.tr("Search Hugging Face")), (self.installed, self.tr("Installed"))):
             self.tabs.addTab(tab, title)
         for tab in (self.recommended, self.catalog, self.search):
             tab.delete_requested.connect(self._on_delete_requested)
         for tab in (self.recommended, self.catalog):
             tab.load_requested.connect(self._on_load_requested)
-        token = QPushButton("Hugging Face token…")
-        token.setToolTip("For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens")
+        token = QPushButton(self.tr("Hugging Face token…"))
+        token.setToolTip(self.tr("For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens"))
         token.clicked.connect(self.ask_token)
         self.preference = QComboBox()
         for choice in SpeedPreference:
             self.preference.addItem(choice.label, choice)
         self.preference.setCurrentIndex(list(SpeedPreference).index(SpeedPreference.BALANCED))
-        self.preference.setToolTip("Prefer quality: a larger model at ~4 tokens/s is fine. "
-                                   "Prefer speed: ~16 tokens/s or more. Balanced: ~8.")
+        self.preference.setToolTip(self.tr("Prefer quality: a larger model at ~4 tokens/s is fine. "
+                                           "Prefer speed: ~16 tokens/s or more. Balanced: ~8."))
         self.preference.currentIndexChanged.connect(lambda _i: self.refresh_catalog())
         self.machine_line = QLabel()
         self.machine_line.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.machine_line, 1)
-        top.addWidget(QLabel("Recommend"))
+        top.addWidget(QLabel(self.tr("Recommend")))
         top.addWidget(self.preference)
         top.addWidget(token)
         layout = QVBoxLayout(self)
@@ -497,7 +509,7 @@ class ModelManager(QWidget):
     def refresh_catalog(self) -> None:
         if self.catalog_source is None:
             for tab in (self.recommended, self.catalog):
-                tab.show_error("The model catalog is not available.")
+                tab.show_error(self.tr("The model catalog is not available."))
             return
         catalog, inventory = self.catalog_source, self.center.queue.inventory
         preference = self.preference.currentData()
@@ -517,8 +529,9 @@ class ModelManager(QWidget):
         self.recommended.show_rows(self.rows, installed)
         self.catalog.show_rows(self.rows, installed)
         measured = self.calibration is not None and self.calibration.measured
-        self.machine_line.setText(f"This computer: {self.hardware.summary()}"
-                                  + ("" if measured else " · speeds estimated until it is measured"))
+        line = (self.tr("This computer: {summary}") if measured
+                else self.tr("This computer: {summary} · speeds estimated until it is measured"))
+        self.machine_line.setText(line.format(summary=self.hardware.summary()))
 
     def speed_calibration(self) -> Calibration:
         """The figures speeds are predicted with (off the GUI thread: it may measure, seconds)."""
@@ -598,12 +611,12 @@ class ModelManager(QWidget):
                      lambda: (controls.set_installed(False), self.refresh_installed()))
 
     def ask_token(self) -> None:
-        text = ("Gated models need a read token from huggingface.co/settings/tokens,\n"
-                "after you accepted the model's terms on its page. It is kept where `hf auth login`\n"
-                "keeps it, so the hf command uses it too. Leave empty to forget it.")
+        text = self.tr("Gated models need a read token from huggingface.co/settings/tokens,\n"
+                       "after you accepted the model's terms on its page. It is kept where `hf auth login`\n"
+                       "keeps it, so the hf command uses it too. Leave empty to forget it.")
         if token_from_environment():
-            text += "\n\nHF_TOKEN is set in the environment: it is used instead while it is set."
-        token, ok = QInputDialog.getText(self, "Hugging Face token", text, QLineEdit.EchoMode.Password,
+            text += "\n\n" + self.tr("HF_TOKEN is set in the environment: it is used instead while it is set.")
+        token, ok = QInputDialog.getText(self, self.tr("Hugging Face token"), text, QLineEdit.EchoMode.Password,
                                          saved_hub_token() or "")
         if ok:
             self.set_token(token.strip())
@@ -614,7 +627,8 @@ class ModelManager(QWidget):
         try:
             save_hub_token(token)
         except OSError as exc:
-            QMessageBox.warning(self, "Hugging Face token", f"The token could not be saved: {exc}")
+            QMessageBox.warning(self, self.tr("Hugging Face token"),
+                                self.tr("The token could not be saved: {error}").format(error=exc))
             return
         self.center.queue.token = None
         self.token_changed.emit(token)
