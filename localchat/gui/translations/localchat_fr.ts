@@ -60,12 +60,326 @@
     </message>
 </context>
 <context>
+    <name>ApiServerControl</name>
+    <message>
+        <location filename="../api_server.py" line="93"/>
+        <source>Cancel API requests</source>
+        <translation>Annuler les requêtes API</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="94"/>
+        <source>Cancel every API request running or waiting; the window&apos;s own reply goes on</source>
+        <translation>Annule toutes les requêtes API en cours ou en attente ; la réponse de la fenêtre continue</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="98"/>
+        <source>Request log</source>
+        <translation>Journal des requêtes</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="99"/>
+        <source>Every API request of this session: time, endpoint, status, tokens, duration</source>
+        <translation>Toutes les requêtes API de cette session : heure, endpoint, statut, tokens, durée</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="154"/>
+        <source>The API server could not start: {error}</source>
+        <translation>Le serveur API n’a pas pu démarrer : {error}</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="155"/>
+        <source>The log file has the details.</source>
+        <translation>Le fichier journal contient les détails.</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="229"/>
+        <source>API: {url}</source>
+        <translation>API : {url}</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="231"/>
+        <source>{count} API requests waiting</source>
+        <translation>{count} requêtes API en attente</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="232"/>
+        <source>{count} API request waiting</source>
+        <translation>{count} requête API en attente</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="234"/>
+        <source>API request running · {count} waiting</source>
+        <translation>Requête API en cours · {count} en attente</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="236"/>
+        <source>Serving the OpenAI-compatible API at {url}</source>
+        <translation>API compatible OpenAI servie à l’adresse {url}</translation>
+    </message>
+</context>
+<context>
+    <name>BackendsPage</name>
+    <message>
+        <location filename="../backends.py" line="30"/>
+        <source>Streaming</source>
+        <translation>Streaming</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="31"/>
+        <source>Token probabilities</source>
+        <translation>Probabilités des tokens</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="32"/>
+        <source>Structured output (JSON schema)</source>
+        <translation>Sortie structurée (schéma JSON)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="33"/>
+        <source>Documents (embeddings)</source>
+        <translation>Documents (embeddings)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="40"/>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="41"/>
+        <source>Models: {models}</source>
+        <translation>Modèles : {models}</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="46"/>
+        <source>not offered</source>
+        <translation>non proposé</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="62"/>
+        <source>Remote backends</source>
+        <translation>Backends distants</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="64"/>
+        <source>e.g. gpu-box</source>
+        <translation>ex. gpu-box</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="69"/>
+        <source>None (the server needs no key)</source>
+        <translation>Aucune (le serveur ne demande pas de clé)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="71"/>
+        <source>All models</source>
+        <translation>Tous les modèles</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="72"/>
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="73"/>
+        <source>Test connection</source>
+        <translation>Tester la connexion</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="74"/>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="78"/>
+        <source>What the backend can do</source>
+        <translation>Ce que le backend sait faire</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="80"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="81"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="82"/>
+        <source>API key</source>
+        <translation>Clé API</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="83"/>
+        <source>Only models containing</source>
+        <translation>Seulement les modèles contenant</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="89"/>
+        <source>Servers that speak OpenAI&apos;s API (Ollama, vLLM, llama-server, LM Studio, another localchat), beside this computer&apos;s models.</source>
+        <translation>Serveurs qui parlent l’API d’OpenAI (Ollama, vLLM, llama-server, LM Studio, un autre localchat), à côté des modèles de cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="105"/>
+        <source> · key kept</source>
+        <translation> · clé enregistrée</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="147"/>
+        <location filename="../backends.py" line="174"/>
+        <source>Asking {0}…</source>
+        <translation>Interrogation de {0}…</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="160"/>
+        <source>Added {0}.</source>
+        <translation>{0} ajouté.</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="186"/>
+        <source>Removed {0}.</source>
+        <translation>{0} supprimé.</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../banner.py" line="23"/>
         <location filename="../banner.py" line="24"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogRefresher</name>
+    <message>
+        <location filename="../catalog_status.py" line="157"/>
+        <source>The catalog check failed unexpectedly: {error}.</source>
+        <translation>La vérification du catalogue a échoué de façon inattendue : {error}.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogRow</name>
+    <message>
+        <location filename="../model_manager.py" line="81"/>
+        <source>{params} parameters</source>
+        <translation>{params} paramètres</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="83"/>
+        <source>{size} download</source>
+        <translation>{size} à télécharger</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="85"/>
+        <source>needs {size} at {context} tokens</source>
+        <translation>nécessite {size} pour {context} tokens</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogStatus</name>
+    <message>
+        <location filename="../catalog_status.py" line="69"/>
+        <source>Check for new models</source>
+        <translation>Rechercher de nouveaux modèles</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="94"/>
+        <source>Catalog of {date}, downloaded</source>
+        <translation>Catalogue du {date}, téléchargé</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="96"/>
+        <source>Catalog of {date}, shipped with localchat</source>
+        <translation>Catalogue du {date}, fourni avec localchat</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="100"/>
+        <source>{count} new model</source>
+        <translation>{count} nouveau modèle</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="100"/>
+        <source>{count} new models</source>
+        <translation>{count} nouveaux modèles</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="104"/>
+        <source>The last catalog download was refused: {reason}</source>
+        <translation>Le dernier téléchargement du catalogue a été refusé : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="114"/>
+        <source>Could not check for a newer catalog: {reason}</source>
+        <translation>Impossible de rechercher un catalogue plus récent : {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogTab</name>
+    <message>
+        <location filename="../model_manager.py" line="130"/>
+        <source>All models</source>
+        <translation>Tous les modèles</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="131"/>
+        <source>Fits this computer</source>
+        <translation>Adaptés à cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="132"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="133"/>
+        <source>Embedding</source>
+        <translation>Embedding</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="135"/>
+        <source>Quality</source>
+        <translation>Qualité</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="136"/>
+        <source>Speed</source>
+        <translation>Vitesse</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="138"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="199"/>
+        <source>Loading the catalog…</source>
+        <translation>Chargement du catalogue…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="211"/>
+        <source>Show</source>
+        <translation>Afficher</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="213"/>
+        <source>Sort by</source>
+        <translation>Trier par</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="230"/>
+        <source>Nothing in the catalog fits this computer well; see the Catalog tab.</source>
+        <translation>Aucun modèle du catalogue ne convient bien à cet ordinateur ; voir l&apos;onglet Catalogue.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="232"/>
+        <source>The models localchat suggests for this computer.</source>
+        <translation>Les modèles que localchat suggère pour cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="233"/>
+        <source>Every model in localchat&apos;s catalog.</source>
+        <translation>Tous les modèles du catalogue de localchat.</translation>
     </message>
 </context>
 <context>
@@ -170,6 +484,149 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <location filename="../chat/composer.py" line="144"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} jetons</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSettings</name>
+    <message>
+        <location filename="../conversation_settings.py" line="25"/>
+        <source>Free text</source>
+        <translation>Texte libre</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="27"/>
+        <source>JSON schema</source>
+        <translation>Schéma JSON</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="28"/>
+        <source>Grammar (GBNF)</source>
+        <translation>Grammaire (GBNF)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="33"/>
+        <source>A list of strings</source>
+        <translation>Une liste de chaînes</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="35"/>
+        <source>An object with typed fields</source>
+        <translation>Un objet aux champs typés</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="40"/>
+        <source>An enum choice</source>
+        <translation>Un choix parmi des valeurs (enum)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="43"/>
+        <source>Yes or no (grammar)</source>
+        <translation>Oui ou non (grammaire)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="68"/>
+        <source>Optional instructions for the assistant</source>
+        <translation>Instructions facultatives pour l’assistant</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="70"/>
+        <source>System prompt</source>
+        <translation>Prompt système</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="83"/>
+        <source>Random</source>
+        <translation>Aléatoire</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="84"/>
+        <source>Temperature</source>
+        <translation>Température</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="84"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="85"/>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="85"/>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="86"/>
+        <source>Repeat penalty</source>
+        <translation>Pénalité de répétition</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="87"/>
+        <source>Max reply tokens</source>
+        <translation>Tokens max. par réponse</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="87"/>
+        <source>Seed</source>
+        <translation>Graine (seed)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="92"/>
+        <source>Reset to the model&apos;s defaults</source>
+        <translation>Rétablir les valeurs par défaut du modèle</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="102"/>
+        <source>Hold replies to a shape: the model can only write what it allows</source>
+        <translation>Contraint les réponses à une forme : le modèle ne peut écrire que ce qu’elle permet</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="103"/>
+        <source>Response format</source>
+        <translation>Format de réponse</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="105"/>
+        <source>Examples…</source>
+        <translation>Exemples…</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="116"/>
+        <source>Describe it to the model in the system prompt</source>
+        <translation>Le décrire au modèle dans le prompt système</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="117"/>
+        <source>Small models follow a schema better when they also read it</source>
+        <translation>Les petits modèles suivent mieux un schéma quand ils peuvent aussi le lire</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="147"/>
+        <source>…and {count} more</source>
+        <translation>…et {count} de plus</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="151"/>
+        <source>The grammar can be used.</source>
+        <translation>La grammaire est utilisable.</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="152"/>
+        <source>The schema can be used.</source>
+        <translation>Le schéma est utilisable.</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="184"/>
+        <source>Temperature {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, repeat penalty {repeat_penalty}, {max_tokens} reply tokens</source>
+        <translation>Température {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, pénalité de répétition {repeat_penalty}, {max_tokens} tokens par réponse</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="189"/>
+        <source>: as recommended by {source}</source>
+        <translation> : comme recommandé par {source}</translation>
     </message>
 </context>
 <context>
@@ -309,6 +766,252 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
     </message>
 </context>
 <context>
+    <name>DocumentsPanel</name>
+    <message>
+        <location filename="../documents.py" line="59"/>
+        <source> · about {seconds} s left</source>
+        <translation> · environ {seconds} s restantes</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="61"/>
+        <source> · about {minutes} min left</source>
+        <translation> · environ {minutes} min restantes</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="118"/>
+        <source>Collections</source>
+        <translation>Collections</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="121"/>
+        <location filename="../documents.py" line="324"/>
+        <source>No collections yet: add a folder to chat with its documents.</source>
+        <translation>Aucune collection pour l’instant : ajoutez un dossier pour discuter avec ses documents.</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="123"/>
+        <source>New collection…</source>
+        <translation>Nouvelle collection…</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="124"/>
+        <source>Add folder…</source>
+        <translation>Ajouter un dossier…</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="125"/>
+        <source>Add files…</source>
+        <translation>Ajouter des fichiers…</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="126"/>
+        <source>Index now</source>
+        <translation>Indexer maintenant</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="127"/>
+        <location filename="../documents.py" line="358"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="128"/>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="138"/>
+        <source>Files of the collection</source>
+        <translation>Fichiers de la collection</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="191"/>
+        <source>{files} files · {chunks} passages</source>
+        <translation>{files} fichiers · {chunks} passages</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="195"/>
+        <source> · {count} to index</source>
+        <translation> · {count} à indexer</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="196"/>
+        <source> · paused</source>
+        <translation> · en pause</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="202"/>
+        <source>Tick to use this collection in the conversation</source>
+        <translation>Cochez pour utiliser cette collection dans la conversation</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="282"/>
+        <source>New collection</source>
+        <translation>Nouvelle collection</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="282"/>
+        <source>Name of the collection:</source>
+        <translation>Nom de la collection :</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="284"/>
+        <source>Folder of documents</source>
+        <translation>Dossier de documents</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="293"/>
+        <source>Add a folder to {name}</source>
+        <translation>Ajouter un dossier à {name}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="301"/>
+        <source>Add files to {name}</source>
+        <translation>Ajouter des fichiers à {name}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="335"/>
+        <source>Unexpected error: {error}</source>
+        <translation>Erreur inattendue : {error}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="340"/>
+        <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
+        <translation>Indexation de {name} : {done}/{total} fichiers · {chunks} passages</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="348"/>
+        <source>Indexing {name} stopped: {reason}</source>
+        <translation>Indexation de {name} interrompue : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="358"/>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadControls</name>
+    <message>
+        <location filename="../download_worker.py" line="131"/>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="132"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="133"/>
+        <location filename="../download_worker.py" line="229"/>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="134"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="135"/>
+        <source>Load</source>
+        <translation>Charger</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="136"/>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="229"/>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="239"/>
+        <location filename="../download_worker.py" line="247"/>
+        <source>Installed</source>
+        <translation>Installé</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="242"/>
+        <source>Waiting (two downloads at a time)</source>
+        <translation>En attente (deux téléchargements à la fois)</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="245"/>
+        <source>Verifying…</source>
+        <translation>Vérification…</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="249"/>
+        <source>Failed</source>
+        <translation>Échec</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="250"/>
+        <source>{size} kept</source>
+        <translation>{size} conservés</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="251"/>
+        <source>nothing downloaded yet</source>
+        <translation>rien de téléchargé pour l&apos;instant</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="253"/>
+        <source>Paused ({kept})</source>
+        <translation>En pause ({kept})</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="254"/>
+        <source>Cancelled ({kept})</source>
+        <translation>Annulé ({kept})</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadIndicator</name>
+    <message>
+        <location filename="../download_worker.py" line="275"/>
+        <source>Downloads: click to open the Model Manager</source>
+        <translation>Téléchargements : cliquez pour ouvrir le Gestionnaire de modèles</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="284"/>
+        <source>{count} download</source>
+        <translation>{count} téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="284"/>
+        <source>{count} downloads</source>
+        <translation>{count} téléchargements</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <location filename="../model_manager.py" line="389"/>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="391"/>
+        <source>Clear finished</source>
+        <translation>Effacer les terminés</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="394"/>
+        <source>Downloads</source>
+        <translation>Téléchargements</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="417"/>
+        <source>Discard</source>
+        <translation>Abandonner</translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <location filename="../chat/view.py" line="501"/>
@@ -342,6 +1045,243 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
     </message>
 </context>
 <context>
+    <name>FilesModel</name>
+    <message>
+        <location filename="../documents.py" line="68"/>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="68"/>
+        <source>Passages</source>
+        <translation>Passages</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="69"/>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="69"/>
+        <source>Why</source>
+        <translation>Raison</translation>
+    </message>
+</context>
+<context>
+    <name>HubSearchTab</name>
+    <message>
+        <location filename="../hub_search.py" line="42"/>
+        <source>Most downloaded</source>
+        <translation>Les plus téléchargés</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="43"/>
+        <source>Most liked</source>
+        <translation>Les plus aimés</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="62"/>
+        <location filename="../hub_search.py" line="199"/>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="101"/>
+        <source>Search GGUF models on Hugging Face, e.g. llama 8b instruct</source>
+        <translation>Rechercher des modèles GGUF sur Hugging Face, p. ex. llama 8b instruct</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="107"/>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="114"/>
+        <source>Repository</source>
+        <translation>Dépôt</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="114"/>
+        <source>Downloads</source>
+        <translation>Téléchargements</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="114"/>
+        <source>Likes</source>
+        <translation>J&apos;aime</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="115"/>
+        <source>Access</source>
+        <translation>Accès</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="118"/>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="118"/>
+        <source>Quantization</source>
+        <translation>Quantification</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="118"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="119"/>
+        <source>Fit</source>
+        <translation>Compatibilité</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="119"/>
+        <source>Speed here</source>
+        <translation>Vitesse ici</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="137"/>
+        <source>Searching…</source>
+        <translation>Recherche en cours…</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="150"/>
+        <source>gated: needs a token</source>
+        <translation>restreint : nécessite un jeton</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="151"/>
+        <source>open</source>
+        <translation>libre</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="154"/>
+        <source>No GGUF models match; try fewer words.</source>
+        <translation>Aucun modèle GGUF ne correspond ; essayez avec moins de mots.</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="174"/>
+        <source>Listing the files of {repo}…</source>
+        <translation>Liste des fichiers de {repo}…</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="193"/>
+        <source> (+{count} part)</source>
+        <translation> (+{count} partie)</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="193"/>
+        <source> (+{count} parts)</source>
+        <translation> (+{count} parties)</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="198"/>
+        <source>checking…</source>
+        <translation>vérification…</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="206"/>
+        <source>{repo} has no GGUF files.</source>
+        <translation>{repo} ne contient aucun fichier GGUF.</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="223"/>
+        <source>The file&apos;s header could not be read: {error}</source>
+        <translation>Impossible de lire l&apos;en-tête du fichier : {error}</translation>
+    </message>
+</context>
+<context>
+    <name>InstalledTab</name>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Size on disk</source>
+        <translation>Taille sur le disque</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Last used</source>
+        <translation>Dernière utilisation</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="271"/>
+        <source>Drop .gguf files here to add them.</source>
+        <translation>Déposez des fichiers .gguf ici pour les ajouter.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="275"/>
+        <source>Add local file…</source>
+        <translation>Ajouter un fichier local…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="276"/>
+        <source>Verify</source>
+        <translation>Vérifier</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>Open folder</source>
+        <translation>Ouvrir le dossier</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="305"/>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="322"/>
+        <source>Add GGUF model files</source>
+        <translation>Ajouter des fichiers de modèles GGUF</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="323"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>Modèles GGUF (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="328"/>
+        <source>Adding {name}…</source>
+        <translation>Ajout de {name}…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="330"/>
+        <source>Added {name}.</source>
+        <translation>{name} ajouté.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="346"/>
+        <source>Select a model to verify.</source>
+        <translation>Sélectionnez un modèle à vérifier.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="347"/>
+        <source>Verifying {name}…</source>
+        <translation>Vérification de {name}…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="349"/>
+        <source>{name} is intact.
+{details}</source>
+        <translation>{name} est intact.
+{details}</translation>
+    </message>
+</context>
+<context>
     <name>LoadAnywayBar</name>
     <message>
         <location filename="../memory_prompts.py" line="52"/>
@@ -363,147 +1303,147 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
     <name>MainWindow</name>
     <message>
         <location filename="../main_window.py" line="108"/>
-        <location filename="../main_window.py" line="339"/>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="360"/>
         <location filename="../main_window.py" line="591"/>
+        <location filename="../main_window.py" line="612"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="276"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="281"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="284"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
-        <location filename="../main_window.py" line="572"/>
-        <location filename="../main_window.py" line="594"/>
-        <location filename="../main_window.py" line="605"/>
+        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="593"/>
+        <location filename="../main_window.py" line="615"/>
+        <location filename="../main_window.py" line="626"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="394"/>
+        <location filename="../main_window.py" line="415"/>
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} n’est pas un fichier de modèle GGUF : seuls les fichiers .gguf peuvent être ajoutés. Téléchargez des modèles GGUF depuis le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="401"/>
+        <location filename="../main_window.py" line="422"/>
         <source>Adding {name} to the models folder…</source>
         <translation>Ajout de {name} au dossier des modèles…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403"/>
+        <location filename="../main_window.py" line="424"/>
         <source>Could not add {name}: {reason}</source>
         <translation>Impossible d’ajouter {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420"/>
+        <location filename="../main_window.py" line="441"/>
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462"/>
+        <location filename="../main_window.py" line="483"/>
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossible de lire le dossier des modèles : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="487"/>
+        <location filename="../main_window.py" line="508"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="503"/>
+        <location filename="../main_window.py" line="524"/>
         <source>The model is loading</source>
         <translation>Le modèle est en cours de chargement</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="511"/>
+        <location filename="../main_window.py" line="532"/>
         <source>Loading {name}…</source>
         <translation>Chargement de {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="515"/>
+        <location filename="../main_window.py" line="536"/>
         <source>Loading {name} for an API request…</source>
         <translation>Chargement de {name} pour une requête API…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="533"/>
+        <location filename="../main_window.py" line="554"/>
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="557"/>
         <source> · loaded for an API request</source>
         <translation> · chargé pour une requête API</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="543"/>
+        <location filename="../main_window.py" line="564"/>
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="571"/>
+        <location filename="../main_window.py" line="592"/>
         <source>Could not load {name}: {reason}</source>
         <translation>Impossible de charger {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="587"/>
+        <location filename="../main_window.py" line="608"/>
         <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
         <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason} Le modèle chargé avant reste.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="592"/>
+        <location filename="../main_window.py" line="613"/>
         <source>An API request asked for {name}, which could not load: {reason}</source>
         <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="669"/>
+        <location filename="../main_window.py" line="690"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="686"/>
+        <location filename="../main_window.py" line="707"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -732,6 +1672,125 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
     </message>
 </context>
 <context>
+    <name>ModelCard</name>
+    <message>
+        <location filename="../model_manager.py" line="157"/>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="172"/>
+        <source>New</source>
+        <translation>Nouveau</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="174"/>
+        <source>Added to the catalog since you last looked</source>
+        <translation>Ajouté au catalogue depuis votre dernière visite</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManager</name>
+    <message>
+        <location filename="../model_manager.py" line="365"/>
+        <location filename="../model_manager.py" line="378"/>
+        <source>Delete model</source>
+        <translation>Supprimer le modèle</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="366"/>
+        <source>Delete {name} ({size})?
+Its file is removed from the disk.</source>
+        <translation>Supprimer {name} ({size}) ?
+Son fichier sera effacé du disque.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="445"/>
+        <source>Model Manager</source>
+        <translation>Gestionnaire de modèles</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="462"/>
+        <source>Recommended</source>
+        <translation>Recommandés</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="462"/>
+        <source>Catalog</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="463"/>
+        <source>Search Hugging Face</source>
+        <translation>Rechercher sur Hugging Face</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="463"/>
+        <source>Installed</source>
+        <translation>Installés</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="469"/>
+        <source>Hugging Face token…</source>
+        <translation>Jeton Hugging Face…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="470"/>
+        <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
+        <translation>Pour les modèles à accès restreint (Llama, Gemma, …) : un jeton de lecture de huggingface.co/settings/tokens</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="476"/>
+        <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
+        <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="483"/>
+        <source>Recommend</source>
+        <translation>Recommander</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="512"/>
+        <source>The model catalog is not available.</source>
+        <translation>Le catalogue des modèles n&apos;est pas disponible.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="532"/>
+        <source>This computer: {summary}</source>
+        <translation>Cet ordinateur : {summary}</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="533"/>
+        <source>This computer: {summary} · speeds estimated until it is measured</source>
+        <translation>Cet ordinateur : {summary} · vitesses estimées jusqu&apos;à sa mesure</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="614"/>
+        <source>Gated models need a read token from huggingface.co/settings/tokens,
+after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
+keeps it, so the hf command uses it too. Leave empty to forget it.</source>
+        <translation>Les modèles à accès restreint demandent un jeton de lecture de huggingface.co/settings/tokens,
+après avoir accepté les conditions du modèle sur sa page. Il est conservé là où `hf auth login`
+le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;oublier.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="618"/>
+        <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
+        <translation>HF_TOKEN est défini dans l&apos;environnement : il est utilisé à la place tant qu&apos;il l&apos;est.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="619"/>
+        <location filename="../model_manager.py" line="630"/>
+        <source>Hugging Face token</source>
+        <translation>Jeton Hugging Face</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="631"/>
+        <source>The token could not be saved: {error}</source>
+        <translation>Le jeton n&apos;a pas pu être enregistré : {error}</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
         <location filename="../model_picker.py" line="16"/>
@@ -739,49 +1798,247 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
         <translation>Ouvrir un fichier GGUF…</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="49"/>
+        <location filename="../model_picker.py" line="52"/>
         <source>Pick a model</source>
         <translation>Choisir un modèle</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="50"/>
+        <location filename="../model_picker.py" line="53"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="60"/>
+        <location filename="../model_picker.py" line="63"/>
         <source>Loading the model</source>
         <translation>Chargement du modèle</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="91"/>
+        <location filename="../model_picker.py" line="94"/>
         <source>Open a GGUF model</source>
         <translation>Ouvrir un modèle GGUF</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="92"/>
+        <location filename="../model_picker.py" line="95"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modèles GGUF (*.gguf);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="119"/>
+        <location filename="../model_picker.py" line="122"/>
         <source>loading</source>
         <translation>chargement</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="119"/>
+        <location filename="../model_picker.py" line="122"/>
         <source>ready</source>
         <translation>prêt</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="120"/>
+        <location filename="../model_picker.py" line="123"/>
         <source>failed</source>
         <translation>échec</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="120"/>
+        <location filename="../model_picker.py" line="123"/>
         <source>no model</source>
         <translation>aucun modèle</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendationDialog</name>
+    <message>
+        <location filename="../recommendation.py" line="43"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="44"/>
+        <location filename="../recommendation.py" line="91"/>
+        <location filename="../recommendation.py" line="190"/>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="45"/>
+        <source>Needs</source>
+        <translation>Nécessite</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="46"/>
+        <source>Runs on</source>
+        <translation>S&apos;exécute sur</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="47"/>
+        <source>Context</source>
+        <translation>Contexte</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="48"/>
+        <source>Fit</source>
+        <translation>Compatibilité</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="49"/>
+        <source>Speed here</source>
+        <translation>Vitesse ici</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="59"/>
+        <source>Choose a model to start with</source>
+        <translation>Choisissez un modèle pour commencer</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="69"/>
+        <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
+        <translation>Vérification de la mémoire et de la vitesse de cet ordinateur (quelques secondes, une seule fois)…</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="88"/>
+        <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
+        <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8, la vitesse de lecture.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="95"/>
+        <source>Chat with the small demo model now</source>
+        <translation>Discuter maintenant avec le petit modèle de démonstration</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="97"/>
+        <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
+        <translation>SmolLM2 135M Instruct est fourni avec localchat : il répond tout de suite pendant le téléchargement ; il sait peu de choses et se trompe souvent.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="100"/>
+        <source>Not now</source>
+        <translation>Pas maintenant</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="106"/>
+        <source>Recommend</source>
+        <translation>Recommander</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="109"/>
+        <source>Other models that fit:</source>
+        <translation>Autres modèles compatibles :</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="175"/>
+        <source>This computer: {summary}</source>
+        <translation>Cet ordinateur : {summary}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="178"/>
+        <source>No model in the catalog fits this computer&apos;s memory.</source>
+        <translation>Aucun modèle du catalogue ne tient dans la mémoire de cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="181"/>
+        <source>Close other apps and try again, or add a model file you already have.</source>
+        <translation>Fermez les autres applications et réessayez, ou ajoutez un fichier de modèle que vous avez déjà.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="184"/>
+        <source>{headline}{speed} · {size} download</source>
+        <translation>{headline}{speed} · {size} à télécharger</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="187"/>
+        <source> Its {ttft}.</source>
+        <translation> Délai : {ttft}.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="189"/>
+        <source>Download {name}</source>
+        <translation>Télécharger {name}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="226"/>
+        <source>localchat could not check this computer: {error}</source>
+        <translation>localchat n&apos;a pas pu vérifier cet ordinateur : {error}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="239"/>
+        <source>Download {name} ({size})</source>
+        <translation>Télécharger {name} ({size})</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="265"/>
+        <source>, reads memory at {speed}</source>
+        <translation>, lit la mémoire à {speed}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="280"/>
+        <source> It should write {speed} here.</source>
+        <translation> Ici, il devrait écrire à {speed}.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="283"/>
+        <source>Download finished</source>
+        <translation>Téléchargement terminé</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="284"/>
+        <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
+        <translation>{name} est téléchargé.{speed} Passer à ce modèle maintenant ? La conversation jusqu&apos;ici reste dans l&apos;historique.</translation>
+    </message>
+</context>
+<context>
+    <name>RequestLogDialog</name>
+    <message>
+        <location filename="../api_server.py" line="257"/>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="257"/>
+        <source>Request</source>
+        <translation>Requête</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="258"/>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="258"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="259"/>
+        <source>Tokens in → out</source>
+        <translation>Tokens entrée → sortie</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="260"/>
+        <source>Duration</source>
+        <translation>Durée</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="264"/>
+        <source>API request log</source>
+        <translation>Journal des requêtes API</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="274"/>
+        <source>API requests</source>
+        <translation>Requêtes API</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="277"/>
+        <source>The selected request&apos;s messages and reply</source>
+        <translation>Messages et réponse de la requête sélectionnée</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="278"/>
+        <source>Message contents are not kept. Settings → API server → &quot;Keep message contents in the request log&quot; keeps them.</source>
+        <translation>Le contenu des messages n’est pas conservé. Paramètres → Serveur API → « Garder le contenu des messages dans le journal des requêtes » le conserve.</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="298"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
     </message>
 </context>
 <context>

@@ -60,12 +60,326 @@
     </message>
 </context>
 <context>
+    <name>ApiServerControl</name>
+    <message>
+        <location filename="../api_server.py" line="93"/>
+        <source>Cancel API requests</source>
+        <translation>Annulla le richieste API</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="94"/>
+        <source>Cancel every API request running or waiting; the window&apos;s own reply goes on</source>
+        <translation>Annulla tutte le richieste API in corso o in attesa; la risposta della finestra continua</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="98"/>
+        <source>Request log</source>
+        <translation>Registro richieste</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="99"/>
+        <source>Every API request of this session: time, endpoint, status, tokens, duration</source>
+        <translation>Tutte le richieste API di questa sessione: ora, endpoint, stato, token, durata</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="154"/>
+        <source>The API server could not start: {error}</source>
+        <translation>Impossibile avviare il server API: {error}</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="155"/>
+        <source>The log file has the details.</source>
+        <translation>Il file di log contiene i dettagli.</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="229"/>
+        <source>API: {url}</source>
+        <translation>API: {url}</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="231"/>
+        <source>{count} API requests waiting</source>
+        <translation>{count} richieste API in attesa</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="232"/>
+        <source>{count} API request waiting</source>
+        <translation>{count} richiesta API in attesa</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="234"/>
+        <source>API request running · {count} waiting</source>
+        <translation>Richiesta API in corso · {count} in attesa</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="236"/>
+        <source>Serving the OpenAI-compatible API at {url}</source>
+        <translation>API compatibile con OpenAI disponibile su {url}</translation>
+    </message>
+</context>
+<context>
+    <name>BackendsPage</name>
+    <message>
+        <location filename="../backends.py" line="30"/>
+        <source>Streaming</source>
+        <translation>Streaming</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="31"/>
+        <source>Token probabilities</source>
+        <translation>Probabilità dei token</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="32"/>
+        <source>Structured output (JSON schema)</source>
+        <translation>Output strutturato (schema JSON)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="33"/>
+        <source>Documents (embeddings)</source>
+        <translation>Documenti (embedding)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="40"/>
+        <source>none</source>
+        <translation>nessuno</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="41"/>
+        <source>Models: {models}</source>
+        <translation>Modelli: {models}</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="46"/>
+        <source>not offered</source>
+        <translation>non disponibile</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="62"/>
+        <source>Remote backends</source>
+        <translation>Backend remoti</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="64"/>
+        <source>e.g. gpu-box</source>
+        <translation>es. gpu-box</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="69"/>
+        <source>None (the server needs no key)</source>
+        <translation>Nessuna (il server non richiede una chiave)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="71"/>
+        <source>All models</source>
+        <translation>Tutti i modelli</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="72"/>
+        <source>Add</source>
+        <translation>Aggiungi</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="73"/>
+        <source>Test connection</source>
+        <translation>Verifica connessione</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="74"/>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="78"/>
+        <source>What the backend can do</source>
+        <translation>Cosa può fare il backend</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="80"/>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="81"/>
+        <source>Address</source>
+        <translation>Indirizzo</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="82"/>
+        <source>API key</source>
+        <translation>Chiave API</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="83"/>
+        <source>Only models containing</source>
+        <translation>Solo i modelli che contengono</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="89"/>
+        <source>Servers that speak OpenAI&apos;s API (Ollama, vLLM, llama-server, LM Studio, another localchat), beside this computer&apos;s models.</source>
+        <translation>Server che parlano l’API di OpenAI (Ollama, vLLM, llama-server, LM Studio, un altro localchat), accanto ai modelli di questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="105"/>
+        <source> · key kept</source>
+        <translation> · chiave salvata</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="147"/>
+        <location filename="../backends.py" line="174"/>
+        <source>Asking {0}…</source>
+        <translation>Richiesta a {0}…</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="160"/>
+        <source>Added {0}.</source>
+        <translation>{0} aggiunto.</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="186"/>
+        <source>Removed {0}.</source>
+        <translation>{0} rimosso.</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../banner.py" line="23"/>
         <location filename="../banner.py" line="24"/>
         <source>Dismiss</source>
         <translation>Chiudi</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogRefresher</name>
+    <message>
+        <location filename="../catalog_status.py" line="157"/>
+        <source>The catalog check failed unexpectedly: {error}.</source>
+        <translation>Il controllo del catalogo non è riuscito per un errore imprevisto: {error}.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogRow</name>
+    <message>
+        <location filename="../model_manager.py" line="81"/>
+        <source>{params} parameters</source>
+        <translation>{params} parametri</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="83"/>
+        <source>{size} download</source>
+        <translation>{size} da scaricare</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="85"/>
+        <source>needs {size} at {context} tokens</source>
+        <translation>richiede {size} con {context} token</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogStatus</name>
+    <message>
+        <location filename="../catalog_status.py" line="69"/>
+        <source>Check for new models</source>
+        <translation>Cerca nuovi modelli</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="94"/>
+        <source>Catalog of {date}, downloaded</source>
+        <translation>Catalogo del {date}, scaricato</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="96"/>
+        <source>Catalog of {date}, shipped with localchat</source>
+        <translation>Catalogo del {date}, incluso in localchat</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="100"/>
+        <source>{count} new model</source>
+        <translation>{count} nuovo modello</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="100"/>
+        <source>{count} new models</source>
+        <translation>{count} nuovi modelli</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="104"/>
+        <source>The last catalog download was refused: {reason}</source>
+        <translation>L&apos;ultimo download del catalogo è stato rifiutato: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../catalog_status.py" line="114"/>
+        <source>Could not check for a newer catalog: {reason}</source>
+        <translation>Impossibile cercare un catalogo più recente: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogTab</name>
+    <message>
+        <location filename="../model_manager.py" line="130"/>
+        <source>All models</source>
+        <translation>Tutti i modelli</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="131"/>
+        <source>Fits this computer</source>
+        <translation>Adatti a questo computer</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="132"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="133"/>
+        <source>Embedding</source>
+        <translation>Embedding</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="135"/>
+        <source>Quality</source>
+        <translation>Qualità</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="136"/>
+        <source>Speed</source>
+        <translation>Velocità</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="138"/>
+        <source>Size</source>
+        <translation>Dimensione</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="199"/>
+        <source>Loading the catalog…</source>
+        <translation>Caricamento del catalogo…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="211"/>
+        <source>Show</source>
+        <translation>Mostra</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="213"/>
+        <source>Sort by</source>
+        <translation>Ordina per</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="230"/>
+        <source>Nothing in the catalog fits this computer well; see the Catalog tab.</source>
+        <translation>Nessun modello del catalogo è adatto a questo computer; vedi la scheda Catalogo.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="232"/>
+        <source>The models localchat suggests for this computer.</source>
+        <translation>I modelli che localchat consiglia per questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="233"/>
+        <source>Every model in localchat&apos;s catalog.</source>
+        <translation>Tutti i modelli del catalogo di localchat.</translation>
     </message>
 </context>
 <context>
@@ -170,6 +484,149 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <location filename="../chat/composer.py" line="144"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} token</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSettings</name>
+    <message>
+        <location filename="../conversation_settings.py" line="25"/>
+        <source>Free text</source>
+        <translation>Testo libero</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="27"/>
+        <source>JSON schema</source>
+        <translation>Schema JSON</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="28"/>
+        <source>Grammar (GBNF)</source>
+        <translation>Grammatica (GBNF)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="33"/>
+        <source>A list of strings</source>
+        <translation>Un elenco di stringhe</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="35"/>
+        <source>An object with typed fields</source>
+        <translation>Un oggetto con campi tipizzati</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="40"/>
+        <source>An enum choice</source>
+        <translation>Una scelta tra valori fissi (enum)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="43"/>
+        <source>Yes or no (grammar)</source>
+        <translation>Sì o no (grammatica)</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="68"/>
+        <source>Optional instructions for the assistant</source>
+        <translation>Istruzioni facoltative per l’assistente</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="70"/>
+        <source>System prompt</source>
+        <translation>Prompt di sistema</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="83"/>
+        <source>Random</source>
+        <translation>Casuale</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="84"/>
+        <source>Temperature</source>
+        <translation>Temperatura</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="84"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="85"/>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="85"/>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="86"/>
+        <source>Repeat penalty</source>
+        <translation>Penalità di ripetizione</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="87"/>
+        <source>Max reply tokens</source>
+        <translation>Token massimi per risposta</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="87"/>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="92"/>
+        <source>Reset to the model&apos;s defaults</source>
+        <translation>Ripristina i valori predefiniti del modello</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="102"/>
+        <source>Hold replies to a shape: the model can only write what it allows</source>
+        <translation>Vincola le risposte a una forma: il modello può scrivere solo ciò che essa consente</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="103"/>
+        <source>Response format</source>
+        <translation>Formato della risposta</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="105"/>
+        <source>Examples…</source>
+        <translation>Esempi…</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="116"/>
+        <source>Describe it to the model in the system prompt</source>
+        <translation>Descrivilo al modello nel prompt di sistema</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="117"/>
+        <source>Small models follow a schema better when they also read it</source>
+        <translation>I modelli piccoli seguono meglio uno schema quando possono anche leggerlo</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="147"/>
+        <source>…and {count} more</source>
+        <translation>…e altri {count}</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="151"/>
+        <source>The grammar can be used.</source>
+        <translation>La grammatica è utilizzabile.</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="152"/>
+        <source>The schema can be used.</source>
+        <translation>Lo schema è utilizzabile.</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="184"/>
+        <source>Temperature {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, repeat penalty {repeat_penalty}, {max_tokens} reply tokens</source>
+        <translation>Temperatura {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, penalità di ripetizione {repeat_penalty}, {max_tokens} token per risposta</translation>
+    </message>
+    <message>
+        <location filename="../conversation_settings.py" line="189"/>
+        <source>: as recommended by {source}</source>
+        <translation>: come consigliato da {source}</translation>
     </message>
 </context>
 <context>
@@ -309,6 +766,252 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
     </message>
 </context>
 <context>
+    <name>DocumentsPanel</name>
+    <message>
+        <location filename="../documents.py" line="59"/>
+        <source> · about {seconds} s left</source>
+        <translation> · circa {seconds} s rimanenti</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="61"/>
+        <source> · about {minutes} min left</source>
+        <translation> · circa {minutes} min rimanenti</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="118"/>
+        <source>Collections</source>
+        <translation>Raccolte</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="121"/>
+        <location filename="../documents.py" line="324"/>
+        <source>No collections yet: add a folder to chat with its documents.</source>
+        <translation>Ancora nessuna raccolta: aggiungi una cartella per chattare con i suoi documenti.</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="123"/>
+        <source>New collection…</source>
+        <translation>Nuova raccolta…</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="124"/>
+        <source>Add folder…</source>
+        <translation>Aggiungi cartella…</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="125"/>
+        <source>Add files…</source>
+        <translation>Aggiungi file…</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="126"/>
+        <source>Index now</source>
+        <translation>Indicizza ora</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="127"/>
+        <location filename="../documents.py" line="358"/>
+        <source>Pause</source>
+        <translation>Pausa</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="128"/>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="138"/>
+        <source>Files of the collection</source>
+        <translation>File della raccolta</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="191"/>
+        <source>{files} files · {chunks} passages</source>
+        <translation>{files} file · {chunks} passaggi</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="195"/>
+        <source> · {count} to index</source>
+        <translation> · {count} da indicizzare</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="196"/>
+        <source> · paused</source>
+        <translation> · in pausa</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="202"/>
+        <source>Tick to use this collection in the conversation</source>
+        <translation>Spunta per usare questa raccolta nella conversazione</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="282"/>
+        <source>New collection</source>
+        <translation>Nuova raccolta</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="282"/>
+        <source>Name of the collection:</source>
+        <translation>Nome della raccolta:</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="284"/>
+        <source>Folder of documents</source>
+        <translation>Cartella dei documenti</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="293"/>
+        <source>Add a folder to {name}</source>
+        <translation>Aggiungi una cartella a {name}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="301"/>
+        <source>Add files to {name}</source>
+        <translation>Aggiungi file a {name}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="335"/>
+        <source>Unexpected error: {error}</source>
+        <translation>Errore imprevisto: {error}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="340"/>
+        <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
+        <translation>Indicizzazione di {name}: {done}/{total} file · {chunks} passaggi</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="348"/>
+        <source>Indexing {name} stopped: {reason}</source>
+        <translation>Indicizzazione di {name} interrotta: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="358"/>
+        <source>Resume</source>
+        <translation>Riprendi</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadControls</name>
+    <message>
+        <location filename="../download_worker.py" line="131"/>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="132"/>
+        <source>Pause</source>
+        <translation>Pausa</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="133"/>
+        <location filename="../download_worker.py" line="229"/>
+        <source>Resume</source>
+        <translation>Riprendi</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="134"/>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="135"/>
+        <source>Load</source>
+        <translation>Carica</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="136"/>
+        <source>Delete</source>
+        <translation>Elimina</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="229"/>
+        <source>Retry</source>
+        <translation>Riprova</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="239"/>
+        <location filename="../download_worker.py" line="247"/>
+        <source>Installed</source>
+        <translation>Installato</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="242"/>
+        <source>Waiting (two downloads at a time)</source>
+        <translation>In attesa (due download alla volta)</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="245"/>
+        <source>Verifying…</source>
+        <translation>Verifica in corso…</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="249"/>
+        <source>Failed</source>
+        <translation>Non riuscito</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="250"/>
+        <source>{size} kept</source>
+        <translation>{size} conservati</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="251"/>
+        <source>nothing downloaded yet</source>
+        <translation>ancora nulla scaricato</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="253"/>
+        <source>Paused ({kept})</source>
+        <translation>In pausa ({kept})</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="254"/>
+        <source>Cancelled ({kept})</source>
+        <translation>Annullato ({kept})</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadIndicator</name>
+    <message>
+        <location filename="../download_worker.py" line="275"/>
+        <source>Downloads: click to open the Model Manager</source>
+        <translation>Download: fai clic per aprire il Gestore modelli</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="284"/>
+        <source>{count} download</source>
+        <translation>{count} download</translation>
+    </message>
+    <message>
+        <location filename="../download_worker.py" line="284"/>
+        <source>{count} downloads</source>
+        <translation>{count} download</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <location filename="../model_manager.py" line="389"/>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="391"/>
+        <source>Clear finished</source>
+        <translation>Rimuovi completati</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="394"/>
+        <source>Downloads</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="417"/>
+        <source>Discard</source>
+        <translation>Scarta</translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <location filename="../chat/view.py" line="501"/>
@@ -342,6 +1045,243 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
     </message>
 </context>
 <context>
+    <name>FilesModel</name>
+    <message>
+        <location filename="../documents.py" line="68"/>
+        <source>Status</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="68"/>
+        <source>Passages</source>
+        <translation>Passaggi</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="69"/>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../documents.py" line="69"/>
+        <source>Why</source>
+        <translation>Motivo</translation>
+    </message>
+</context>
+<context>
+    <name>HubSearchTab</name>
+    <message>
+        <location filename="../hub_search.py" line="42"/>
+        <source>Most downloaded</source>
+        <translation>Più scaricati</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="43"/>
+        <source>Most liked</source>
+        <translation>Più apprezzati</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="62"/>
+        <location filename="../hub_search.py" line="199"/>
+        <source>unknown</source>
+        <translation>sconosciuto</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="101"/>
+        <source>Search GGUF models on Hugging Face, e.g. llama 8b instruct</source>
+        <translation>Cerca modelli GGUF su Hugging Face, ad es. llama 8b instruct</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="107"/>
+        <source>Search</source>
+        <translation>Cerca</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="114"/>
+        <source>Repository</source>
+        <translation>Repository</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="114"/>
+        <source>Downloads</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="114"/>
+        <source>Likes</source>
+        <translation>Mi piace</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="115"/>
+        <source>Access</source>
+        <translation>Accesso</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="118"/>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="118"/>
+        <source>Quantization</source>
+        <translation>Quantizzazione</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="118"/>
+        <source>Size</source>
+        <translation>Dimensione</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="119"/>
+        <source>Fit</source>
+        <translation>Compatibilità</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="119"/>
+        <source>Speed here</source>
+        <translation>Velocità qui</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="137"/>
+        <source>Searching…</source>
+        <translation>Ricerca in corso…</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="150"/>
+        <source>gated: needs a token</source>
+        <translation>riservato: serve un token</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="151"/>
+        <source>open</source>
+        <translation>libero</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="154"/>
+        <source>No GGUF models match; try fewer words.</source>
+        <translation>Nessun modello GGUF corrisponde; prova con meno parole.</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="174"/>
+        <source>Listing the files of {repo}…</source>
+        <translation>Elenco dei file di {repo}…</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="193"/>
+        <source> (+{count} part)</source>
+        <translation> (+{count} parte)</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="193"/>
+        <source> (+{count} parts)</source>
+        <translation> (+{count} parti)</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="198"/>
+        <source>checking…</source>
+        <translation>verifica…</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="206"/>
+        <source>{repo} has no GGUF files.</source>
+        <translation>{repo} non contiene file GGUF.</translation>
+    </message>
+    <message>
+        <location filename="../hub_search.py" line="223"/>
+        <source>The file&apos;s header could not be read: {error}</source>
+        <translation>Impossibile leggere l&apos;intestazione del file: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>InstalledTab</name>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Size on disk</source>
+        <translation>Spazio su disco</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Source</source>
+        <translation>Origine</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="270"/>
+        <source>Last used</source>
+        <translation>Ultimo utilizzo</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="271"/>
+        <source>Drop .gguf files here to add them.</source>
+        <translation>Trascina qui i file .gguf per aggiungerli.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="275"/>
+        <source>Add local file…</source>
+        <translation>Aggiungi file locale…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="276"/>
+        <source>Verify</source>
+        <translation>Verifica</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>Delete</source>
+        <translation>Elimina</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>Open folder</source>
+        <translation>Apri cartella</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="305"/>
+        <source>never</source>
+        <translation>mai</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="322"/>
+        <source>Add GGUF model files</source>
+        <translation>Aggiungi file di modelli GGUF</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="323"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>Modelli GGUF (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="328"/>
+        <source>Adding {name}…</source>
+        <translation>Aggiunta di {name}…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="330"/>
+        <source>Added {name}.</source>
+        <translation>{name} aggiunto.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="346"/>
+        <source>Select a model to verify.</source>
+        <translation>Seleziona un modello da verificare.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="347"/>
+        <source>Verifying {name}…</source>
+        <translation>Verifica di {name}…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="349"/>
+        <source>{name} is intact.
+{details}</source>
+        <translation>{name} è integro.
+{details}</translation>
+    </message>
+</context>
+<context>
     <name>LoadAnywayBar</name>
     <message>
         <location filename="../memory_prompts.py" line="52"/>
@@ -363,147 +1303,147 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
     <name>MainWindow</name>
     <message>
         <location filename="../main_window.py" line="108"/>
-        <location filename="../main_window.py" line="339"/>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="360"/>
         <location filename="../main_window.py" line="591"/>
+        <location filename="../main_window.py" line="612"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="276"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="281"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="284"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
-        <location filename="../main_window.py" line="572"/>
-        <location filename="../main_window.py" line="594"/>
-        <location filename="../main_window.py" line="605"/>
+        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="593"/>
+        <location filename="../main_window.py" line="615"/>
+        <location filename="../main_window.py" line="626"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="394"/>
+        <location filename="../main_window.py" line="415"/>
         <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
         <translation>{name} non è un file di modello GGUF: si possono aggiungere solo file .gguf. Scarica modelli GGUF dalla Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="401"/>
+        <location filename="../main_window.py" line="422"/>
         <source>Adding {name} to the models folder…</source>
         <translation>Aggiunta di {name} alla cartella dei modelli…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403"/>
+        <location filename="../main_window.py" line="424"/>
         <source>Could not add {name}: {reason}</source>
         <translation>Impossibile aggiungere {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420"/>
+        <location filename="../main_window.py" line="441"/>
         <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
         <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462"/>
+        <location filename="../main_window.py" line="483"/>
         <source>Could not read the models folder: {reason}</source>
         <translation>Impossibile leggere la cartella dei modelli: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="487"/>
+        <location filename="../main_window.py" line="508"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="503"/>
+        <location filename="../main_window.py" line="524"/>
         <source>The model is loading</source>
         <translation>Il modello si sta caricando</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="511"/>
+        <location filename="../main_window.py" line="532"/>
         <source>Loading {name}…</source>
         <translation>Caricamento di {name}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="515"/>
+        <location filename="../main_window.py" line="536"/>
         <source>Loading {name} for an API request…</source>
         <translation>Caricamento di {name} per una richiesta API…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="533"/>
+        <location filename="../main_window.py" line="554"/>
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="557"/>
         <source> · loaded for an API request</source>
         <translation> · caricato per una richiesta API</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="543"/>
+        <location filename="../main_window.py" line="564"/>
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="571"/>
+        <location filename="../main_window.py" line="592"/>
         <source>Could not load {name}: {reason}</source>
         <translation>Impossibile caricare {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="587"/>
+        <location filename="../main_window.py" line="608"/>
         <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
         <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason} Resta il modello caricato prima.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="592"/>
+        <location filename="../main_window.py" line="613"/>
         <source>An API request asked for {name}, which could not load: {reason}</source>
         <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="669"/>
+        <location filename="../main_window.py" line="690"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="686"/>
+        <location filename="../main_window.py" line="707"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -732,6 +1672,125 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
     </message>
 </context>
 <context>
+    <name>ModelCard</name>
+    <message>
+        <location filename="../model_manager.py" line="157"/>
+        <source>unknown</source>
+        <translation>sconosciuto</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="172"/>
+        <source>New</source>
+        <translation>Nuovo</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="174"/>
+        <source>Added to the catalog since you last looked</source>
+        <translation>Aggiunto al catalogo dall&apos;ultima volta che l&apos;hai consultato</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManager</name>
+    <message>
+        <location filename="../model_manager.py" line="365"/>
+        <location filename="../model_manager.py" line="378"/>
+        <source>Delete model</source>
+        <translation>Elimina modello</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="366"/>
+        <source>Delete {name} ({size})?
+Its file is removed from the disk.</source>
+        <translation>Eliminare {name} ({size})?
+Il suo file verrà rimosso dal disco.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="445"/>
+        <source>Model Manager</source>
+        <translation>Gestione modelli</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="462"/>
+        <source>Recommended</source>
+        <translation>Consigliati</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="462"/>
+        <source>Catalog</source>
+        <translation>Catalogo</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="463"/>
+        <source>Search Hugging Face</source>
+        <translation>Cerca su Hugging Face</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="463"/>
+        <source>Installed</source>
+        <translation>Installati</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="469"/>
+        <source>Hugging Face token…</source>
+        <translation>Token Hugging Face…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="470"/>
+        <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
+        <translation>Per i modelli ad accesso riservato (Llama, Gemma, …): un token di lettura da huggingface.co/settings/tokens</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="476"/>
+        <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
+        <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="483"/>
+        <source>Recommend</source>
+        <translation>Consiglia</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="512"/>
+        <source>The model catalog is not available.</source>
+        <translation>Il catalogo dei modelli non è disponibile.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="532"/>
+        <source>This computer: {summary}</source>
+        <translation>Questo computer: {summary}</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="533"/>
+        <source>This computer: {summary} · speeds estimated until it is measured</source>
+        <translation>Questo computer: {summary} · velocità stimate finché non viene misurato</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="614"/>
+        <source>Gated models need a read token from huggingface.co/settings/tokens,
+after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
+keeps it, so the hf command uses it too. Leave empty to forget it.</source>
+        <translation>I modelli ad accesso riservato richiedono un token di lettura da huggingface.co/settings/tokens,
+dopo aver accettato i termini del modello nella sua pagina. Viene salvato dove lo salva `hf auth login`,
+quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="618"/>
+        <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
+        <translation>HF_TOKEN è impostato nell&apos;ambiente: finché lo è, viene usato al suo posto.</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="619"/>
+        <location filename="../model_manager.py" line="630"/>
+        <source>Hugging Face token</source>
+        <translation>Token Hugging Face</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="631"/>
+        <source>The token could not be saved: {error}</source>
+        <translation>Impossibile salvare il token: {error}</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
         <location filename="../model_picker.py" line="16"/>
@@ -739,49 +1798,247 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
         <translation>Apri un file GGUF…</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="49"/>
+        <location filename="../model_picker.py" line="52"/>
         <source>Pick a model</source>
         <translation>Scegli un modello</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="50"/>
+        <location filename="../model_picker.py" line="53"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="60"/>
+        <location filename="../model_picker.py" line="63"/>
         <source>Loading the model</source>
         <translation>Caricamento del modello</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="91"/>
+        <location filename="../model_picker.py" line="94"/>
         <source>Open a GGUF model</source>
         <translation>Apri un modello GGUF</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="92"/>
+        <location filename="../model_picker.py" line="95"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modelli GGUF (*.gguf);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="119"/>
+        <location filename="../model_picker.py" line="122"/>
         <source>loading</source>
         <translation>in caricamento</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="119"/>
+        <location filename="../model_picker.py" line="122"/>
         <source>ready</source>
         <translation>pronto</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="120"/>
+        <location filename="../model_picker.py" line="123"/>
         <source>failed</source>
         <translation>non riuscito</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="120"/>
+        <location filename="../model_picker.py" line="123"/>
         <source>no model</source>
         <translation>nessun modello</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendationDialog</name>
+    <message>
+        <location filename="../recommendation.py" line="43"/>
+        <source>Model</source>
+        <translation>Modello</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="44"/>
+        <location filename="../recommendation.py" line="91"/>
+        <location filename="../recommendation.py" line="190"/>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="45"/>
+        <source>Needs</source>
+        <translation>Richiede</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="46"/>
+        <source>Runs on</source>
+        <translation>Esegue su</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="47"/>
+        <source>Context</source>
+        <translation>Contesto</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="48"/>
+        <source>Fit</source>
+        <translation>Compatibilità</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="49"/>
+        <source>Speed here</source>
+        <translation>Velocità qui</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="59"/>
+        <source>Choose a model to start with</source>
+        <translation>Scegli un modello per iniziare</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="69"/>
+        <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
+        <translation>Verifica della memoria e della velocità di questo computer (pochi secondi, una volta sola)…</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="88"/>
+        <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
+        <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8, la velocità di lettura.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="95"/>
+        <source>Chat with the small demo model now</source>
+        <translation>Chatta subito con il piccolo modello demo</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="97"/>
+        <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
+        <translation>SmolLM2 135M Instruct è incluso in localchat: risponde subito mentre il download prosegue; sa poco e sbaglia spesso.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="100"/>
+        <source>Not now</source>
+        <translation>Non ora</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="106"/>
+        <source>Recommend</source>
+        <translation>Consiglia</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="109"/>
+        <source>Other models that fit:</source>
+        <translation>Altri modelli compatibili:</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="175"/>
+        <source>This computer: {summary}</source>
+        <translation>Questo computer: {summary}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="178"/>
+        <source>No model in the catalog fits this computer&apos;s memory.</source>
+        <translation>Nessun modello del catalogo entra nella memoria di questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="181"/>
+        <source>Close other apps and try again, or add a model file you already have.</source>
+        <translation>Chiudi le altre app e riprova, oppure aggiungi un file di modello che hai già.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="184"/>
+        <source>{headline}{speed} · {size} download</source>
+        <translation>{headline}{speed} · {size} da scaricare</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="187"/>
+        <source> Its {ttft}.</source>
+        <translation> Attesa: {ttft}.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="189"/>
+        <source>Download {name}</source>
+        <translation>Scarica {name}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="226"/>
+        <source>localchat could not check this computer: {error}</source>
+        <translation>localchat non è riuscito a verificare questo computer: {error}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="239"/>
+        <source>Download {name} ({size})</source>
+        <translation>Scarica {name} ({size})</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="265"/>
+        <source>, reads memory at {speed}</source>
+        <translation>, legge la memoria a {speed}</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="280"/>
+        <source> It should write {speed} here.</source>
+        <translation> Qui dovrebbe scrivere a {speed}.</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="283"/>
+        <source>Download finished</source>
+        <translation>Download completato</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="284"/>
+        <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
+        <translation>{name} è stato scaricato.{speed} Passare subito a questo modello? La conversazione finora resta nella cronologia.</translation>
+    </message>
+</context>
+<context>
+    <name>RequestLogDialog</name>
+    <message>
+        <location filename="../api_server.py" line="257"/>
+        <source>Time</source>
+        <translation>Ora</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="257"/>
+        <source>Request</source>
+        <translation>Richiesta</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="258"/>
+        <source>Status</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="258"/>
+        <source>Model</source>
+        <translation>Modello</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="259"/>
+        <source>Tokens in → out</source>
+        <translation>Token in → out</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="260"/>
+        <source>Duration</source>
+        <translation>Durata</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="264"/>
+        <source>API request log</source>
+        <translation>Registro delle richieste API</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="274"/>
+        <source>API requests</source>
+        <translation>Richieste API</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="277"/>
+        <source>The selected request&apos;s messages and reply</source>
+        <translation>Messaggi e risposta della richiesta selezionata</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="278"/>
+        <source>Message contents are not kept. Settings → API server → &quot;Keep message contents in the request log&quot; keeps them.</source>
+        <translation>Il contenuto dei messaggi non viene conservato. Impostazioni → Server API → «Conserva il contenuto dei messaggi nel registro delle richieste» lo conserva.</translation>
+    </message>
+    <message>
+        <location filename="../api_server.py" line="298"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
     </message>
 </context>
 <context>
