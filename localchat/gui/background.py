@@ -13,6 +13,7 @@ import itertools
 import logging
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from localchat.gui.inbox import Inbox
@@ -43,6 +44,9 @@ class _Dispatcher(QObject):
         if entry is None:
             return
         _fn, on_done, on_failed, call = entry
+        if _gone(on_done):  # its widget was deleted meanwhile (a window closed): nobody to tell
+            (call.done if ok else call.failed).emit(value)
+            return
         try:
             if ok:
                 on_done(value)
@@ -50,6 +54,12 @@ class _Dispatcher(QObject):
                 on_failed(value)
         finally:
             (call.done if ok else call.failed).emit(value)
+
+
+def _gone(callback: Callable) -> bool:
+    """Whether ``callback`` is a method of a Qt object whose C++ side is gone."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
 
 
 _dispatcher: _Dispatcher | None = None

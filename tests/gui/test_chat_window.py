@@ -230,7 +230,9 @@ def test_code_blocks_render_monospaced_with_a_working_copy_link(qtbot, window):
 
 
 def test_the_view_follows_a_streaming_reply_until_the_person_scrolls_up(qtbot, data_paths, tiny_model):
-    w = MainWindow(data_paths, install_demo=False)  # the app's own batching of reply text
+    # batches of 5 ms: a fast machine writes the tiny model's reply past the window in fewer of
+    # the app's 30 ms batches than the view needs to show it follows
+    w = MainWindow(data_paths, install_demo=False, batch_seconds=0.005)
     qtbot.addWidget(w)
     w.resize(600, 400)
     w.show()
