@@ -4,7 +4,6 @@ servers on local ports."""
 import json
 
 from localchat.cli.main import main
-from tests.remote_servers import faults, llama_server  # noqa: F401 - fixtures
 
 
 def run(capsys, data, *args):

@@ -6,7 +6,6 @@ import pytest
 
 from localchat.core.backends.config import BackendStore
 from localchat.gui.backends import BackendsPage
-from tests.remote_servers import faults, llama_server  # noqa: F401 - fixtures
 
 WAIT_MS = 60_000
 

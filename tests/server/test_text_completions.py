@@ -4,7 +4,7 @@ through the official ``openai`` package against a real server."""
 import openai
 import pytest
 
-from tests.server.conftest import openai_client, raw
+from tests.server.conftest import openai_client
 
 PROMPT = "The water and the world"
 GREEDY = dict(temperature=0, seed=7, max_tokens=20)
