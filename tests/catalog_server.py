@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from nacl.signing import SigningKey
 
 _MAX_WAIT = 30.0  # no request waits in the server longer than this
@@ -153,3 +154,23 @@ def make_ca_and_server_cert(folder: Path) -> tuple[Path, Path, Path]:
     run("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
         "-out", str(cert), "-days", "2", "-extfile", str(ext))
     return ca, cert, key
+
+
+# -- what the catalog tests share ----------------------------------------------------------------
+SIGNER = Signer()  # the catalog tests' signing key; ``trust_the_test_key`` makes the app trust it
+
+
+@pytest.fixture
+def trust_the_test_key(monkeypatch):
+    """The app trusts SIGNER's public key, and only it, for the test."""
+    from localchat.core.models import catalog_update
+
+    monkeypatch.setattr(catalog_update, "TRUSTED_KEYS", (SIGNER.public,))
+
+
+@pytest.fixture
+def catalog_server():
+    """A catalog server on a free local port, stopped afterwards."""
+    s = CatalogServer()
+    yield s
+    s.stop()

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 from localchat.core.models.demo import install_demo_model  # noqa: E402
 from localchat.core.paths import ENV_DATA_DIR, DataPaths  # noqa: E402
 from localchat.core.testing.tiny_model import write_tiny_gguf  # noqa: E402
+from tests.catalog_server import catalog_server, trust_the_test_key  # noqa: E402, F401 - fixtures: the catalog's
 from tests.remote_servers import faults, llama_server  # noqa: E402, F401 - fixtures: remote backends' servers
 
 

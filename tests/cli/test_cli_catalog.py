@@ -10,22 +10,16 @@ from localchat.cli.main import main
 from localchat.core.models import catalog_update as cu
 from localchat.core.models.catalog import load_catalog, shipped_catalog_text
 from localchat.core.models.inventory import InstallRecord, ModelInventory, now_iso
-from tests.catalog_server import CatalogServer, Signer, catalog_bytes
+from tests.catalog_server import SIGNER, Signer, catalog_bytes
 
 RAW = json.loads(shipped_catalog_text())["models"]
-SIGNER = Signer()
 
-
-@pytest.fixture(autouse=True)
-def trust_the_test_key(monkeypatch):
-    monkeypatch.setattr(cu, "TRUSTED_KEYS", (SIGNER.public,))
+pytestmark = pytest.mark.usefixtures("trust_the_test_key")
 
 
 @pytest.fixture
-def server():
-    s = CatalogServer()
-    yield s
-    s.stop()
+def server(catalog_server):
+    return catalog_server
 
 
 @pytest.fixture

@@ -22,11 +22,10 @@ from localchat.core.models.catalog_update import (
     mark_seen,
     update_catalog,
 )
-from tests.catalog_server import CatalogServer, Signer, catalog_bytes, make_ca_and_server_cert
+from tests.catalog_server import SIGNER, CatalogServer, Signer, catalog_bytes, make_ca_and_server_cert
 
 SHIPPED = load_catalog()
 RAW = json.loads(shipped_catalog_text())["models"]
-SIGNER = Signer()
 
 
 def new_entry(entry_id: str = "tiny-new-chat-q4_0", **changes) -> dict:
@@ -46,17 +45,12 @@ def first_update() -> list[dict]:
     models[0]["description"] = "A new description."
     return [*models, new_entry()]
 
-
-@pytest.fixture(autouse=True)
-def trust_the_test_key(monkeypatch):
-    monkeypatch.setattr(cu, "TRUSTED_KEYS", (SIGNER.public,))
+pytestmark = pytest.mark.usefixtures("trust_the_test_key")
 
 
 @pytest.fixture
-def server():
-    s = CatalogServer()
-    yield s
-    s.stop()
+def server(catalog_server):
+    return catalog_server
 
 
 def publish(server, models, *, published="2030-01-01T00:00:00+00:00", **kwargs) -> bytes:
