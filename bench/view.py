@@ -56,7 +56,8 @@ def long_reply(chars: int) -> str:
 
 def _show(app, method: str, text: str) -> list[float]:
     """Step times (seconds) of one reply shown with ``method``, in a fresh view."""
-    from localchat.gui.chat.view import ChatView, MessageItem
+    from localchat.gui.chat.bubble import MessageItem
+    from localchat.gui.chat.view import ChatView
 
     view = ChatView()
     view.resize(800, 600)

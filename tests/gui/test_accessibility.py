@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from localchat.gui.chat.view import MessageItem
+from localchat.gui.chat.bubble import MessageItem
 from localchat.gui.main_window import MainWindow
 from localchat.gui.menus import ShortcutsDialog, shortcut_rows
 

@@ -5,7 +5,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 
 from localchat.core.chat.stats import GenerationStats, StopReason
-from localchat.gui.chat.view import MessageItem
+from localchat.gui.chat.bubble import MessageItem
 from localchat.gui.main_window import MainWindow
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from localchat.core.settings import Settings
 from localchat.gui.appearance import apply_appearance
-from localchat.gui.chat.view import MessageItem
+from localchat.gui.chat.bubble import MessageItem
 from localchat.gui.main_window import MainWindow
 from localchat.gui.theme import theme
 from localchat.gui.theme.code import token_colors

@@ -26,8 +26,9 @@ from localchat.core.history.records import BranchPage, Conversation, StoredMessa
 from localchat.core.history.store import PAGE_SIZE, Store
 from localchat.core.inference.engine import ModelInfo
 from localchat.core.inference.worker import ChatJob
+from localchat.gui.chat.bubble import MessageItem
 from localchat.gui.chat.relay import InferenceRelay
-from localchat.gui.chat.view import ChatView, MessageItem
+from localchat.gui.chat.view import ChatView
 
 log = logging.getLogger(__name__)
 

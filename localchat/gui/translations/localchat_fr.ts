@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="48"/>
+        <location filename="../chat/controller.py" line="49"/>
         <source>interrupted</source>
         <translation>interrompue</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="120"/>
+        <location filename="../chat/controller.py" line="121"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Le modèle est encore en cours de chargement.
 Votre message pourra être envoyé dès qu’il sera prêt.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="122"/>
+        <location filename="../chat/controller.py" line="123"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Aucun modèle n’est chargé.
 Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec Modèles ▸ Gestionnaire de modèles… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="150"/>
-        <location filename="../chat/controller.py" line="172"/>
+        <location filename="../chat/controller.py" line="151"/>
+        <location filename="../chat/controller.py" line="173"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Arrêtez la réponse en cours avant d’ouvrir une autre conversation.</translation>
     </message>
@@ -413,27 +413,27 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat/view.py" line="463"/>
+        <location filename="../chat/view.py" line="26"/>
         <source>Explain how a rainbow forms, in three sentences</source>
         <translation>Explique en trois phrases comment se forme un arc-en-ciel</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="464"/>
+        <location filename="../chat/view.py" line="27"/>
         <source>Write a Python function that tells whether a word is a palindrome</source>
         <translation>Écris une fonction Python qui dit si un mot est un palindrome</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="465"/>
+        <location filename="../chat/view.py" line="28"/>
         <source>Suggest five names for a café in an old lighthouse</source>
         <translation>Propose cinq noms pour un café dans un vieux phare</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="549"/>
+        <location filename="../chat/view.py" line="112"/>
         <source>Conversation</source>
         <translation>Conversation</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="566"/>
+        <location filename="../chat/view.py" line="129"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
@@ -1014,32 +1014,32 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../chat/view.py" line="501"/>
+        <location filename="../chat/view.py" line="64"/>
         <source>Use the small demo model now</source>
         <translation>Utiliser tout de suite le petit modèle de démonstration</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="504"/>
+        <location filename="../chat/view.py" line="67"/>
         <source>Choose a model for this computer…</source>
         <translation>Choisir un modèle pour cet ordinateur…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="519"/>
+        <location filename="../chat/view.py" line="82"/>
         <source>Ask anything — it runs on your computer</source>
         <translation>Demandez ce que vous voulez : tout tourne sur votre ordinateur</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="520"/>
+        <location filename="../chat/view.py" line="83"/>
         <source>Nothing you write leaves this machine. Try one of these:</source>
         <translation>Rien de ce que vous écrivez ne quitte cette machine. Essayez l’un de ceux-ci :</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="522"/>
+        <location filename="../chat/view.py" line="85"/>
         <source>No model yet</source>
         <translation>Pas encore de modèle</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="523"/>
+        <location filename="../chat/view.py" line="86"/>
         <source>A model is the file that writes the replies. Pick one that suits this computer, or try the small demo model at once.</source>
         <translation>Un modèle est le fichier qui écrit les réponses. Choisissez-en un qui convient à cet ordinateur, ou essayez tout de suite le petit modèle de démonstration.</translation>
     </message>
@@ -1451,7 +1451,7 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/view.py" line="76"/>
+        <location filename="../chat/bubble.py" line="75"/>
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
@@ -1591,82 +1591,82 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/view.py" line="187"/>
+        <location filename="../chat/bubble.py" line="186"/>
         <source>Edit the message</source>
         <translation>Modifier le message</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="193"/>
+        <location filename="../chat/bubble.py" line="192"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="195"/>
+        <location filename="../chat/bubble.py" line="194"/>
         <source>Save &amp;&amp; send</source>
         <translation>Enregistrer et envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="208"/>
+        <location filename="../chat/bubble.py" line="207"/>
         <source>Previous version</source>
         <translation>Version précédente</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="211"/>
+        <location filename="../chat/bubble.py" line="210"/>
         <source>Next version</source>
         <translation>Version suivante</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="220"/>
+        <location filename="../chat/bubble.py" line="219"/>
         <source>Copy this message</source>
         <translation>Copier ce message</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="225"/>
+        <location filename="../chat/bubble.py" line="224"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifier et renvoyer (l’original reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="230"/>
+        <location filename="../chat/bubble.py" line="229"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Écrire une autre réponse (celle-ci reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="260"/>
+        <location filename="../chat/bubble.py" line="259"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="262"/>
+        <location filename="../chat/bubble.py" line="261"/>
         <source>System</source>
         <translation>Système</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="263"/>
+        <location filename="../chat/bubble.py" line="262"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="400"/>
+        <location filename="../chat/bubble.py" line="399"/>
         <source>Thinking…</source>
         <translation>Réflexion…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="402"/>
+        <location filename="../chat/bubble.py" line="401"/>
         <source>Thought</source>
         <translation>Réflexion</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="406"/>
+        <location filename="../chat/bubble.py" line="405"/>
         <source>Hide what the model thought</source>
         <translation>Masquer la réflexion du modèle</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="407"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Show what the model thought before answering</source>
         <translation>Afficher ce que le modèle a pensé avant de répondre</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="421"/>
+        <location filename="../chat/bubble.py" line="420"/>
         <source>Format check</source>
         <translation>Vérification du format</translation>
     </message>

@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="48"/>
+        <location filename="../chat/controller.py" line="49"/>
         <source>interrupted</source>
         <translation>interrotta</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="120"/>
+        <location filename="../chat/controller.py" line="121"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Il modello si sta ancora caricando.
 Il tuo messaggio potrà essere inviato appena sarà pronto.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="122"/>
+        <location filename="../chat/controller.py" line="123"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Nessun modello caricato.
 Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ Gestione modelli… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="150"/>
-        <location filename="../chat/controller.py" line="172"/>
+        <location filename="../chat/controller.py" line="151"/>
+        <location filename="../chat/controller.py" line="173"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Ferma la risposta in corso prima di aprire un’altra conversazione.</translation>
     </message>
@@ -413,27 +413,27 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat/view.py" line="463"/>
+        <location filename="../chat/view.py" line="26"/>
         <source>Explain how a rainbow forms, in three sentences</source>
         <translation>Spiega in tre frasi come si forma un arcobaleno</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="464"/>
+        <location filename="../chat/view.py" line="27"/>
         <source>Write a Python function that tells whether a word is a palindrome</source>
         <translation>Scrivi una funzione Python che dica se una parola è palindroma</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="465"/>
+        <location filename="../chat/view.py" line="28"/>
         <source>Suggest five names for a café in an old lighthouse</source>
         <translation>Proponi cinque nomi per un caffè in un vecchio faro</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="549"/>
+        <location filename="../chat/view.py" line="112"/>
         <source>Conversation</source>
         <translation>Conversazione</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="566"/>
+        <location filename="../chat/view.py" line="129"/>
         <source>Show earlier messages</source>
         <translation>Mostra i messaggi precedenti</translation>
     </message>
@@ -1014,32 +1014,32 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../chat/view.py" line="501"/>
+        <location filename="../chat/view.py" line="64"/>
         <source>Use the small demo model now</source>
         <translation>Usa subito il piccolo modello dimostrativo</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="504"/>
+        <location filename="../chat/view.py" line="67"/>
         <source>Choose a model for this computer…</source>
         <translation>Scegli un modello per questo computer…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="519"/>
+        <location filename="../chat/view.py" line="82"/>
         <source>Ask anything — it runs on your computer</source>
         <translation>Chiedi qualsiasi cosa: gira sul tuo computer</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="520"/>
+        <location filename="../chat/view.py" line="83"/>
         <source>Nothing you write leaves this machine. Try one of these:</source>
         <translation>Nulla di ciò che scrivi lascia questo computer. Prova uno di questi:</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="522"/>
+        <location filename="../chat/view.py" line="85"/>
         <source>No model yet</source>
         <translation>Ancora nessun modello</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="523"/>
+        <location filename="../chat/view.py" line="86"/>
         <source>A model is the file that writes the replies. Pick one that suits this computer, or try the small demo model at once.</source>
         <translation>Un modello è il file che scrive le risposte. Scegline uno adatto a questo computer, o prova subito il piccolo modello dimostrativo.</translation>
     </message>
@@ -1451,7 +1451,7 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/view.py" line="76"/>
+        <location filename="../chat/bubble.py" line="75"/>
         <source>Copy</source>
         <translation>Copia</translation>
     </message>
@@ -1591,82 +1591,82 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/view.py" line="187"/>
+        <location filename="../chat/bubble.py" line="186"/>
         <source>Edit the message</source>
         <translation>Modifica il messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="193"/>
+        <location filename="../chat/bubble.py" line="192"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="195"/>
+        <location filename="../chat/bubble.py" line="194"/>
         <source>Save &amp;&amp; send</source>
         <translation>Salva e invia</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="208"/>
+        <location filename="../chat/bubble.py" line="207"/>
         <source>Previous version</source>
         <translation>Versione precedente</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="211"/>
+        <location filename="../chat/bubble.py" line="210"/>
         <source>Next version</source>
         <translation>Versione successiva</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="220"/>
+        <location filename="../chat/bubble.py" line="219"/>
         <source>Copy this message</source>
         <translation>Copia questo messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="225"/>
+        <location filename="../chat/bubble.py" line="224"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifica e invia di nuovo (l’originale resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="230"/>
+        <location filename="../chat/bubble.py" line="229"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Scrivi un’altra risposta (questa resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="260"/>
+        <location filename="../chat/bubble.py" line="259"/>
         <source>You</source>
         <translation>Tu</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="262"/>
+        <location filename="../chat/bubble.py" line="261"/>
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="263"/>
+        <location filename="../chat/bubble.py" line="262"/>
         <source>Assistant</source>
         <translation>Assistente</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="400"/>
+        <location filename="../chat/bubble.py" line="399"/>
         <source>Thinking…</source>
         <translation>Sta pensando…</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="402"/>
+        <location filename="../chat/bubble.py" line="401"/>
         <source>Thought</source>
         <translation>Ragionamento</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="406"/>
+        <location filename="../chat/bubble.py" line="405"/>
         <source>Hide what the model thought</source>
         <translation>Nascondi il ragionamento del modello</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="407"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Show what the model thought before answering</source>
         <translation>Mostra cosa ha pensato il modello prima di rispondere</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="421"/>
+        <location filename="../chat/bubble.py" line="420"/>
         <source>Format check</source>
         <translation>Verifica del formato</translation>
     </message>

@@ -6,7 +6,8 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from localchat.gui.chat.view import ChatView, MessageItem
+from localchat.gui.chat.bubble import MessageItem
+from localchat.gui.chat.view import ChatView
 from localchat.gui.markdown import split_thinking
 from localchat.gui.theme import theme
 

@@ -5,7 +5,8 @@ import re
 
 from PySide6.QtGui import QGuiApplication
 
-from localchat.gui.chat.view import ChatView, MarkdownLabel, MessageItem, streaming_split
+from localchat.gui.chat.bubble import MarkdownLabel, MessageItem, streaming_split
+from localchat.gui.chat.view import ChatView
 
 PARAGRAPH = "The keeper climbed the stairs of the lighthouse and **lit** the lamp at dusk. " * 5
 
