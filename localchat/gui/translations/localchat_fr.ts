@@ -261,17 +261,17 @@
 <context>
     <name>CatalogRow</name>
     <message>
-        <location filename="../model_manager.py" line="81"/>
+        <location filename="../model_cards.py" line="54"/>
         <source>{params} parameters</source>
         <translation>{params} paramètres</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="83"/>
+        <location filename="../model_cards.py" line="56"/>
         <source>{size} download</source>
         <translation>{size} à télécharger</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="85"/>
+        <location filename="../model_cards.py" line="58"/>
         <source>needs {size} at {context} tokens</source>
         <translation>nécessite {size} pour {context} tokens</translation>
     </message>
@@ -317,67 +317,67 @@
 <context>
     <name>CatalogTab</name>
     <message>
-        <location filename="../model_manager.py" line="130"/>
+        <location filename="../model_cards.py" line="103"/>
         <source>All models</source>
         <translation>Tous les modèles</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="131"/>
+        <location filename="../model_cards.py" line="104"/>
         <source>Fits this computer</source>
         <translation>Adaptés à cet ordinateur</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="132"/>
+        <location filename="../model_cards.py" line="105"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="133"/>
+        <location filename="../model_cards.py" line="106"/>
         <source>Embedding</source>
         <translation>Embedding</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="135"/>
+        <location filename="../model_cards.py" line="108"/>
         <source>Quality</source>
         <translation>Qualité</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="136"/>
+        <location filename="../model_cards.py" line="109"/>
         <source>Speed</source>
         <translation>Vitesse</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="138"/>
+        <location filename="../model_cards.py" line="111"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="199"/>
+        <location filename="../model_cards.py" line="172"/>
         <source>Loading the catalog…</source>
         <translation>Chargement du catalogue…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="211"/>
+        <location filename="../model_cards.py" line="184"/>
         <source>Show</source>
         <translation>Afficher</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="213"/>
+        <location filename="../model_cards.py" line="186"/>
         <source>Sort by</source>
         <translation>Trier par</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="230"/>
+        <location filename="../model_cards.py" line="203"/>
         <source>Nothing in the catalog fits this computer well; see the Catalog tab.</source>
         <translation>Aucun modèle du catalogue ne convient bien à cet ordinateur ; voir l&apos;onglet Catalogue.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="232"/>
+        <location filename="../model_cards.py" line="205"/>
         <source>The models localchat suggests for this computer.</source>
         <translation>Les modèles que localchat suggère pour cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="233"/>
+        <location filename="../model_cards.py" line="206"/>
         <source>Every model in localchat&apos;s catalog.</source>
         <translation>Tous les modèles du catalogue de localchat.</translation>
     </message>
@@ -991,22 +991,22 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../model_manager.py" line="389"/>
+        <location filename="../model_manager.py" line="175"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="391"/>
+        <location filename="../model_manager.py" line="177"/>
         <source>Clear finished</source>
         <translation>Effacer les terminés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="394"/>
+        <location filename="../model_manager.py" line="180"/>
         <source>Downloads</source>
         <translation>Téléchargements</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="417"/>
+        <location filename="../model_manager.py" line="203"/>
         <source>Discard</source>
         <translation>Abandonner</translation>
     </message>
@@ -1194,87 +1194,87 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>InstalledTab</name>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Size on disk</source>
         <translation>Taille sur le disque</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Last used</source>
         <translation>Dernière utilisation</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="271"/>
+        <location filename="../model_manager.py" line="57"/>
         <source>Drop .gguf files here to add them.</source>
         <translation>Déposez des fichiers .gguf ici pour les ajouter.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="275"/>
+        <location filename="../model_manager.py" line="61"/>
         <source>Add local file…</source>
         <translation>Ajouter un fichier local…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="276"/>
+        <location filename="../model_manager.py" line="62"/>
         <source>Verify</source>
         <translation>Vérifier</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="63"/>
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="63"/>
         <source>Open folder</source>
         <translation>Ouvrir le dossier</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="305"/>
+        <location filename="../model_manager.py" line="91"/>
         <source>never</source>
         <translation>jamais</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="322"/>
+        <location filename="../model_manager.py" line="108"/>
         <source>Add GGUF model files</source>
         <translation>Ajouter des fichiers de modèles GGUF</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="323"/>
+        <location filename="../model_manager.py" line="109"/>
         <source>GGUF models (*.gguf)</source>
         <translation>Modèles GGUF (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="328"/>
+        <location filename="../model_manager.py" line="114"/>
         <source>Adding {name}…</source>
         <translation>Ajout de {name}…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="330"/>
+        <location filename="../model_manager.py" line="116"/>
         <source>Added {name}.</source>
         <translation>{name} ajouté.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="346"/>
+        <location filename="../model_manager.py" line="132"/>
         <source>Select a model to verify.</source>
         <translation>Sélectionnez un modèle à vérifier.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="347"/>
+        <location filename="../model_manager.py" line="133"/>
         <source>Verifying {name}…</source>
         <translation>Vérification de {name}…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="349"/>
+        <location filename="../model_manager.py" line="135"/>
         <source>{name} is intact.
 {details}</source>
         <translation>{name} est intact.
@@ -1674,17 +1674,17 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>ModelCard</name>
     <message>
-        <location filename="../model_manager.py" line="157"/>
+        <location filename="../model_cards.py" line="130"/>
         <source>unknown</source>
         <translation>inconnu</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="172"/>
+        <location filename="../model_cards.py" line="145"/>
         <source>New</source>
         <translation>Nouveau</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="174"/>
+        <location filename="../model_cards.py" line="147"/>
         <source>Added to the catalog since you last looked</source>
         <translation>Ajouté au catalogue depuis votre dernière visite</translation>
     </message>
@@ -1692,80 +1692,80 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../model_manager.py" line="365"/>
-        <location filename="../model_manager.py" line="378"/>
+        <location filename="../model_manager.py" line="151"/>
+        <location filename="../model_manager.py" line="164"/>
         <source>Delete model</source>
         <translation>Supprimer le modèle</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="366"/>
+        <location filename="../model_manager.py" line="152"/>
         <source>Delete {name} ({size})?
 Its file is removed from the disk.</source>
         <translation>Supprimer {name} ({size}) ?
 Son fichier sera effacé du disque.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="445"/>
+        <location filename="../model_manager.py" line="231"/>
         <source>Model Manager</source>
         <translation>Gestionnaire de modèles</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="462"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Recommended</source>
         <translation>Recommandés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="462"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Catalog</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="463"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Search Hugging Face</source>
         <translation>Rechercher sur Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="463"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Installed</source>
         <translation>Installés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="469"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Hugging Face token…</source>
         <translation>Jeton Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="470"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Pour les modèles à accès restreint (Llama, Gemma, …) : un jeton de lecture de huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="476"/>
+        <location filename="../model_manager.py" line="262"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="483"/>
+        <location filename="../model_manager.py" line="269"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="512"/>
+        <location filename="../model_manager.py" line="298"/>
         <source>The model catalog is not available.</source>
         <translation>Le catalogue des modèles n&apos;est pas disponible.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="532"/>
+        <location filename="../model_manager.py" line="318"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="533"/>
+        <location filename="../model_manager.py" line="319"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Cet ordinateur : {summary} · vitesses estimées jusqu&apos;à sa mesure</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="614"/>
+        <location filename="../model_manager.py" line="400"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1774,18 +1774,18 @@ après avoir accepté les conditions du modèle sur sa page. Il est conservé l�
 le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;oublier.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="618"/>
+        <location filename="../model_manager.py" line="404"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN est défini dans l&apos;environnement : il est utilisé à la place tant qu&apos;il l&apos;est.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="619"/>
-        <location filename="../model_manager.py" line="630"/>
+        <location filename="../model_manager.py" line="405"/>
+        <location filename="../model_manager.py" line="416"/>
         <source>Hugging Face token</source>
         <translation>Jeton Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="631"/>
+        <location filename="../model_manager.py" line="417"/>
         <source>The token could not be saved: {error}</source>
         <translation>Le jeton n&apos;a pas pu être enregistré : {error}</translation>
     </message>

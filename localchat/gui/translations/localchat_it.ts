@@ -261,17 +261,17 @@
 <context>
     <name>CatalogRow</name>
     <message>
-        <location filename="../model_manager.py" line="81"/>
+        <location filename="../model_cards.py" line="54"/>
         <source>{params} parameters</source>
         <translation>{params} parametri</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="83"/>
+        <location filename="../model_cards.py" line="56"/>
         <source>{size} download</source>
         <translation>{size} da scaricare</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="85"/>
+        <location filename="../model_cards.py" line="58"/>
         <source>needs {size} at {context} tokens</source>
         <translation>richiede {size} con {context} token</translation>
     </message>
@@ -317,67 +317,67 @@
 <context>
     <name>CatalogTab</name>
     <message>
-        <location filename="../model_manager.py" line="130"/>
+        <location filename="../model_cards.py" line="103"/>
         <source>All models</source>
         <translation>Tutti i modelli</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="131"/>
+        <location filename="../model_cards.py" line="104"/>
         <source>Fits this computer</source>
         <translation>Adatti a questo computer</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="132"/>
+        <location filename="../model_cards.py" line="105"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="133"/>
+        <location filename="../model_cards.py" line="106"/>
         <source>Embedding</source>
         <translation>Embedding</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="135"/>
+        <location filename="../model_cards.py" line="108"/>
         <source>Quality</source>
         <translation>Qualità</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="136"/>
+        <location filename="../model_cards.py" line="109"/>
         <source>Speed</source>
         <translation>Velocità</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="138"/>
+        <location filename="../model_cards.py" line="111"/>
         <source>Size</source>
         <translation>Dimensione</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="199"/>
+        <location filename="../model_cards.py" line="172"/>
         <source>Loading the catalog…</source>
         <translation>Caricamento del catalogo…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="211"/>
+        <location filename="../model_cards.py" line="184"/>
         <source>Show</source>
         <translation>Mostra</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="213"/>
+        <location filename="../model_cards.py" line="186"/>
         <source>Sort by</source>
         <translation>Ordina per</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="230"/>
+        <location filename="../model_cards.py" line="203"/>
         <source>Nothing in the catalog fits this computer well; see the Catalog tab.</source>
         <translation>Nessun modello del catalogo è adatto a questo computer; vedi la scheda Catalogo.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="232"/>
+        <location filename="../model_cards.py" line="205"/>
         <source>The models localchat suggests for this computer.</source>
         <translation>I modelli che localchat consiglia per questo computer.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="233"/>
+        <location filename="../model_cards.py" line="206"/>
         <source>Every model in localchat&apos;s catalog.</source>
         <translation>Tutti i modelli del catalogo di localchat.</translation>
     </message>
@@ -991,22 +991,22 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../model_manager.py" line="389"/>
+        <location filename="../model_manager.py" line="175"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="391"/>
+        <location filename="../model_manager.py" line="177"/>
         <source>Clear finished</source>
         <translation>Rimuovi completati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="394"/>
+        <location filename="../model_manager.py" line="180"/>
         <source>Downloads</source>
         <translation>Download</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="417"/>
+        <location filename="../model_manager.py" line="203"/>
         <source>Discard</source>
         <translation>Scarta</translation>
     </message>
@@ -1194,87 +1194,87 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>InstalledTab</name>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Size on disk</source>
         <translation>Spazio su disco</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Source</source>
         <translation>Origine</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="56"/>
         <source>Last used</source>
         <translation>Ultimo utilizzo</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="271"/>
+        <location filename="../model_manager.py" line="57"/>
         <source>Drop .gguf files here to add them.</source>
         <translation>Trascina qui i file .gguf per aggiungerli.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="275"/>
+        <location filename="../model_manager.py" line="61"/>
         <source>Add local file…</source>
         <translation>Aggiungi file locale…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="276"/>
+        <location filename="../model_manager.py" line="62"/>
         <source>Verify</source>
         <translation>Verifica</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="63"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="63"/>
         <source>Open folder</source>
         <translation>Apri cartella</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="305"/>
+        <location filename="../model_manager.py" line="91"/>
         <source>never</source>
         <translation>mai</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="322"/>
+        <location filename="../model_manager.py" line="108"/>
         <source>Add GGUF model files</source>
         <translation>Aggiungi file di modelli GGUF</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="323"/>
+        <location filename="../model_manager.py" line="109"/>
         <source>GGUF models (*.gguf)</source>
         <translation>Modelli GGUF (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="328"/>
+        <location filename="../model_manager.py" line="114"/>
         <source>Adding {name}…</source>
         <translation>Aggiunta di {name}…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="330"/>
+        <location filename="../model_manager.py" line="116"/>
         <source>Added {name}.</source>
         <translation>{name} aggiunto.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="346"/>
+        <location filename="../model_manager.py" line="132"/>
         <source>Select a model to verify.</source>
         <translation>Seleziona un modello da verificare.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="347"/>
+        <location filename="../model_manager.py" line="133"/>
         <source>Verifying {name}…</source>
         <translation>Verifica di {name}…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="349"/>
+        <location filename="../model_manager.py" line="135"/>
         <source>{name} is intact.
 {details}</source>
         <translation>{name} è integro.
@@ -1674,17 +1674,17 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
 <context>
     <name>ModelCard</name>
     <message>
-        <location filename="../model_manager.py" line="157"/>
+        <location filename="../model_cards.py" line="130"/>
         <source>unknown</source>
         <translation>sconosciuto</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="172"/>
+        <location filename="../model_cards.py" line="145"/>
         <source>New</source>
         <translation>Nuovo</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="174"/>
+        <location filename="../model_cards.py" line="147"/>
         <source>Added to the catalog since you last looked</source>
         <translation>Aggiunto al catalogo dall&apos;ultima volta che l&apos;hai consultato</translation>
     </message>
@@ -1692,80 +1692,80 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../model_manager.py" line="365"/>
-        <location filename="../model_manager.py" line="378"/>
+        <location filename="../model_manager.py" line="151"/>
+        <location filename="../model_manager.py" line="164"/>
         <source>Delete model</source>
         <translation>Elimina modello</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="366"/>
+        <location filename="../model_manager.py" line="152"/>
         <source>Delete {name} ({size})?
 Its file is removed from the disk.</source>
         <translation>Eliminare {name} ({size})?
 Il suo file verrà rimosso dal disco.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="445"/>
+        <location filename="../model_manager.py" line="231"/>
         <source>Model Manager</source>
         <translation>Gestione modelli</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="462"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Recommended</source>
         <translation>Consigliati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="462"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Catalog</source>
         <translation>Catalogo</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="463"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Search Hugging Face</source>
         <translation>Cerca su Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="463"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Installed</source>
         <translation>Installati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="469"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Hugging Face token…</source>
         <translation>Token Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="470"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Per i modelli ad accesso riservato (Llama, Gemma, …): un token di lettura da huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="476"/>
+        <location filename="../model_manager.py" line="262"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="483"/>
+        <location filename="../model_manager.py" line="269"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="512"/>
+        <location filename="../model_manager.py" line="298"/>
         <source>The model catalog is not available.</source>
         <translation>Il catalogo dei modelli non è disponibile.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="532"/>
+        <location filename="../model_manager.py" line="318"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="533"/>
+        <location filename="../model_manager.py" line="319"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Questo computer: {summary} · velocità stimate finché non viene misurato</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="614"/>
+        <location filename="../model_manager.py" line="400"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1774,18 +1774,18 @@ dopo aver accettato i termini del modello nella sua pagina. Viene salvato dove l
 quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="618"/>
+        <location filename="../model_manager.py" line="404"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN è impostato nell&apos;ambiente: finché lo è, viene usato al suo posto.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="619"/>
-        <location filename="../model_manager.py" line="630"/>
+        <location filename="../model_manager.py" line="405"/>
+        <location filename="../model_manager.py" line="416"/>
         <source>Hugging Face token</source>
         <translation>Token Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="631"/>
+        <location filename="../model_manager.py" line="417"/>
         <source>The token could not be saved: {error}</source>
         <translation>Impossibile salvare il token: {error}</translation>
     </message>
