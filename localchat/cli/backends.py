@@ -119,6 +119,7 @@ def run_chat(args: argparse.Namespace) -> int:
     written by the server."""
     from localchat.cli.chat import open_history, read_line_from_stdin, start_session
     from localchat.cli.terminal_chat import TerminalChat
+    from localchat.core.backends.config import answered_by
     from localchat.core.backends.remote import RemoteBackend
     from localchat.core.chat.messages import Sampling
     from localchat.core.chat.stats import StopReason
@@ -135,7 +136,7 @@ def run_chat(args: argparse.Namespace) -> int:
         stack.callback(backend.stop)
         chat = TerminalChat(backend, session, show_stats=args.stats)
         stack.callback(chat.close)
-        session.model_name = f"{model} @ {config.name}"  # kept with each reply, shown and exported
+        session.model_name = answered_by(model, config.name)  # kept with each reply, shown and exported
         if session.conversation is None:
             from localchat.cli.chat import sampling_changes
 

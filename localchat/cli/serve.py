@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
                            api_key=args.api_key or os.environ.get(ENV_API_KEY) or None,
                            cors_origins=args.cors_origin, max_queue=args.max_queue,
                            models_dir=options.models_dir, load_job=load_job,
-                           log_contents=args.log_contents).start()
+                           log_contents=args.log_contents, backends_root=args.paths.root).start()
         print(f"Loading {path.name}…", file=sys.stderr)
         info = wait_for_load(worker, worker.submit(load_job(path)))
         mark_used(path, options)

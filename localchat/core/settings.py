@@ -110,11 +110,12 @@ class ApiServerOptions:
     cors_origins: tuple[str, ...]
     models_dir: Path
     log_contents: bool = False
+    backends_root: Path | None = None  # the data folder, whose remote backends a refusal names
 
     def server_kwargs(self) -> dict:
         return {"host": self.host, "port": self.port, "api_key": self.api_key,
                 "cors_origins": self.cors_origins, "models_dir": self.models_dir,
-                "log_contents": self.log_contents}
+                "log_contents": self.log_contents, "backends_root": self.backends_root}
 
 
 def is_loopback(host: str) -> bool:
@@ -133,7 +134,7 @@ def api_server_options(paths: "DataPaths", settings: Settings) -> ApiServerOptio
         return None
     return ApiServerOptions(settings.api_host.strip() or DEFAULT_API_HOST, settings.api_port,
                             (settings.api_key or "").strip() or None, settings.api_cors_origins,
-                            models_folder(paths, settings), settings.api_log_contents)
+                            models_folder(paths, settings), settings.api_log_contents, paths.root)
 
 
 def _api_values(values: dict) -> dict:

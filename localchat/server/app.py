@@ -58,11 +58,14 @@ class ApiKey:
 def create_app(worker: "InferenceWorker", *, api_key: str | None = None,
                cors_origins: Sequence[str] = (), max_queue: int = MAX_QUEUE,
                max_body_bytes: int = MAX_BODY_BYTES, models_dir: Path | None = None,
-               load_job: LoadJobFactory | None = None, log_contents: bool = False) -> FastAPI:
+               load_job: LoadJobFactory | None = None, log_contents: bool = False,
+               backends_root: Path | None = None) -> FastAPI:
     """The API over ``worker``. ``app.state.requests`` is its RequestQueue: close it when the
     app stops serving (``ApiServer`` does); ``app.state.request_log`` its RequestLogBook.
     ``models_dir``: the installed models a request may name (and get loaded); ``load_job``:
-    how the serving app loads one; ``log_contents``: keep message contents in the request log."""
+    how the serving app loads one; ``log_contents``: keep message contents in the request log;
+    ``backends_root``: the data folder whose remote backends a request for one's model is told
+    to ask directly (their models are not served here)."""
     middleware = []
     if cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins),
@@ -74,7 +77,8 @@ def create_app(worker: "InferenceWorker", *, api_key: str | None = None,
         middleware.append(Middleware(ApiKey, key=api_key))
     app = FastAPI(title="localchat", docs_url=None, redoc_url=None, openapi_url=None,
                   middleware=middleware)
-    queue = RequestQueue(worker, max_queue, models_dir=models_dir, load_job=load_job)
+    queue = RequestQueue(worker, max_queue, models_dir=models_dir, load_job=load_job,
+                         backends_root=backends_root)
     app.state.requests = queue
     app.state.request_log = book
 

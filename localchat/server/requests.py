@@ -58,6 +58,26 @@ def model_names(model: "InstalledModel") -> set[str]:
     return {n for n in (model.model_id, model.name, model.path.stem, model.path.name) if n}
 
 
+def remote_refusal(root: Path | None, wanted: str) -> str:
+    """What a refusal adds when the data folder has remote backends: their models are not served
+    here. Forwarding a request would spend the backend's API key (kept for this person) on
+    behalf of whichever client this server lets in, so a client asks the backend itself."""
+    if root is None:
+        return ""
+    from localchat.core.backends.config import BackendStore, split_answered_by
+
+    configs = BackendStore(root).all()
+    if not configs:
+        return ""
+    named = split_answered_by(wanted)
+    config = next((c for c in configs if named and c.name == named[1]), None)
+    if config is not None:
+        return (f" {named[0]!r} is a model of the remote backend {config.name}: this server answers with "
+                f"this computer's models only. Ask {config.name} at its own address, {config.base_url}.")
+    return (" The remote backends' models (" + ", ".join(c.name for c in configs) + ") are not served "
+            "here: ask those servers at their own addresses.")
+
+
 def api_id(model: "InstalledModel") -> str:
     return model.model_id or model.name
 
@@ -106,12 +126,14 @@ class RequestQueue:
     ``Retry-After``."""
 
     def __init__(self, worker: "InferenceWorker", max_queue: int = 16, *, models_dir: Path | None = None,
-                 load_job: LoadJobFactory | None = None):
+                 load_job: LoadJobFactory | None = None, backends_root: Path | None = None):
         """``models_dir``: the installed models a request may name; ``load_job``: the load the
-        app would submit for one of them (default: the model's own context and settings)."""
+        app would submit for one of them (default: the model's own context and settings);
+        ``backends_root``: the data folder whose remote backends a refusal names."""
         self.worker = worker
         self.max_queue = max_queue
         self.models_dir = models_dir
+        self.backends_root = backends_root
         self._load_job = load_job or (lambda path: LoadJob(str(path)))
         self._lock = threading.Lock()
         self._open: dict[ChatJob | CompletionJob, ApiRequest] = {}
@@ -180,8 +202,9 @@ class RequestQueue:
         match = next((m for m in installed if wanted in model_names(m)), None)
         if match is None:
             ids = sorted({api_id(m) for m in installed} | ({model.id} if model else set()))
+            remote = await asyncio.to_thread(remote_refusal, self.backends_root, wanted)
             raise ApiError(404, f"The model {wanted!r} is not installed here. Models: "
-                           f"{', '.join(ids) or 'none'}.", param="model", code="model_not_found")
+                           f"{', '.join(ids) or 'none'}.{remote}", param="model", code="model_not_found")
         return await self._load(match)
 
     async def _load(self, model: "InstalledModel") -> ServedModel:

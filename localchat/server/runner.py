@@ -70,14 +70,15 @@ class ApiServer:
     def __init__(self, worker: "InferenceWorker", *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  api_key: str | None = None, cors_origins: Sequence[str] = (), max_queue: int = MAX_QUEUE,
                  max_body_bytes: int = MAX_BODY_BYTES, models_dir: Path | None = None,
-                 load_job: "LoadJobFactory | None" = None, log_contents: bool = False):
+                 load_job: "LoadJobFactory | None" = None, log_contents: bool = False,
+                 backends_root: Path | None = None):
         if not is_loopback(host) and not api_key:
             raise ServerError(f"Serving on {host} lets other computers use this one's model, so it "
                               "needs an API key.", "Set one (--api-key), or serve on 127.0.0.1.")
         self.host, self.port = host, port
         self.app = create_app(worker, api_key=api_key, cors_origins=cors_origins, max_queue=max_queue,
                               max_body_bytes=max_body_bytes, models_dir=models_dir, load_job=load_job,
-                              log_contents=log_contents)
+                              log_contents=log_contents, backends_root=backends_root)
         self._server = None
         self._thread: threading.Thread | None = None
 

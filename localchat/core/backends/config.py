@@ -54,6 +54,18 @@ class BackendConfig:
         return not self.model_filter or self.model_filter.lower() in model_id.lower()
 
 
+def answered_by(model: str, backend: str) -> str:
+    """How a reply written by ``backend``'s ``model`` names its writer in the history, on the reply
+    and in exports: ``"llama3:70b @ gpu-box"`` (a local model is named by itself)."""
+    return f"{model} @ {backend}"
+
+
+def split_answered_by(name: str | None) -> tuple[str, str] | None:
+    """(model, backend) of a name ``answered_by`` wrote; None for a local model's name."""
+    model, sep, backend = (name or "").rpartition(" @ ")
+    return (model, backend) if sep and model and NAME_PATTERN.match(backend) else None
+
+
 def normalise_url(url: str) -> str:
     """``http://host:port``, ``…/v1`` or ``…/v1/`` all give ``…/v1``; anything but http(s) is refused."""
     url = url.strip()
