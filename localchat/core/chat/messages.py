@@ -61,6 +61,7 @@ class ResponseFormat:
 
 
 TEXT = ResponseFormat()
+MAX_LOGPROBS = 100  # alternatives a step: more is no help to read and costs a sort of the vocabulary
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,10 @@ class Sampling:
     ``stop``: strings that end the reply (besides the prompt format's own), never shown.
     ``presence_penalty`` / ``frequency_penalty``: OpenAI's, applied by llama.cpp's penalty
     sampler over the last 64 tokens; 0 leaves them off.
-    ``response_format``: the shape the reply must take (free text by default)."""
+    ``response_format``: the shape the reply must take (free text by default).
+    ``logprobs``: None, no probabilities (nothing is computed); N >= 0, each token's
+    probability and its step's N most likely alternatives (``chat.tokens``), streamed and kept
+    with the reply."""
 
     temperature: float = 0.7
     top_p: float = 0.95
@@ -83,9 +87,15 @@ class Sampling:
     presence_penalty: float = 0.0
     frequency_penalty: float = 0.0
     response_format: ResponseFormat = field(default=TEXT)
+    logprobs: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "response_format", ResponseFormat.coerce(self.response_format))
+        if self.logprobs is not None:  # stored settings are JSON: a number, or a damaged value
+            try:
+                object.__setattr__(self, "logprobs", max(0, min(MAX_LOGPROBS, int(self.logprobs))))
+            except (TypeError, ValueError):
+                object.__setattr__(self, "logprobs", None)
         # JSON (the history, an import, a request) gives a list, or one string
         stop = (self.stop,) if isinstance(self.stop, str) else tuple(self.stop or ())
         object.__setattr__(self, "stop", tuple(s for s in stop if isinstance(s, str) and s))

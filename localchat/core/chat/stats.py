@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Union
 
 from localchat.core.chat.structured import ReplyCheck
+from localchat.core.chat.tokens import ReplyTokens, TokenChoice
 
 
 class StopReason(str, enum.Enum):
@@ -41,11 +42,17 @@ class GenerationStats:
     error: str | None = None
     template_note: str | None = None  # how this model's prompts are written now, when this reply changed it
     validation: ReplyCheck | None = None  # a structured reply checked against its format; None for text
+    # the reply's tokens with their probabilities, when the sampling asked for them (``logprobs``)
+    tokens: ReplyTokens | None = None
 
     def __post_init__(self) -> None:
         # records read back from JSON (the history, an import) carry the reason as text
         object.__setattr__(self, "stop_reason", StopReason(self.stop_reason))
         object.__setattr__(self, "validation", ReplyCheck.coerce(self.validation))
+
+    def without_tokens(self) -> "GenerationStats":
+        """The record without its tokens (they are stored apart, in a BLOB)."""
+        return self if self.tokens is None else replace(self, tokens=None)
 
     @property
     def summary(self) -> str:
@@ -58,4 +65,5 @@ class GenerationStats:
         return " · ".join(parts)
 
 
-StreamEvent = Union[TokenEvent, GenerationStats]
+# A ``TokenChoice`` comes before the text of its token when the sampling asks for probabilities.
+StreamEvent = Union[TokenEvent, TokenChoice, GenerationStats]

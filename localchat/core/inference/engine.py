@@ -19,6 +19,7 @@ from localchat.core.build_info import build_info
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.prompt import PromptFormat
 from localchat.core.chat.stats import StreamEvent, TokenEvent
+from localchat.core.chat.tokens import ReplyTokens
 from localchat.core.errors import ModelLoadError, ModelTooLargeError
 from localchat.core.inference import llama as native
 from localchat.core.inference.generate import ReplyGenerator
@@ -339,19 +340,28 @@ class Engine:
     def count_tokens(self, messages: Sequence[Message]) -> int:
         return self._require().count_tokens(messages)
 
+    def prompt_view(self, messages: Sequence[Message], sampling: Sampling = Sampling()):
+        """The prompt a reply to ``messages`` would be written from, as the model sees it
+        (``prompt_view.PromptView``): the template's text, its tokens, the count per message,
+        the context used and what the budget would leave out next."""
+        return self._require().prompt_view(messages, sampling)
+
     def stream_chat(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
                     cancelled: Callable[[], bool] | None = None,
-                    keep_cache: bool = True) -> Iterator[StreamEvent]:
+                    keep_cache: bool = True, prefix: "ReplyTokens | None" = None) -> Iterator[StreamEvent]:
         """Yield TokenEvents as the reply grows, then one GenerationStats. The reply stops once
         ``cancelled()`` is true or ``cancel()`` is called; ``cancelled`` is the caller's own
         flag, so a cancel asked for before the stream starts is not lost. ``keep_cache``: the
         conversation's KV cache is kept aside when another prompt comes between two of its
-        turns (the window's are; an API request's are not).
+        turns (the window's are; an API request's are not). With ``sampling.logprobs``, each
+        token's ``TokenChoice`` comes before its text. ``prefix``: tokens the reply starts from (a
+        branch from a token of an earlier reply), not streamed again.
 
         Never raises for a generation problem: the final record says ``error`` and why."""
         replies = self._require()
         self._cancel.clear()
-        yield from self._adapting(replies.stream(messages, sampling, self._stop_check(cancelled), keep_cache))
+        yield from self._adapting(replies.stream(messages, sampling, self._stop_check(cancelled), keep_cache,
+                                                 prefix))
 
     def stream_text(self, prompt: str, sampling: Sampling = Sampling(),
                     cancelled: Callable[[], bool] | None = None,

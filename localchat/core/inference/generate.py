@@ -12,7 +12,16 @@ is sampled in this loop under its grammar, the fast way: each token is drawn as 
 the grammar is asked about that token alone; only when it refuses is the whole vocabulary masked
 and the token drawn again (``llama.GrammarSampler``). The token limit reached inside the
 structure ends the reply as ``StopReason.INCOMPLETE``; the finished reply is checked against the
-format (``chat.structured``) and the check goes with its stats."""
+format (``chat.structured``) and the check goes with its stats.
+
+With ``Sampling.logprobs`` set, each token's probabilities are read from the step's logits right
+after it is drawn (``logprobs.TokenScorer``) and streamed as a ``TokenChoice`` before its text;
+the final stats carry them all (``GenerationStats.tokens``). Off, nothing of it runs.
+
+A reply may start from tokens already chosen (``prefix``: a branch from one token of an earlier
+reply): they follow the prompt, their text is not streamed again (the reply writer starts from
+it), and the KV cache holds them already when the earlier reply was the last one written, so
+only the chosen token is evaluated."""
 
 from __future__ import annotations
 
@@ -28,11 +37,15 @@ from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.prompt import PromptFormat
 from localchat.core.chat.stats import GenerationStats, StopReason, StreamEvent, TokenEvent
 from localchat.core.chat.structured import check_reply, with_description
+from localchat.core.chat.tokens import ReplyTokens, TokenChoice
 from localchat.core.inference import llama as native
 from localchat.core.inference.grammar import CompiledFormat, ResponseFormatError, compile_format
+from localchat.core.inference.logprobs import TokenScorer
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
+
+    from localchat.core.inference.prompt_view import PromptView
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +53,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class LastTurn:
     """The last reply as the next prompt will render it (``text``: the prompt and the reply as
-    shown) and as the model read it (``tokens``: the prompt's tokens and the generated ones)."""
+    shown) and as the model read it (``tokens``: the prompt's tokens and the generated ones).
+    ``prompt``: the prompt's text alone, whose tokens are ``tokens[:n_prompt]``: the same prompt
+    again (a regenerated reply, a branch from one of its tokens) is read as the same tokens."""
 
     text: str
     tokens: tuple[int, ...]
+    prompt: str = ""
+    n_prompt: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,13 @@ class ReplyGenerator:
     def count_tokens(self, messages: Sequence[Message]) -> int:
         return len(self.tokenize(self._format.render(messages)))
 
+    def prompt_view(self, messages: Sequence[Message], sampling: Sampling) -> "PromptView":
+        """The prompt a reply to ``messages`` would be written from, as the model sees it."""
+        from localchat.core.inference.prompt_view import build_view
+
+        return build_view(self._llm, self._format, lambda text: self._prompt_tokens(text, self._last_turn),
+                          self.count_tokens, messages, sampling)
+
     def _prompt_tokens(self, prompt: str, last: LastTurn | None) -> list[int]:
         """The tokens of ``prompt``, keeping the last reply's tokens as they were generated.
 
@@ -103,6 +127,8 @@ class ReplyGenerator:
         last prompt and reply followed by new text, the new text alone is tokenized and put
         after the tokens the model already read, as long as it tokenizes alone as it does at the
         end of the whole prompt (it does when it starts with a template's control token)."""
+        if last is not None and last.n_prompt and prompt == last.prompt:
+            return list(last.tokens[:last.n_prompt])
         tokens = self.tokenize(prompt)
         if last is None or not prompt.startswith(last.text):
             return tokens
@@ -111,7 +137,8 @@ class ReplyGenerator:
             return tokens
         return [*last.tokens, *rest]
 
-    def _switch_cache(self, prompt: str, tokens: list[int], keep: bool) -> list[int]:
+    def _switch_cache(self, prompt: str, tokens: list[int], keep: bool,
+                      prefix: Sequence[int] = ()) -> list[int]:
         """The prompt's tokens, with the KV cache made the best one for them: the kept
         conversation's put back when the prompt continues it further than the live cache does;
         the live one saved aside first when this prompt would throw it away and it asked to be
@@ -122,7 +149,7 @@ class ReplyGenerator:
         kept, last = self._kept, self._last_turn
         restore = None
         if kept is not None:
-            theirs = self._prompt_tokens(prompt, kept.turn)
+            theirs = [*self._prompt_tokens(prompt, kept.turn), *prefix]
             if shared_prefix(kept.tokens, theirs) >= live + MIN_KEPT_TOKENS:
                 restore, tokens = kept, theirs
         saved = None
@@ -170,10 +197,11 @@ class ReplyGenerator:
         return len(todo), False
 
     def stream(self, messages: Sequence[Message], sampling: Sampling, cancelled: Callable[[], bool],
-               keep_cache: bool = True) -> Iterator[StreamEvent]:
+               keep_cache: bool = True, prefix: ReplyTokens | None = None) -> Iterator[StreamEvent]:
         """Yield TokenEvents as the reply grows, then one GenerationStats. ``cancelled`` is asked
         between prompt batches and between tokens. ``keep_cache``: this conversation's KV cache
         is saved aside when a later prompt does not continue it, and put back when one does.
+        ``prefix``: the tokens the reply starts with (a branch from a token), not streamed again.
 
         Never raises for a generation problem: the final record says ``error`` and why."""
         started = time.perf_counter()
@@ -184,7 +212,8 @@ class ReplyGenerator:
         rendered = self._format.prompt(budget.messages)  # the render the budget counted: not done twice
         note = self._format.take_note()  # a template that failed on this conversation: what was done instead
         yield from self._reply(rendered.text, (*rendered.stop, *sampling.stop), sampling, cancelled,
-                               keep_cache, started=started, dropped=budget.dropped, note=note, chat=True)
+                               keep_cache, started=started, dropped=budget.dropped, note=note, chat=True,
+                               prefix=prefix)
 
     def stream_text(self, prompt: str, sampling: Sampling, cancelled: Callable[[], bool],
                     keep_cache: bool = False) -> Iterator[StreamEvent]:
@@ -195,7 +224,7 @@ class ReplyGenerator:
 
     def _reply(self, prompt: str, stops: Sequence[str], sampling: Sampling, cancelled: Callable[[], bool],
                keep_cache: bool, *, started: float, dropped: int, note: str | None,
-               chat: bool) -> Iterator[StreamEvent]:
+               chat: bool, prefix: ReplyTokens | None = None) -> Iterator[StreamEvent]:
         llm = self._llm
         n_ctx = llm.n_ctx()
         try:
@@ -204,7 +233,8 @@ class ReplyGenerator:
             yield GenerationStats(StopReason.ERROR, dropped_messages=dropped, template_note=note,
                                   error=str(exc))
             return
-        tokens = self._prompt_tokens(prompt, self._last_turn)
+        ahead = [int(t) for t in prefix.ids] if prefix is not None else []
+        tokens = [*self._prompt_tokens(prompt, self._last_turn), *ahead]
         if len(tokens) + 8 > n_ctx:
             self._last_turn = None
             yield GenerationStats(
@@ -215,7 +245,8 @@ class ReplyGenerator:
                        f"Shorten it or raise the context length in the settings."),
             )
             return
-        tokens = self._switch_cache(prompt, tokens, keep_cache)
+        tokens = self._switch_cache(prompt, tokens, keep_cache, ahead)
+        n_prompt = len(tokens) - len(ahead)
         self._last_turn = None
         max_new = min(sampling.max_tokens, n_ctx - len(tokens))
         # after the cache is put back: its saved state carries the seed it was saved with
@@ -227,9 +258,17 @@ class ReplyGenerator:
         stop_reason, error = StopReason.LENGTH, None
         stopper = StopFilter(stops)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        generated: list[int] = []
-        pieces: list[bytes] = []  # the generated tokens' text
+        generated: list[int] = []  # the tokens drawn now (after the prefix)
+        pieces = [prefix.piece(t) for t in ahead]  # the reply's tokens' text
         shown: list[str] = []  # the reply as the person sees it
+        if pieces:  # shown already: the reply writer starts from it
+            start = decoder.decode(b"".join(pieces))
+            shown.append(start.lstrip() if chat else start)
+        visible = bool(shown and shown[0])  # some text is shown: leading spaces are no longer cut
+        scorer = None
+        if sampling.logprobs is not None:
+            scorer = TokenScorer(llm, sampling, sampling.logprobs, start=len(ahead))
+        choices: list[TokenChoice] = []
         sampler: native.GrammarSampler | None = None
         complete = True  # the grammar, if any, reached its end
         try:
@@ -254,10 +293,15 @@ class ReplyGenerator:
                     pieces.append(piece)
                     completion += 1
                     text, hit = stopper.feed(decoder.decode(piece))
-                    if chat and not shown:
+                    if scorer is not None:
+                        choice = scorer.score(token, piece)
+                        choices.append(choice)
+                        yield choice
+                    if chat and not visible:
                         text = text.lstrip()  # "Assistant:" is followed by a space; not shown
                     if text:
                         shown.append(text)
+                        visible = True
                         yield TokenEvent(text)
                     if hit:
                         stop_reason = StopReason.EOS
@@ -285,10 +329,14 @@ class ReplyGenerator:
         # prompt holds for these tokens.
         as_generated = b"".join(pieces).decode("utf-8", "replace")
         if error is None and reply and reply == (as_generated.lstrip() if chat else as_generated):
-            self._last_turn = LastTurn(prompt + reply, (*tokens, *generated))
+            self._last_turn = LastTurn(prompt + reply, (*tokens, *generated), prompt, n_prompt)
         validation = None
         if compiled is not None and stop_reason is not StopReason.ERROR:
             validation = check_reply(reply, sampling.response_format, complete=complete)
+        reply_tokens = None
+        if scorer is not None:
+            start = prefix if prefix is not None else ReplyTokens.empty(sampling.logprobs)
+            reply_tokens = start.extended(choices)
         ended = time.perf_counter()
         decode_s = ended - first_at if first_at else 0.0
         yield GenerationStats(
@@ -303,6 +351,7 @@ class ReplyGenerator:
             error=error,
             template_note=note,
             validation=validation,
+            tokens=reply_tokens,
         )
 
     def _grammar_sampler(self, compiled: CompiledFormat, sampling: Sampling,

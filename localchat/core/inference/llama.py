@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from localchat.core.errors import LoadCancelledError
+from localchat.core.inference.cpu_check import amx_usable
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -102,6 +103,8 @@ def _cancellable_llama() -> type:
         @model_params.setter
         def model_params(self, params) -> None:
             params.progress_callback = self._localchat_progress.c_callback
+            if not amx_usable():  # llama.cpp's AMX path faults on this machine
+                params.use_extra_bufts = False
             self.__dict__["model_params"] = params
 
         @property
@@ -167,9 +170,31 @@ def end_of_generation(llm: "Llama") -> Callable[[int], bool]:
     return lambda token: bool(llama_cpp.llama_vocab_is_eog(vocab, token))
 
 
+def control_token(llm: "Llama") -> Callable[[int], bool]:
+    """A test of whether a token is a control token (BOS, ``<|im_start|>``): one the template
+    writes, never text."""
+    import llama_cpp
+
+    vocab = vocabulary(llm)
+    return lambda token: bool(llama_cpp.llama_vocab_is_control(vocab, token))
+
+
 def token_text(llm: "Llama", token: int) -> str:
     """A token's text as the vocabulary spells it (``"<s>"``, ``"<|im_end|>"``); "" for none."""
     return llm._model.token_get_text(token) if token >= 0 else ""
+
+
+def last_logits(llm: "Llama"):
+    """The logits of the last evaluated position, as a NumPy view (no copy) of llama.cpp's own
+    buffer (``llama_get_logits_ith(ctx, -1)``): valid until the next evaluation. A context
+    without ``logits_all`` keeps only this row, which is all the token probabilities need."""
+    import llama_cpp
+    import numpy as np
+
+    pointer = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+    if not pointer:
+        raise RuntimeError("llama.cpp holds no logits: nothing was evaluated yet")
+    return np.ctypeslib.as_array(pointer, shape=(llm.n_vocab(),))
 
 
 # -- a conversation's cache saved aside ------------------------------------------------------

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Callable, Sequence, Union
 
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.chat.tokens import ReplyTokens, TokenChoice
 from localchat.core.errors import LoadCancelledError, LocalChatError
 from localchat.core.models.defaults import defaults_of_file
 from localchat.core.models.fit import LowMemoryError
@@ -85,6 +86,9 @@ class ChatJob(Job):
     # keep this conversation's KV cache aside when another prompt comes between two of its turns
     # (the window's and localchat chat's); an API request's is not kept
     keep_cache: bool = True
+    # the tokens the reply starts from (a branch from a token of an earlier reply): evaluated
+    # after the prompt, their text not sent again
+    prefix: ReplyTokens | None = None
 
 
 @dataclass(eq=False)
@@ -100,6 +104,18 @@ class CompletionJob(Job):
 @dataclass(eq=False)
 class UnloadJob(Job):
     pass
+
+
+@dataclass(eq=False)
+class PromptViewJob(Job):
+    """The prompt a reply to ``messages`` would be written from, as the loaded model sees it
+    (``ChatSession.prompt_for`` gives the messages). No event is emitted: the client waits on
+    ``done`` and reads ``view`` (a ``prompt_view.PromptView``), or ``error``."""
+
+    messages: Sequence[Message]
+    sampling: Sampling = Sampling()
+    view: object | None = field(default=None, init=False)
+    error: str | None = field(default=None, init=False)
 
 
 @dataclass(eq=False)
@@ -139,6 +155,9 @@ class ModelFailed:
 class ReplyDelta:
     job: "ChatJob | CompletionJob"
     text: str  # a batch of reply text
+    # the tokens of this batch with their probabilities, when the sampling asked for them; a
+    # token whose text is held back (part of a character, maybe a stop string) comes before it
+    tokens: tuple[TokenChoice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -354,6 +373,8 @@ class InferenceWorker:
             self._emit(ModelUnloaded(job))
         elif isinstance(job, EmbedJob):
             self._embed(job)
+        elif isinstance(job, PromptViewJob):
+            self._prompt_view(job)
         else:
             raise TypeError(f"not an inference job: {job!r}")
 
@@ -391,6 +412,7 @@ class InferenceWorker:
             self._emit(ReplyFinished(job, GenerationStats(StopReason.CANCELLED)))
             return
         pending: list[str] = []
+        pending_tokens: list[TokenChoice] = []
         last_sent = time.perf_counter()
         stats: GenerationStats | None = None
         try:
@@ -399,28 +421,44 @@ class InferenceWorker:
                                                  keep_cache=job.keep_cache)
             else:
                 stream = self.engine.stream_chat(job.messages, job.sampling, cancelled=lambda: job.cancelled,
-                                                 keep_cache=job.keep_cache)
+                                                 keep_cache=job.keep_cache, prefix=job.prefix)
             for event in stream:
                 if isinstance(event, GenerationStats):
                     stats = event
                     break
+                if isinstance(event, TokenChoice):
+                    pending_tokens.append(event)
+                    continue
                 pending.append(event.text)
                 now = time.perf_counter()
                 if now - last_sent >= self.batch_seconds:
-                    self._emit(ReplyDelta(job, "".join(pending)))
+                    self._emit(ReplyDelta(job, "".join(pending), tuple(pending_tokens)))
                     pending.clear()
+                    pending_tokens.clear()
                     last_sent = now
         except LocalChatError as exc:
             stats = GenerationStats(StopReason.ERROR, error=str(exc))
         except Exception as exc:
             log.exception("unexpected error while generating")
             stats = GenerationStats(StopReason.ERROR, error=f"Unexpected error while generating: {exc}")
-        if pending:
-            self._emit(ReplyDelta(job, "".join(pending)))
+        if pending or pending_tokens:
+            self._emit(ReplyDelta(job, "".join(pending), tuple(pending_tokens)))
         if stats is None:  # the stream ended without its record: treat it as cut short
             stats = GenerationStats(StopReason.CANCELLED if job.cancelled else StopReason.ERROR,
                                     error=None if job.cancelled else "The reply ended unexpectedly.")
         self._emit(ReplyFinished(job, stats))
+
+    def _prompt_view(self, job: PromptViewJob) -> None:
+        if job.cancelled:
+            job.error = "The prompt view was cancelled."
+            return
+        try:
+            job.view = self.engine.prompt_view(job.messages, job.sampling)
+        except LocalChatError as exc:
+            job.error = str(exc)
+        except Exception as exc:
+            log.exception("unexpected error while showing the prompt")
+            job.error = f"Unexpected error while showing the prompt: {exc}"
 
     def _embed(self, job: EmbedJob) -> None:
         if job.cancelled:
