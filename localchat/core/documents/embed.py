@@ -104,16 +104,14 @@ class Embedder:
     """One loaded embedding model. Not thread-safe: the inference worker's thread uses it."""
 
     def __init__(self, model: EmbeddingModel, *, n_threads: int | None = None):
-        import llama_cpp
-
         from localchat.core.inference import llama as native
 
         self.model = model
         native.route_logs()
         try:
-            self._llm = llama_cpp.Llama(str(model.path), embedding=True, n_ctx=EMBED_BATCH_TOKENS,
-                                        n_batch=EMBED_BATCH_TOKENS, n_ubatch=EMBED_BATCH_TOKENS,
-                                        n_threads=n_threads, n_threads_batch=n_threads, verbose=False)
+            self._llm = native.open_model(str(model.path), embedding=True, n_ctx=EMBED_BATCH_TOKENS,
+                                          n_batch=EMBED_BATCH_TOKENS, n_ubatch=EMBED_BATCH_TOKENS,
+                                          n_threads=n_threads, n_threads_batch=n_threads, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelLoadError(f"llama.cpp could not load the embedding model {model.path.name}.",
                                  "The file may be damaged; download it again.") from exc

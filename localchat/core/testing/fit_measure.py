@@ -71,9 +71,10 @@ def _child(argv: list[str]) -> None:
     path, n_ctx, mmap, threads = argv[0], int(argv[1]), argv[2], int(argv[3])
     import gguf  # noqa: F401 - modules the engine imports on its first load are not the model's memory
     import jinja2.sandbox  # noqa: F401
-    import llama_cpp
+    import llama_cpp  # noqa: F401
 
     from localchat.core.inference.engine import Engine, llama_options
+    from localchat.core.inference.llama import open_model
 
     before = _status()
     if mmap == "app":
@@ -82,7 +83,7 @@ def _child(argv: list[str]) -> None:
         llm = engine._llm
     else:  # the engine's parameters, the file mapped or read as asked
         options = {**llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0), "use_mmap": mmap == "1"}
-        llm = llama_cpp.Llama(model_path=path, verbose=False, **options)
+        llm = open_model(path, verbose=False, **options)
     n_vocab, ctx = llm.n_vocab(), llm.n_ctx()
     # ordinary tokens from the middle of the vocabulary; what they say does not matter
     span = max(1, n_vocab // 2)
