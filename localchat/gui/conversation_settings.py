@@ -95,8 +95,21 @@ class ConversationSettings(QWidget):
         self._loading = False
         self.set_model_defaults(Sampling())
 
+    def set_unavailable_formats(self, reasons: dict[FormatKind, str]) -> None:
+        """Grey out the formats the model in use cannot hold a reply to, each with why (a remote
+        backend that refused a JSON schema); ``{}`` offers them all again. A conversation that
+        has one keeps it, and the line under the editor says why it will not work."""
+        self.unavailable_formats = dict(reasons)
+        items = self.format_kind.model()
+        for i in range(self.format_kind.count()):
+            reason = reasons.get(FormatKind(self.format_kind.itemData(i)))
+            items.item(i).setEnabled(reason is None)
+            items.item(i).setToolTip(reason or "")
+        self._show_format()
+
     def _build_format(self, form: QFormLayout) -> None:
         self.format_kind = QComboBox()
+        self.unavailable_formats: dict[FormatKind, str] = {}
         for kind, label in FORMAT_CHOICES:
             self.format_kind.addItem(QCoreApplication.translate("ConversationSettings", label), kind.value)
         self.format_kind.setToolTip(self.tr("Hold replies to a shape: the model can only write what it allows"))
@@ -142,6 +155,10 @@ class ConversationSettings(QWidget):
         self.format_source.setPlaceholderText('root ::= ("yes" | "no")' if kind is FormatKind.GRAMMAR
                                               else '{"type": "object", "properties": {…}}')
         found = self.format_problems() if edits else []
+        unavailable = self.unavailable_formats.get(kind)
+        if unavailable:
+            found = [unavailable] + found
+            self.format_status.setVisible(True)
         if found:
             self.format_status.setObjectName("problem")
             more = "\n" + self.tr("…and {count} more").format(count=len(found) - 6) if len(found) > 6 else ""

@@ -44,8 +44,9 @@ class ModelState(enum.Enum):
 
 def message_item(m: StoredMessage) -> MessageItem:
     """How the view shows a stored message; a reply cut short without stats says so."""
-    stats = m.stats.summary if m.stats and m.stats.stop_reason is not StopReason.ERROR else ""
-    if m.partial and not stats:
+    failed = m.stats is not None and m.stats.stop_reason is StopReason.ERROR
+    stats = m.stats.summary if m.stats and not failed else ""
+    if (m.partial or failed) and not stats:  # cut short: by a crash, or by the failure the banner said
         stats = QCoreApplication.translate("ChatController", "interrupted")
     check = m.validation  # a structured reply's check, kept with it
     pretty = None
@@ -75,6 +76,7 @@ class ChatController(QObject):
         self.model_defaults = Sampling()  # the loaded model's: what a new chat starts with
         self.model_system_prompt: str | None = None  # a demo model's own; None keeps the one there is
         self.turn: Turn | None = None
+        self.remote = None  # the RemoteBackend replies come from instead of the local model
         self._job: ChatJob | None = None
         self._page_count = PAGE_SIZE
         self._save_timer = QTimer(self, interval=SAVE_INTERVAL_MS)
@@ -105,7 +107,8 @@ class ChatController(QObject):
                   defaults: Sampling | None = None, system_prompt: str | None = None) -> None:
         """The model replies come from; ``defaults``, its sampling (its catalog entry's, else the
         app's), and ``system_prompt`` (a demo model's own) are what a new chat starts with. A
-        saved conversation keeps its own."""
+        saved conversation keeps its own. The replies come from the local model from now on."""
+        self.remote = None
         self.model = info
         self.model_state = ModelState.READY if info else ModelState.LOADING if loading else ModelState.NONE
         self.session.model_name = info.name if info else None
@@ -115,8 +118,19 @@ class ChatController(QObject):
             if self.session.conversation is None and not self.generating:
                 self.session.new(sampling=defaults, system_prompt=system_prompt)
 
+    def use_remote(self, backend, model: str) -> None:
+        """Replies come from ``backend`` (a ``RemoteBackend``), its ``model``, until another model
+        is picked; each one is kept with the model and the backend that wrote it."""
+        from localchat.core.backends.config import answered_by
+
+        backend.model = model
+        self.remote = backend
+        self.session.model_name = answered_by(model, backend.name)
+
     def why_not_ready(self) -> str | None:
         """Why a message cannot be sent now, said so that the person knows what to do."""
+        if self.remote is not None:
+            return None
         if self.model_state is ModelState.LOADING:
             return self.tr("The model is still loading.\nYour message can be sent as soon as it is ready.")
         if self.model_state is ModelState.NONE:
@@ -253,7 +267,7 @@ class ChatController(QObject):
         try:
             reply = self.store.message(turn.message_id)
             items = [message_item(self.store.message(reply.parent_id))] if with_question else []
-            self._job = self.inference.submit(ChatJob(turn.messages, turn.sampling))
+            self._job = self.inference.submit(ChatJob(turn.messages, turn.sampling), self.remote)
         except LocalChatError as exc:
             self.failed.emit(str(exc))
             self.turn = None

@@ -39,22 +39,49 @@ class InferenceRelay(QObject):
         self.worker = worker
         self._inbox = Inbox(self._emit, self)
         self._unsubscribe = worker.subscribe(self._inbox.post)
+        self._remotes: dict[object, object] = {}  # RemoteBackend -> its unsubscribe
+        self._remote_jobs: dict[Job, object] = {}  # a job sent to a remote backend -> that backend
 
     def start(self) -> "InferenceRelay":
         self.worker.start()
         return self
 
-    def submit(self, job: Job) -> Job:
-        return self.worker.submit(job)
+    def attach(self, backend) -> None:
+        """A remote backend's events come through this relay too (once, however often asked)."""
+        if backend not in self._remotes:
+            self._remotes[backend] = backend.subscribe(self._inbox.post)
+
+    def detach(self, backend) -> None:
+        unsubscribe = self._remotes.pop(backend, None)
+        if unsubscribe is not None:
+            unsubscribe()
+
+    def submit(self, job: Job, backend=None) -> Job:
+        """``job`` to the worker, or to ``backend`` (a remote one, attached here first)."""
+        if backend is None:
+            return self.worker.submit(job)
+        self.attach(backend)
+        self._remote_jobs[job] = backend
+        try:
+            return backend.submit(job)
+        except Exception:
+            self._remote_jobs.pop(job, None)
+            raise
 
     def cancel(self, job: Job | None = None) -> None:
-        self.worker.cancel(job)
+        backend = self._remote_jobs.get(job) if job is not None else None
+        if backend is not None:
+            backend.cancel(job)
+        else:
+            self.worker.cancel(job)
 
     def stop(self) -> bool:
         """Cancel every job and free the model on the worker's thread; the final events of the
         cancelled jobs are still on their way to the receivers (queued)."""
         stopped = self.worker.stop()
         self._unsubscribe()
+        for backend in list(self._remotes):
+            backend.cancel()  # a remote reply ends as cancelled too; its backend stops with its owner
         return stopped
 
     @Slot()
@@ -67,6 +94,7 @@ class InferenceRelay(QObject):
         if isinstance(event, ReplyDelta):
             self.reply_delta.emit(event.job, event.text)
         elif isinstance(event, ReplyFinished):
+            self._remote_jobs.pop(event.job, None)
             self.reply_finished.emit(event.job, event.stats)
         elif isinstance(event, ModelLoading):
             self.model_loading.emit(event.job)
