@@ -18,6 +18,12 @@ The rules:
 - a reply is saved while it streams; one ended early (Stop, a closed window, a cancelled
   request, a crash) keeps what it had and says so in its stats (``StopReason.CANCELLED``);
 - one reply at a time: a second action while a turn is open is refused;
+- a reply kept with its tokens' probabilities can be branched from one of its tokens
+  (``branch_from_token``): a sibling reply that keeps the tokens before it, puts the chosen
+  alternative there and goes on from it; the turn's ``prefix`` goes to the engine, whose KV
+  cache holds those tokens already when that reply was the last one written;
+- ``prompt_for`` gives the messages a reply was written from (or the next reply would be), for
+  the worker's ``PromptViewJob``: the prompt as the model sees it;
 - with documents (``session.documents``, a ``Retrieve``: the person's collections), the
   question's passages are put into what the model reads, numbered, and the turn keeps them
   (``turn.passages``) to list as its sources and to check the reply's ``[n]`` against
@@ -32,9 +38,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from localchat.core.chat.messages import ASSISTANT, USER, Message, Sampling
+from localchat.core.chat.messages import ASSISTANT, SYSTEM, USER, Message, Sampling
 from localchat.core.chat.prompt import Citations, Passage, check_citations, with_passages
 from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.chat.tokens import ReplyTokens
 from localchat.core.errors import LocalChatError
 
 if TYPE_CHECKING:
@@ -55,6 +62,10 @@ class NothingToAnswerError(LocalChatError):
     """Continue or regenerate where there is no question to answer."""
 
 
+class NoTokensError(LocalChatError):
+    """A branch from a token of a reply that was not kept with its tokens (or not this model's)."""
+
+
 @dataclass(eq=False)
 class Turn:
     """One reply being written: the prompt it answers and where its text goes."""
@@ -65,6 +76,9 @@ class Turn:
     writer: "ReplyWriter"
     passages: tuple[Passage, ...] = ()  # the documents' passages in the prompt: its sources
     uses_documents: bool = False  # documents were searched (passages may still be none)
+    # the tokens the reply starts from (a branch from a token): the writer holds their text
+    # already; give them to the engine (``ChatJob.prefix``) so it goes on after them
+    prefix: ReplyTokens | None = None
     finished: "StoredMessage | None" = field(default=None, init=False)
 
     def citations(self) -> Citations:
@@ -190,6 +204,62 @@ class ChatSession:
                                        "Pick a reply of the model, or edit your message instead.")
         self._follow(old.conversation_id)
         return self._begin(self.store.regenerate(message_id, model=self.model_name))
+
+    def branch_from_token(self, message_id: int, index: int, token_id: int) -> Turn:
+        """A sibling of the reply ``message_id`` that keeps its first ``index`` tokens, puts
+        ``token_id`` (one of the alternatives the model weighed at ``index``) in place of the
+        token drawn there, and goes on writing from it. The turn samples with probabilities on,
+        as the reply was written; the reply must be the loaded model's (token ids are a model's
+        own)."""
+        self._require_idle()
+        old = self.store.message(message_id)
+        if old.role != ASSISTANT:
+            raise NothingToAnswerError("Only a reply can be branched from one of its tokens.",
+                                       "Pick a reply of the model.")
+        tokens = self.store.reply_tokens(message_id)
+        if tokens is None:
+            raise NoTokensError("This reply was written without its tokens' probabilities, so there "
+                                "is no alternative to branch from.",
+                                "Turn on token probabilities and regenerate the reply.")
+        if old.model and self.model_name and old.model != self.model_name:
+            raise NoTokensError(f"This reply was written by {old.model}; its tokens mean nothing to "
+                                f"{self.model_name}.", f"Load {old.model} to branch from its tokens.")
+        if not 0 <= index < len(tokens):
+            raise NoTokensError(f"The reply has {len(tokens)} tokens; there is no token {index + 1}.")
+        try:
+            prefix = tokens.chosen_instead(index, token_id)
+        except ValueError:
+            raise NoTokensError(f"Token {token_id} is not one the model weighed at that place.",
+                                "Pick one of the alternatives shown for it.") from None
+        self._follow(old.conversation_id)
+        writer = self.store.regenerate(message_id, model=self.model_name)
+        writer.append(prefix.text().lstrip())  # as the engine shows a reply: no leading space
+        writer.save()
+        turn = self._begin(writer)
+        logprobs = turn.sampling.logprobs if turn.sampling.logprobs is not None else tokens.k
+        turn.sampling = turn.sampling.with_(logprobs=logprobs)
+        turn.prefix = prefix
+        return turn
+
+    def prompt_for(self, message_id: int | None = None, draft: str = "") -> list[Message]:
+        """What the model reads for the reply ``message_id`` (the system prompt and the branch
+        up to its question), or with None for the next reply of the current branch (``draft``:
+        the message being typed, as the next question). For ``PromptViewJob``. A reply written
+        with documents read their passages too; they are not searched again here."""
+        if message_id is not None:
+            reply = self.store.message(message_id)
+            if reply.role != ASSISTANT:
+                raise NothingToAnswerError("Only a reply has a prompt it was written from.",
+                                           "Pick a reply of the model.")
+            return self.store.prompt_messages(reply.conversation_id, reply.parent_id)
+        if self.conversation is None:
+            messages = [Message(SYSTEM, self.system_prompt)] if self.system_prompt.strip() else []
+        else:
+            leaf = self._leaf()
+            messages = self.store.prompt_messages(self.conversation.id, leaf.id if leaf else None)
+        if draft.strip():
+            messages.append(Message(USER, draft))
+        return messages
 
     def continue_branch(self) -> Turn:
         """Answer the current branch's last message, when it is the person's and has no reply

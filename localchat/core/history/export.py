@@ -74,7 +74,7 @@ def to_document(store: Store, conversation_id: int) -> dict[str, Any]:
                 "created_at": m.created_at,
                 "model": m.model,
                 "partial": m.partial,
-                "stats": asdict(m.stats) if m.stats is not None else None,
+                "stats": asdict(m.stats.without_tokens()) if m.stats is not None else None,
             }
             for m in messages
         ],

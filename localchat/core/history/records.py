@@ -10,6 +10,7 @@ from typing import Any
 from localchat.core.chat.messages import Message, Sampling
 from localchat.core.chat.stats import GenerationStats
 from localchat.core.chat.structured import ReplyCheck
+from localchat.core.chat.tokens import ReplyTokens
 
 TITLE_LENGTH = 60
 
@@ -46,6 +47,9 @@ class StoredMessage:
     partial: bool = False  # a reply still streaming, or cut off by a crash
     sibling_index: int = 0  # among the messages sharing its parent, in creation order
     sibling_count: int = 1
+    # the reply was kept with its tokens' probabilities: ``Store.reply_tokens(id)`` reads them
+    # (apart, so a page of the branch does not read every reply's BLOB)
+    has_tokens: bool = False
 
     @property
     def validation(self) -> ReplyCheck | None:
@@ -134,14 +138,30 @@ def stats_to_json(stats: GenerationStats | None) -> str | None:
     """The stats without their validation, which has a column of its own."""
     if stats is None:
         return None
-    raw = asdict(stats)
+    raw = asdict(stats.without_tokens())
     raw.pop("validation", None)
+    raw.pop("tokens", None)
     return json.dumps(raw, sort_keys=True)
 
 
 def validation_to_json(stats: GenerationStats | None) -> str | None:
     check = stats.validation if stats is not None else None
     return None if check is None else json.dumps(asdict(check), sort_keys=True)
+
+
+def tokens_to_blob(stats: GenerationStats | None) -> bytes | None:
+    tokens = stats.tokens if stats is not None else None
+    return None if tokens is None else tokens.to_blob()
+
+
+def tokens_from_blob(blob: bytes | None) -> ReplyTokens | None:
+    """None for none, and for a damaged BLOB (the reply itself is kept)."""
+    if not blob:
+        return None
+    try:
+        return ReplyTokens.from_blob(bytes(blob))
+    except ValueError:
+        return None
 
 
 def stats_from_json(text: str | None, validation: str | None = None) -> GenerationStats | None:
@@ -163,7 +183,7 @@ def stats_from_json(text: str | None, validation: str | None = None) -> Generati
 CONVERSATION_COLUMNS = ("id, title, model, system_prompt, sampling, created_at, updated_at, "
                         "current_leaf_id")
 MESSAGE_COLUMNS = ("id, conversation_id, parent_id, role, content, created_at, depth, model, "
-                   "stats, partial, validation")
+                   "stats, partial, validation, tokens IS NOT NULL AS has_tokens")
 
 
 def conversation_from_row(row: sqlite3.Row) -> Conversation:
@@ -181,4 +201,5 @@ def message_from_row(row: sqlite3.Row, sibling_index: int = 0, sibling_count: in
         depth=row["depth"], model=row["model"],
         stats=stats_from_json(row["stats"], row["validation"]),
         partial=bool(row["partial"]), sibling_index=sibling_index, sibling_count=sibling_count,
+        has_tokens=bool(row["has_tokens"]),
     )

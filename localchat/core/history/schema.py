@@ -101,7 +101,27 @@ _V3 = (
     "ALTER TABLE messages ADD COLUMN validation TEXT",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4 = (
+    # a reply's tokens with their probabilities and alternatives (chat.tokens.ReplyTokens:
+    # int32 ids and float16 log-probabilities in one BLOB, about 60 bytes a token); NULL for
+    # replies written without them and before
+    "ALTER TABLE messages ADD COLUMN tokens BLOB",
+)
+
+_V5 = (
+    # what a conversation takes from the person's documents (history.sources): the collections
+    # it searches, and each reply's passages (its sources) as JSON; in tables of their own
+    """CREATE TABLE conversation_documents (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        collections TEXT NOT NULL
+    )""",
+    """CREATE TABLE message_sources (
+        message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        passages TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -37,6 +37,7 @@ from typing import Callable, Iterator, Sequence
 
 from localchat.core.chat.messages import ASSISTANT, SYSTEM, USER, Message, Sampling
 from localchat.core.chat.stats import GenerationStats
+from localchat.core.chat.tokens import ReplyTokens
 from localchat.core.errors import ConversationNotFoundError, CorruptDatabaseError, StoreError
 from localchat.core.history import queries as q
 from localchat.core.history.records import (
@@ -51,8 +52,10 @@ from localchat.core.history.records import (
     message_from_row,
     sampling_to_json,
     stats_to_json,
-    validation_to_json,
     title_from_text,
+    tokens_from_blob,
+    tokens_to_blob,
+    validation_to_json,
 )
 from localchat.core.history.reply import ReplyWriter
 from localchat.core.history.schema import is_corruption, needs_check_marker, open_database, translate
@@ -311,11 +314,12 @@ class Store:
     @_guarded
     def finish_reply(self, message_id: int, text: str, stats: GenerationStats | None) -> StoredMessage:
         """Store a reply's final text and its stats (prompt/completion tokens, TTFT, tok/s, stop
-        reason); it is no longer partial."""
+        reason, the tokens' probabilities when it has them); it is no longer partial."""
         with self._transaction() as db:
             row = q.message_row(db, message_id)
-            db.execute("UPDATE messages SET content = ?, stats = ?, validation = ?, partial = 0 "
-                       "WHERE id = ?", (text, stats_to_json(stats), validation_to_json(stats), message_id))
+            db.execute("UPDATE messages SET content = ?, stats = ?, validation = ?, tokens = ?, partial = 0 "
+                       "WHERE id = ?", (text, stats_to_json(stats), validation_to_json(stats),
+                                        tokens_to_blob(stats), message_id))
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?",
                        (self._clock(), row["conversation_id"]))
         self._notify("updated", row["conversation_id"])
@@ -342,6 +346,15 @@ class Store:
     @_guarded
     def message(self, message_id: int) -> StoredMessage:
         return q.message_with_siblings(self._conn, message_id)
+
+    @_guarded
+    def reply_tokens(self, message_id: int) -> "ReplyTokens | None":
+        """A reply's tokens with their probabilities and alternatives, as the model computed
+        them when it wrote it; None when it was written without them."""
+        row = self._conn.execute("SELECT tokens FROM messages WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            self.message(message_id)  # raises the person-readable error
+        return tokens_from_blob(row["tokens"])
 
     @_guarded
     def branch_page(self, conversation_id: int, *, start: int | None = None,
