@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QFileSystemWatcher, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -26,20 +26,11 @@ from localchat.core.errors import LocalChatError
 from localchat.core.history.records import Conversation
 from localchat.core.history.store import Store
 from localchat.core.inference.engine import ModelInfo
-from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker, LoadJob
+from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker
 from localchat.core.models.catalog import Catalog
 from localchat.core.models.catalog_update import CatalogUpdate, UpdateOutcome
-from localchat.core.models.defaults import ModelDefaults
-from localchat.core.models.demo import demo_of, first_model
 from localchat.core.paths import DataPaths
-from localchat.core.settings import (
-    Settings,
-    api_server_options,
-    load_settings,
-    models_folder,
-    resolve_run_options,
-    save_settings,
-)
+from localchat.core.settings import Settings, api_server_options, load_settings, models_folder, save_settings
 from localchat.gui.api_server import ApiServerControl
 from localchat.gui.appearance import apply_appearance
 from localchat.gui.background import run_in_background
@@ -51,17 +42,17 @@ from localchat.gui.chat.relay import InferenceRelay
 from localchat.gui.chat.view import ChatView
 from localchat.gui.conversation_settings import ConversationSettings
 from localchat.gui.download_worker import DownloadCenter, DownloadIndicator
-from localchat.gui.memory_prompts import LoadAnywayBar, ask_load_anyway
+from localchat.gui.memory_prompts import LoadAnywayBar
 from localchat.gui.menus import build_menus
+from localchat.gui.model_controller import ModelController
 from localchat.gui.model_manager import ModelManager
-from localchat.gui.model_picker import ModelPicker, ModelState, scan_models
+from localchat.gui.model_picker import ModelPicker
 from localchat.gui.sidebar import ConversationSidebar
 from localchat.gui.theme import theme
 from localchat.gui.theme.tokens import ICON_PX, SIDEBAR_PX
 
 log = logging.getLogger(__name__)
 
-RESCAN_DELAY_MS = 400  # a file being copied into the models folder changes it many times
 COPIED_MS = 2000  # how long the status bar says "Copied"
 
 
@@ -98,14 +89,7 @@ class MainWindow(QMainWindow):
 
         self.inference = InferenceRelay(InferenceWorker(
             batch_seconds=BATCH_SECONDS if batch_seconds is None else batch_seconds), self)
-        self._model_notes: list[str] = []  # what the notice above the chat says of the model
         self._context_of: int | None = None  # the conversation the context meter measured
-        self._load_job: LoadJob | None = None  # the load the window waits for
-        self._status_before_api_load = ""  # shown again when an API request's load did not happen
-        self._load_by_person = True  # whether that load may ask in a dialog
-        # the model and its status line from before the load: a load refused before it started
-        # (a "no" to "load anyway?") leaves them as they were
-        self._kept: tuple[ModelInfo | None, str] = (None, self.tr("No model loaded"))
         self.store, store_problem = self._open_store(paths)
         self.catalog_state = None  # CatalogState once read: its date, where it came from, what is new
         self.catalog_refresher = CatalogRefresher(paths, self)
@@ -114,13 +98,10 @@ class MainWindow(QMainWindow):
         # no token given: huggingface_hub sends its own, HF_TOKEN else the one `hf auth login` saved
         self.downloads = DownloadCenter(DownloadQueue(self.models_dir, paths.downloads,
                                                       endpoint=hub_endpoint))
-        self.downloads.installed.connect(self._on_model_installed)
         self._hub_endpoint = hub_endpoint
         self.model_manager: ModelManager | None = None
-        self._install_demo = install_demo
 
-        self._build_ui()
-        self._connect_worker()
+        self._build_ui(install_demo)
         self.inference.start()
         self.api_server.apply(api_server_options(self.paths, self.settings))
         problems = [store_problem or self.store.recovery, catalog_problem]
@@ -189,13 +170,12 @@ class MainWindow(QMainWindow):
         """First start: the models that suit this computer, one click to download."""
         from localchat.gui.recommendation import RecommendationDialog
 
-        self.settings = self.settings.with_(first_start_done=True)
-        self._save_settings()
+        self.remember(first_start_done=True)
         if self.catalog is None:
             return None
         dialog = RecommendationDialog(self)
         dialog.model_chosen.connect(self._on_recommended_model_chosen)
-        dialog.demo_chosen.connect(self.use_demo_model)
+        dialog.demo_chosen.connect(self.models.use_demo_model)
         dialog.start(self.catalog, data_root=self.paths.root)
         dialog.show()
         self.welcome_dialog = dialog
@@ -208,25 +188,6 @@ class MainWindow(QMainWindow):
             return
         self.downloads.download(RemoteFile.of_entry(entry).all_parts(), model_id=entry.id)
         self.open_model_manager()
-
-    @Slot(object)
-    def _on_model_installed(self, path) -> None:
-        self.refresh_models()
-        if self._load_job is not None or self.generating:
-            return
-        if self.model_info is None:
-            self.load_model(path, by_person=False)
-        elif demo_of(self.model_info.path) is not None:
-            # chatting with a demo model: offer the new one (asked after this slot, which runs
-            # inside the delivery of download events)
-            QTimer.singleShot(0, lambda: self._offer_switch(path))
-
-    def _offer_switch(self, path) -> None:
-        from localchat.gui.recommendation import offer_switch
-
-        current = self.model_info.path if self.model_info else None
-        if self._load_job is None and not self.generating and offer_switch(self, path, current):
-            self.load_model(path, by_person=True)
 
     @staticmethod
     def _open_store(paths: DataPaths) -> tuple[Store, str | None]:
@@ -258,14 +219,14 @@ class MainWindow(QMainWindow):
         apply_appearance(new)
         if new.models_dir != old.models_dir:
             self.downloads.set_models_dir(self.models_dir)  # downloads, the Installed tab
-            self._watch_models_dir()
-            self.refresh_models()
+            self.models.watch_models_dir()
+            self.models.refresh()
         reload_keys = ("n_threads", "gpu_mode", "gpu_layers", "context_length")
         if self.model_info and any(getattr(old, k) != getattr(new, k) for k in reload_keys):
             self.load_model(self.model_info.path)
         self.api_server.apply(api_server_options(self.paths, new))
 
-    def _build_ui(self) -> None:
+    def _build_ui(self, install_demo: bool) -> None:
         t = theme()
         toolbar = QToolBar(self.tr("Model"))
         toolbar.setObjectName("top-bar")
@@ -287,7 +248,6 @@ class MainWindow(QMainWindow):
         self.new_chat_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         toolbar.addWidget(_spacer())
         self.model_picker = ModelPicker()
-        self.model_picker.model_chosen.connect(self.load_model)
         toolbar.addWidget(self.model_picker)
         toolbar.addWidget(_spacer())
         self.settings_action = QAction(self.tr("Settings…"), self)
@@ -299,7 +259,6 @@ class MainWindow(QMainWindow):
         self.banner = Banner()
         self.error_banner = self.banner.label
         self.memory_bar = LoadAnywayBar()
-        self.memory_bar.load_anyway.connect(lambda path: self.load_model(path, confirmed=True))
 
         self.chat_view = ChatView()
         self.chat = ChatController(self.store, self.inference, self.chat_view, self)
@@ -310,7 +269,7 @@ class MainWindow(QMainWindow):
         self.chat.failed.connect(self.show_error)
         self.chat_view.copied.connect(lambda _text: self.statusBar().showMessage(self.tr("Copied"), COPIED_MS))
         self.chat_view.empty.prompt_chosen.connect(lambda text: self.composer.set_text(text))
-        self.chat_view.empty.demo_requested.connect(self.use_demo_model)
+        self.chat_view.empty.demo_requested.connect(lambda: self.models.use_demo_model())
         self.chat_view.empty.models_requested.connect(self._on_models_requested)
         self.composer = Composer()
         self.composer.send_requested.connect(self.chat.send)
@@ -366,16 +325,15 @@ class MainWindow(QMainWindow):
         self.download_indicator.clicked.connect(self.open_model_manager)
         status.addPermanentWidget(self.download_indicator)
         self.api_server = ApiServerControl(self.inference.worker, lambda: self.chat.generating, self,
-                                           load_job=self._api_load_job)
+                                           load_job=lambda path: self.models.api_load_job(path))
         self.api_server.failed.connect(self.show_error)
         self.api_server.install(status)
         self.composer.set_can_send(False, self.tr("Load a model first"))
         self.setAcceptDrops(True)  # a .gguf dropped on the window is added and loaded
-        self._watcher = QFileSystemWatcher(self)
-        self._watcher.directoryChanged.connect(lambda _path: self._rescan_timer.start())
-        self._rescan_timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
-        self._rescan_timer.timeout.connect(self.refresh_models)
-        self._watch_models_dir()
+        self.models = ModelController(self, install_demo=install_demo)
+        self.models.ready.connect(self.model_ready)
+        self.models.load_failed.connect(self.model_load_failed)
+        self.downloads.installed.connect(self.models.on_model_installed)
 
     def _update_icons(self) -> None:
         t = theme()
@@ -384,75 +342,33 @@ class MainWindow(QMainWindow):
             if name:
                 action.setIcon(t.icon(name))
 
-    def _connect_worker(self) -> None:
-        # queued onto the GUI thread: the window lives there and these are its own slots
-        self.inference.model_loading.connect(self._on_model_loading)
-        self.inference.model_loaded.connect(self._on_model_loaded)
-        self.inference.model_failed.connect(self._on_model_failed)
-
-    # -- models --------------------------------------------------------------------------------
+    # -- models (the ModelController's) -------------------------------------------------------
     @property
     def models_dir(self) -> Path:
         return models_folder(self.paths, self.settings)
 
-    def _watch_models_dir(self) -> None:
-        """A file copied into the models folder by hand appears in the picker without a restart."""
-        if self._watcher.directories():
-            self._watcher.removePaths(self._watcher.directories())
-        try:
-            self.models_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            log.warning("cannot create the models folder %s: %s", self.models_dir, exc)
-            return
-        if not self._watcher.addPath(str(self.models_dir)):
-            log.warning("the models folder %s cannot be watched", self.models_dir)
+    def load_model(self, path: str | Path, *, by_person: bool = True, confirmed: bool = False) -> None:
+        self.models.load(path, by_person=by_person, confirmed=confirmed)
+
+    def refresh_models(self):
+        return self.models.refresh()
 
     def add_model_file(self, path: str | Path) -> None:
-        """A GGUF file from elsewhere: linked or copied into the models folder, as the Installed
-        tab adds one, then loaded. One already in the folder is loaded as it is."""
-        path = Path(path)
-        if path.suffix.lower() != ".gguf":
-            self.show_error(self.tr("{name} is not a GGUF model file: only .gguf files can be added. "
-                                    "Download GGUF models from the Model Manager (Ctrl+M).").format(name=path.name))
-            return
-        if path.parent == self.models_dir:
-            self.load_model(path)
-            return
-        inventory = self.downloads.queue.inventory
-        self.model_status.setText(self.tr("Adding {name} to the models folder…").format(name=path.name))
-        run_in_background(lambda: inventory.import_file(path), self._on_model_file_added,
-                          lambda exc: self.show_error(self.tr("Could not add {name}: {reason}").format(
-                              name=path.name, reason=exc)))
-
-    def _on_model_file_added(self, model) -> None:
-        self.refresh_models()
-        self.load_model(model.path)
+        self.models.add_file(path)
 
     def use_demo_model(self) -> None:
-        """The empty state's "Use the small demo model now"."""
-        from localchat.core.models.demo import install_instruct_model
+        self.models.use_demo_model()
 
-        models_dir = self.models_dir
-        run_in_background(lambda: install_instruct_model(models_dir), self._on_demo_installed,
-                          lambda exc: self.show_error(str(exc)))
-
-    def _on_demo_installed(self, path) -> None:
-        if path is None:
-            self.show_error(self.tr("The demo model is not installed with this copy of localchat. "
-                                    "Choose a model in the Model Manager (Ctrl+M)."))
-            return
-        self.refresh_models()
-        self.load_model(path)
+    def remember(self, **changes) -> None:
+        """Settings the window keeps by itself (the last model, the last conversation), saved now."""
+        self.settings = self.settings.with_(**changes)
+        self._save_settings()
 
     @Slot()
     def _on_models_requested(self) -> None:
         if self.catalog is not None and self.show_welcome() is not None:
             return
         self.open_model_manager()
-
-    def _update_empty_state(self) -> None:
-        has_model = self.model_info is not None or self._load_job is not None
-        self.chat_view.show_empty_state(has_model=has_model)
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -461,181 +377,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if not files:
-            return
-        event.acceptProposedAction()
-        models = [f for f in files if f.suffix.lower() == ".gguf"]
-        refused = [f for f in files if f.suffix.lower() != ".gguf"]
-        if refused:
-            self.add_model_file(refused[0])  # says why it is refused
-        for model in models[:1]:  # one model loads; the others are added for later
-            self.add_model_file(model)
-        inventory = self.downloads.queue.inventory
-        for other in models[1:]:
-            run_in_background(lambda other=other: inventory.import_file(other), lambda _m: self.refresh_models(),
-                              lambda exc: self.show_error(str(exc)))
-
-    def refresh_models(self):
-        """Scan the models folder off the GUI thread (the demo model may be written there)."""
-        models_dir, with_demo = self.models_dir, self._install_demo
-        return run_in_background(lambda: scan_models(models_dir, with_demo), self._on_models_scanned,
-                                 lambda exc: self.show_error(
-                                     self.tr("Could not read the models folder: {reason}").format(reason=exc)))
-
-    def _on_models_scanned(self, paths: list[Path]) -> None:
-        self.model_picker.set_scanned(self.models_dir, paths)
-        if self.model_info is None and self._load_job is None:
-            last = resolve_run_options(self.paths, self.settings).last_model
-            if last is not None:
-                self.load_model(last, by_person=False)
-            elif paths:
-                self.load_model(first_model(paths), by_person=False)  # the demo assistant first
-        self._update_empty_state()
-
-    def _api_load_job(self, path: Path) -> LoadJob:
-        """The load an API request naming another installed model gets: the window's own (its
-        settings, its catalog). Called on the server's thread: it reads, never changes, the window."""
-        options = resolve_run_options(self.paths, self.settings)
-        return LoadJob(str(path), **options.load_options(), catalog=self.catalog)
-
-    def load_model(self, path: str | Path, *, by_person: bool = True, confirmed: bool = False) -> None:
-        """Load ``path``; a load still under way is cancelled (the person picked another).
-
-        Unless ``confirmed``, a model that needs more memory than is free now asks first: in a
-        dialog when the person asked for it, in the bar above the conversation when the load
-        came by itself (the last model at start, a finished download)."""
-        if self.generating:
-            self.show_error(self.tr("Stop the current reply before switching models."))
-            return
-        if self._load_job is not None:
-            self.inference.cancel(self._load_job)
-        else:
-            self._kept = (self.model_info, self.model_status.text())
-        self.memory_bar.clear()
-        options = resolve_run_options(self.paths, self.settings)
-        try:
-            self._load_job = self.inference.submit(LoadJob(str(path), **options.load_options(),
-                                                           catalog=self.catalog, ask_first=not confirmed))
-        except LocalChatError as exc:
-            self.show_error(str(exc))
-            return
-        self._load_by_person = by_person
-        self.chat.set_model(None, loading=True)  # the load closes the model there was
-        self.composer.set_can_send(False, self.tr("The model is loading"))
-        self.model_picker.show_current(path)
-        self.model_picker.set_state(ModelState.LOADING)
-        self._update_empty_state()
-
-    @Slot(object)
-    def _on_model_loading(self, job: LoadJob) -> None:
-        if job is self._load_job:
-            self.model_status.setText(self.tr("Loading {name}…").format(name=Path(job.path).name))
-            self.load_progress.show()
-        elif self._load_job is None:  # an API request named another installed model
-            self._status_before_api_load = self.model_status.text()
-            self.model_status.setText(self.tr("Loading {name} for an API request…").format(
-                name=Path(job.path).name))
-            self.load_progress.show()
-
-    @Slot(object, object, object)
-    def _on_model_loaded(self, job: LoadJob, info: ModelInfo, defaults: ModelDefaults) -> None:
-        for_api = job is not self._load_job
-        if for_api and self._load_job is not None:
-            return  # a load that another pick replaced: that one comes next
-        # else ours, or one an API request asked for: the window shows (and chats with) that model
-        self._load_job = None
-        self.chat.set_model(info, defaults=defaults.sampling, system_prompt=defaults.system_prompt)
-        source = defaults.source
-        self.conversation_settings.set_model_defaults(defaults.sampling, source)
-        session = self.chat.session
-        self.conversation_settings.set_values(session.system_prompt, session.sampling)
-        self.load_progress.hide()
-        self.show_error(None)
-        self.model_status.setText(self.tr("{name} · {device} · {threads} threads · context {context} · "
-                                          "loaded in {seconds} s").format(
-            name=info.name, device=info.device_summary, threads=info.n_threads, context=info.n_ctx,
-            seconds=f"{info.load_s:.1f}") + (self.tr(" · loaded for an API request") if for_api else ""))
-        if info.offload_note:
-            self.show_error(info.offload_note)
-        if Path(info.path).parent == self.models_dir:  # "Last used" on the Installed tab
-            inventory = self.downloads.queue.inventory
-            run_in_background(lambda: inventory.mark_used(Path(info.path)), lambda _: None)
-        self._model_notes = [note for note in (
-            self.tr("{name} is a base model: it continues text rather than follows instructions, "
-                    "so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.").format(
-                name=info.name) if info.is_base_model else None,
-            info.template_note) if note]
-        self.chat_view.set_notice("\n".join(self._model_notes) or None)
-        self.composer.set_can_send(True)
-        if not for_api:  # the model to load at the next start is the person's choice
-            self.settings = self.settings.with_(last_model=info.path)
-            self._save_settings()
-        self.model_picker.show_current(info.path)
-        self.model_picker.set_state(ModelState.READY, self.model_status.text())
-        self._update_empty_state()
-        self.model_ready.emit(info)
-
-    @Slot(object, str, bool)
-    def _on_model_failed(self, job: LoadJob, message: str, cancelled: bool) -> None:
-        if job is not self._load_job and self._load_job is None and not cancelled:
-            self._on_api_load_failed(job, message)
-            return
-        if job is not self._load_job or cancelled:
-            return  # replaced by another pick, or the window is closing: nothing to tell
-        self._load_job = None
-        if job.memory_question is not None:
-            self._on_memory_question(job)
-            return
-        self.chat.set_model(None)
-        self.load_progress.hide()
-        self.model_status.setText(self.tr("No model loaded"))
-        self.show_error(self.tr("Could not load {name}: {reason}").format(name=Path(job.path).name, reason=message))
-        self.composer.set_can_send(False, self.tr("Load a model first"))
-        self.model_picker.show_current(job.path)  # named, with the failure's icon and reason
-        self.model_picker.set_state(ModelState.FAILED, self.error_banner.text())
-        self._update_empty_state()
-        self.model_load_failed.emit(self.error_banner.text())
-
-    def _on_api_load_failed(self, job: LoadJob, message: str) -> None:
-        """An API request's load did not happen. When it never began (a damaged file, too big for
-        the free memory) the model there was stays; otherwise there is no model now. Either way
-        the window says why."""
-        self.load_progress.hide()
-        name = Path(job.path).name
-        reason = str(job.memory_question) if job.memory_question is not None else message
-        if self.inference.worker.engine.model is not None:
-            self.model_status.setText(self._status_before_api_load)
-            self.show_error(self.tr("An API request asked for {name}, which could not load: {reason} "
-                                    "The model loaded before stays.").format(name=name, reason=reason))
-            return
-        self.chat.set_model(None)
-        self.model_status.setText(self.tr("No model loaded"))
-        self.show_error(self.tr("An API request asked for {name}, which could not load: {reason}").format(
-            name=name, reason=reason))
-        self.composer.set_can_send(False, self.tr("Load a model first"))
-        self.model_picker.show_current(None)
-        self._update_empty_state()
-
-    def _on_memory_question(self, job: LoadJob) -> None:
-        """The load stopped before it began, so the model there was is still loaded: show it
-        again, then ask (after this slot: the dialog must not run inside the relay's delivery)."""
-        info, status = self._kept
-        self.load_progress.hide()
-        self.chat.set_model(info)
-        self.model_status.setText(status)
-        self.composer.set_can_send(info is not None, "" if info else self.tr("Load a model first"))
-        self.model_picker.show_current(info.path if info else None)
-        self.model_picker.set_state(ModelState.READY if info else ModelState.NONE, status)
-        self._update_empty_state()
-        if not self._load_by_person:
-            self.memory_bar.show_question(job.path, job.memory_question)
-            return
-
-        def ask() -> None:
-            if self._load_job is None and ask_load_anyway(self, job.memory_question):  # none picked since
-                self.load_model(job.path, confirmed=True)
-
-        QTimer.singleShot(0, ask)
+        if files:
+            event.acceptProposedAction()
+            self.models.add_files(files)
 
     # -- conversation --------------------------------------------------------------------------
     @property
@@ -712,8 +456,7 @@ class MainWindow(QMainWindow):
         if stats.prompt_tokens and self.model_info is not None:
             self.composer.set_context(stats.prompt_tokens + stats.completion_tokens, self.model_info.n_ctx)
         if stats.template_note:  # the template failed only now, on this conversation: said once
-            self._model_notes.append(stats.template_note)
-            self.chat_view.set_notice("\n".join(self._model_notes))
+            self.models.add_note(stats.template_note)
         self.composer.set_generating(False)
         self.composer.input.setFocus()
         self.reply_finished.emit(stats)

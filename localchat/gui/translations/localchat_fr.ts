@@ -1302,148 +1302,67 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="108"/>
-        <location filename="../main_window.py" line="360"/>
-        <location filename="../main_window.py" line="591"/>
-        <location filename="../main_window.py" line="612"/>
+        <location filename="../main_window.py" line="319"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="231"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281"/>
+        <location filename="../main_window.py" line="242"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="245"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="304"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
-        <location filename="../main_window.py" line="593"/>
-        <location filename="../main_window.py" line="615"/>
-        <location filename="../main_window.py" line="626"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="415"/>
-        <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
-        <translation>{name} n’est pas un fichier de modèle GGUF : seuls les fichiers .gguf peuvent être ajoutés. Téléchargez des modèles GGUF depuis le Gestionnaire de modèles (Ctrl+M).</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="422"/>
-        <source>Adding {name} to the models folder…</source>
-        <translation>Ajout de {name} au dossier des modèles…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="424"/>
-        <source>Could not add {name}: {reason}</source>
-        <translation>Impossible d’ajouter {name} : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="441"/>
-        <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
-        <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="483"/>
-        <source>Could not read the models folder: {reason}</source>
-        <translation>Impossible de lire le dossier des modèles : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="508"/>
-        <source>Stop the current reply before switching models.</source>
-        <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="524"/>
-        <source>The model is loading</source>
-        <translation>Le modèle est en cours de chargement</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="532"/>
-        <source>Loading {name}…</source>
-        <translation>Chargement de {name}…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="536"/>
-        <source>Loading {name} for an API request…</source>
-        <translation>Chargement de {name} pour une requête API…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="554"/>
-        <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
-        <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="557"/>
-        <source> · loaded for an API request</source>
-        <translation> · chargé pour une requête API</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="564"/>
-        <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
-        <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="592"/>
-        <source>Could not load {name}: {reason}</source>
-        <translation>Impossible de charger {name} : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="608"/>
-        <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
-        <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason} Le modèle chargé avant reste.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="613"/>
-        <source>An API request asked for {name}, which could not load: {reason}</source>
-        <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="690"/>
+        <location filename="../main_window.py" line="434"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="707"/>
+        <location filename="../main_window.py" line="451"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -1687,6 +1606,98 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
         <location filename="../model_cards.py" line="147"/>
         <source>Added to the catalog since you last looked</source>
         <translation>Ajouté au catalogue depuis votre dernière visite</translation>
+    </message>
+</context>
+<context>
+    <name>ModelController</name>
+    <message>
+        <location filename="../model_controller.py" line="55"/>
+        <location filename="../model_controller.py" line="288"/>
+        <location filename="../model_controller.py" line="310"/>
+        <source>No model loaded</source>
+        <translation>Aucun modèle chargé</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="97"/>
+        <source>Could not read the models folder: {reason}</source>
+        <translation>Impossible de lire le dossier des modèles : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="116"/>
+        <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
+        <translation>{name} n’est pas un fichier de modèle GGUF : seuls les fichiers .gguf peuvent être ajoutés. Téléchargez des modèles GGUF depuis le Gestionnaire de modèles (Ctrl+M).</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="124"/>
+        <source>Adding {name} to the models folder…</source>
+        <translation>Ajout de {name} au dossier des modèles…</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="126"/>
+        <source>Could not add {name}: {reason}</source>
+        <translation>Impossible d’ajouter {name} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="156"/>
+        <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
+        <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="199"/>
+        <source>Stop the current reply before switching models.</source>
+        <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="216"/>
+        <source>The model is loading</source>
+        <translation>Le modèle est en cours de chargement</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="224"/>
+        <source>Loading {name}…</source>
+        <translation>Chargement de {name}…</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="228"/>
+        <source>Loading {name} for an API request…</source>
+        <translation>Chargement de {name} pour une requête API…</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="246"/>
+        <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
+        <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="249"/>
+        <source> · loaded for an API request</source>
+        <translation> · chargé pour une requête API</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="256"/>
+        <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
+        <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="289"/>
+        <source>Could not load {name}: {reason}</source>
+        <translation>Impossible de charger {name} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="291"/>
+        <location filename="../model_controller.py" line="313"/>
+        <location filename="../model_controller.py" line="324"/>
+        <source>Load a model first</source>
+        <translation>Chargez d’abord un modèle</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="306"/>
+        <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
+        <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason} Le modèle chargé avant reste.</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="311"/>
+        <source>An API request asked for {name}, which could not load: {reason}</source>
+        <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason}</translation>
     </message>
 </context>
 <context>

@@ -1302,148 +1302,67 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="108"/>
-        <location filename="../main_window.py" line="360"/>
-        <location filename="../main_window.py" line="591"/>
-        <location filename="../main_window.py" line="612"/>
+        <location filename="../main_window.py" line="319"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="231"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281"/>
+        <location filename="../main_window.py" line="242"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="245"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="304"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
-        <location filename="../main_window.py" line="593"/>
-        <location filename="../main_window.py" line="615"/>
-        <location filename="../main_window.py" line="626"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="415"/>
-        <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
-        <translation>{name} non è un file di modello GGUF: si possono aggiungere solo file .gguf. Scarica modelli GGUF dalla Gestione modelli (Ctrl+M).</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="422"/>
-        <source>Adding {name} to the models folder…</source>
-        <translation>Aggiunta di {name} alla cartella dei modelli…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="424"/>
-        <source>Could not add {name}: {reason}</source>
-        <translation>Impossibile aggiungere {name}: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="441"/>
-        <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
-        <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="483"/>
-        <source>Could not read the models folder: {reason}</source>
-        <translation>Impossibile leggere la cartella dei modelli: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="508"/>
-        <source>Stop the current reply before switching models.</source>
-        <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="524"/>
-        <source>The model is loading</source>
-        <translation>Il modello si sta caricando</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="532"/>
-        <source>Loading {name}…</source>
-        <translation>Caricamento di {name}…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="536"/>
-        <source>Loading {name} for an API request…</source>
-        <translation>Caricamento di {name} per una richiesta API…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="554"/>
-        <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
-        <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="557"/>
-        <source> · loaded for an API request</source>
-        <translation> · caricato per una richiesta API</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="564"/>
-        <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
-        <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="592"/>
-        <source>Could not load {name}: {reason}</source>
-        <translation>Impossibile caricare {name}: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="608"/>
-        <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
-        <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason} Resta il modello caricato prima.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="613"/>
-        <source>An API request asked for {name}, which could not load: {reason}</source>
-        <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="690"/>
+        <location filename="../main_window.py" line="434"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="707"/>
+        <location filename="../main_window.py" line="451"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -1687,6 +1606,98 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
         <location filename="../model_cards.py" line="147"/>
         <source>Added to the catalog since you last looked</source>
         <translation>Aggiunto al catalogo dall&apos;ultima volta che l&apos;hai consultato</translation>
+    </message>
+</context>
+<context>
+    <name>ModelController</name>
+    <message>
+        <location filename="../model_controller.py" line="55"/>
+        <location filename="../model_controller.py" line="288"/>
+        <location filename="../model_controller.py" line="310"/>
+        <source>No model loaded</source>
+        <translation>Nessun modello caricato</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="97"/>
+        <source>Could not read the models folder: {reason}</source>
+        <translation>Impossibile leggere la cartella dei modelli: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="116"/>
+        <source>{name} is not a GGUF model file: only .gguf files can be added. Download GGUF models from the Model Manager (Ctrl+M).</source>
+        <translation>{name} non è un file di modello GGUF: si possono aggiungere solo file .gguf. Scarica modelli GGUF dalla Gestione modelli (Ctrl+M).</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="124"/>
+        <source>Adding {name} to the models folder…</source>
+        <translation>Aggiunta di {name} alla cartella dei modelli…</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="126"/>
+        <source>Could not add {name}: {reason}</source>
+        <translation>Impossibile aggiungere {name}: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="156"/>
+        <source>The demo model is not installed with this copy of localchat. Choose a model in the Model Manager (Ctrl+M).</source>
+        <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="199"/>
+        <source>Stop the current reply before switching models.</source>
+        <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="216"/>
+        <source>The model is loading</source>
+        <translation>Il modello si sta caricando</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="224"/>
+        <source>Loading {name}…</source>
+        <translation>Caricamento di {name}…</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="228"/>
+        <source>Loading {name} for an API request…</source>
+        <translation>Caricamento di {name} per una richiesta API…</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="246"/>
+        <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
+        <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="249"/>
+        <source> · loaded for an API request</source>
+        <translation> · caricato per una richiesta API</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="256"/>
+        <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
+        <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="289"/>
+        <source>Could not load {name}: {reason}</source>
+        <translation>Impossibile caricare {name}: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="291"/>
+        <location filename="../model_controller.py" line="313"/>
+        <location filename="../model_controller.py" line="324"/>
+        <source>Load a model first</source>
+        <translation>Prima carica un modello</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="306"/>
+        <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
+        <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason} Resta il modello caricato prima.</translation>
+    </message>
+    <message>
+        <location filename="../model_controller.py" line="311"/>
+        <source>An API request asked for {name}, which could not load: {reason}</source>
+        <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason}</translation>
     </message>
 </context>
 <context>
