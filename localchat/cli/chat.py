@@ -31,6 +31,28 @@ from localchat.core.settings import RunOptions, Settings, resolve_run_options
 log = logging.getLogger(__name__)
 
 
+def logprobs_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= 20:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of alternatives from 0 to 20")
+    return n
+
+
+def token_output(args: argparse.Namespace) -> str | None:
+    """How ``--top-logprobs`` shows the tokens: "jsonl", "color" on a terminal, else "plain"."""
+    if getattr(args, "jsonl", False) and getattr(args, "top_logprobs", None) is None:
+        raise LocalChatError("--jsonl writes the tokens --top-logprobs asks for.",
+                             "Add --top-logprobs N (N alternatives a token, 0 for none).")
+    if getattr(args, "top_logprobs", None) is None:
+        return None
+    if args.jsonl:
+        return "jsonl"
+    return "color" if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else "plain"
+
+
 def gpu_choice(text: str) -> dict:
     """``--gpu auto|cpu|all|N`` as the settings' fields (``--gpu-layers N``: -1 is all)."""
     text = text.strip().lower()
@@ -81,6 +103,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--describe-schema", action="store_true",
                    help="with --json-schema or --grammar: also tell the model the schema in the "
                         "system prompt (small models follow it better)")
+    p.add_argument("--top-logprobs", type=logprobs_count, default=None, metavar="N",
+                   help="show each token of the reply with its probability (coloured on a terminal, "
+                        "a line per token otherwise) and its N most likely alternatives (0-20)")
+    p.add_argument("--jsonl", action="store_true",
+                   help="with --top-logprobs: one JSON object per token (id, text, bytes, logprob, "
+                        "top_logprobs) instead of the text")
     p.add_argument("--stats", action="store_true",
                    help="print speed and token counts of each reply on stderr")
     p.add_argument("-y", "--yes", action="store_true",
@@ -106,7 +134,8 @@ def run_settings(args: argparse.Namespace) -> Settings:
 
 def sampling_changes(args: argparse.Namespace) -> dict:
     given = {"temperature": args.temperature, "seed": args.seed, "max_tokens": args.max_tokens,
-             "response_format": getattr(args, "response_format", None)}
+             "response_format": getattr(args, "response_format", None),
+             "logprobs": getattr(args, "top_logprobs", None)}
     return {k: v for k, v in given.items() if v is not None}
 
 
@@ -244,7 +273,12 @@ def run(args: argparse.Namespace) -> int:
     from localchat.core.inference.worker import InferenceWorker
 
     args.response_format = response_format(args)  # a bad schema is said before the model loads
+    tokens = token_output(args)
     if args.backend:
+        if tokens is not None:
+            raise LocalChatError("--top-logprobs shows the probabilities of a model run here; a "
+                                 "remote backend's are not read yet.",
+                                 "Leave out --backend or --top-logprobs.")
         from localchat.cli.backends import run_chat
 
         return run_chat(args)
@@ -255,7 +289,7 @@ def run(args: argparse.Namespace) -> int:
         catalog = catalog_in_use(args.paths)
         worker = InferenceWorker().start()
         stack.callback(worker.stop)
-        chat = TerminalChat(worker, session, show_stats=args.stats)
+        chat = TerminalChat(worker, session, show_stats=args.stats, tokens=tokens)
         stack.callback(chat.close)
         interactive = args.prompt is None
         if interactive and sys.stdin.isatty():

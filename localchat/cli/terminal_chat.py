@@ -53,7 +53,9 @@ class TerminalChat:
     """Drives one ``ChatSession`` through one ``InferenceWorker`` from the main thread."""
 
     def __init__(self, worker: InferenceWorker, session: ChatSession, *, show_stats: bool = False,
-                 out: TextIO | None = None, err: TextIO | None = None):
+                 out: TextIO | None = None, err: TextIO | None = None, tokens: str | None = None):
+        """``tokens``: write each token with its probability instead of the text ("color",
+        "plain" or "jsonl": ``token_output.TokenPrinter``); the turns must ask for them."""
         self.worker = worker
         self.session = session
         self.show_stats = show_stats
@@ -63,6 +65,11 @@ class TerminalChat:
         self._unsubscribe = worker.subscribe(self._events.put)
         self._stopping: Job | None = None  # the reply a first Ctrl+C is stopping
         self.after_reply: Callable[[Turn], None] | None = None  # e.g. its sources, under the reply
+        self.tokens = None
+        if tokens is not None:
+            from localchat.cli.token_output import TokenPrinter
+
+            self.tokens = TokenPrinter(self.out, tokens, self.err)
 
     def close(self) -> None:
         self._unsubscribe()
@@ -102,14 +109,19 @@ class TerminalChat:
     # -- one reply -----------------------------------------------------------------------------
     def reply(self, turn: Turn) -> GenerationStats:
         """Stream ``turn``'s reply to the terminal and into the history; returns its stats."""
-        job = self.worker.submit(ChatJob(turn.messages, turn.sampling))
+        job = self.worker.submit(ChatJob(turn.messages, turn.sampling, prefix=turn.prefix))
         stats: GenerationStats | None = None
+        if self.tokens is not None:
+            self.tokens.begin()
         try:
             with self._ctrl_c_stops(job):
                 while True:
                     event = self._next(job, idle=lambda: turn.feed(""))  # saves a stalled stream
                     if isinstance(event, ReplyDelta):
                         turn.feed(event.text)
+                        if self.tokens is not None:
+                            self.tokens.feed(event.tokens)
+                            continue
                         self.out.write(event.text)
                         self.out.flush()
                     elif isinstance(event, ReplyFinished):
@@ -120,8 +132,11 @@ class TerminalChat:
                 self.worker.cancel(job)
                 turn.interrupt()
         turn.finish(stats)
-        self.out.write("\n")
-        self.out.flush()
+        if self.tokens is None:
+            self.out.write("\n")
+            self.out.flush()
+        else:
+            self.tokens.end()
         if self.after_reply is not None:
             self.after_reply(turn)
         self._note(stats.template_note)

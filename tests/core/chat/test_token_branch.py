@@ -151,7 +151,8 @@ def test_the_prompt_view_says_what_the_budget_leaves_out(worker):
     view = view_of(worker, messages, Sampling(max_tokens=256))
     assert view.dropped > 0 and view.used + view.reply_reserve <= view.n_ctx
     dropped = [c.index for c in view.counts if c.dropped]
-    assert dropped == list(range(1, 1 + view.dropped)) and all(c.tokens == 0 for c in view.counts if c.dropped)
+    assert dropped == list(range(1, 1 + view.dropped))
+    assert all(c.tokens == 0 for c in view.counts if c.dropped)
     assert view.drops_next == (1 + view.dropped, 2 + view.dropped)
 
 

@@ -45,9 +45,8 @@ def reference_logprobs(path, prompt, generated, n_ctx):
     """Log-softmax over every position's logits, from a context that keeps them all. The reply's
     tokens are evaluated one at a time, as they are while a reply is written: a quantized model
     computes a one-token batch by another kernel than a long one, a few hundredths apart."""
-    import llama_cpp
-
-    ref = llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, logits_all=True, verbose=False, n_threads=2)
+    # a Llama of its own (loaded as the app loads models, around llama.cpp's faulty AMX path)
+    ref = native.open_model(str(path), n_ctx=n_ctx, logits_all=True, verbose=False, n_threads=2)
     tokens = prompt + generated
     try:
         ref.eval(prompt)
