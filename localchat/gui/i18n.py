@@ -26,7 +26,8 @@ SETTING = "language"  # in Settings.extra: None or "system" follows the system
 SOURCES = ("main_window.py", "menus.py", "chat/view.py", "chat/bubble.py", "chat/composer.py", "chat/controller.py",
            "model_picker.py", "sidebar.py", "banner.py", "settings_dialog.py", "about.py", "memory_prompts.py",
            "model_manager.py", "model_cards.py", "catalog_status.py", "recommendation.py", "hub_search.py", "download_worker.py",
-           "conversation_settings.py", "api_server.py", "documents.py", "backends.py", "model_controller.py")
+           "conversation_settings.py", "api_server.py", "documents.py", "backends.py", "model_controller.py",
+           "sidebar_rows.py")
 
 _installed: list = []  # the translators in use, kept alive and removable
 _language: list[str] = []  # the language installed last

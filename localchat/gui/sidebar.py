@@ -15,29 +15,15 @@ the window must do in response comes out as signals:
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QCoreApplication,
-    QDate,
-    QEvent,
-    QLocale,
-    QPoint,
-    QRect,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -49,9 +35,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -60,16 +43,21 @@ from PySide6.QtWidgets import (
 from localchat.core.errors import LocalChatError
 from localchat.core.history.date_groups import group_by_date
 from localchat.core.history.export import import_file, suggested_filename, write_export
-from localchat.core.history.records import Conversation, SearchHit, StoreChange
+from localchat.core.history.records import Conversation, StoreChange
 from localchat.core.history.store import Store
+from localchat.gui.sidebar_rows import (
+    GROUP_ROLE,
+    ID_ROLE,
+    MESSAGE_ROLE,
+    ConversationRowDelegate,
+    group_label,
+    hit_html,
+)
 from localchat.gui.theme import theme
-from localchat.gui.theme.tokens import ICON_PX, Space, Type
+from localchat.gui.theme.tokens import Space, Type
 
 log = logging.getLogger(__name__)
 
-ID_ROLE = Qt.ItemDataRole.UserRole
-MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
-GROUP_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_DELAY_MS = 200
 UNDO_MS = 8000
 _FAILED = object()
@@ -79,52 +67,6 @@ _EXPORT_FILTERS = {
     QT_TRANSLATE_NOOP("ConversationSidebar", "Web page, the branch shown (*.html)"): "html",
     QT_TRANSLATE_NOOP("ConversationSidebar", "JSON, every branch, can be imported (*.json)"): "json",
 }
-
-
-class _RowActions(QStyledItemDelegate):
-    """A conversation's row: its title elided, and Rename and Delete icons at its right while the
-    pointer is over it or it is the current row (F2 and Delete do the same from the keyboard)."""
-
-    triggered = Signal(int, str)  # conversation id, "rename" or "delete"
-    ACTIONS = (("rename", "mdi6.pencil-outline"), ("delete", "mdi6.trash-can-outline"))
-
-    def action_rects(self, row: QRect) -> dict[str, QRect]:
-        size = ICON_PX
-        rects, right = {}, row.right() - Space.XS
-        for name, _icon in reversed(self.ACTIONS):
-            rects[name] = QRect(right - size + 1, row.center().y() - size // 2, size, size)
-            right -= size + Space.XS
-        return rects
-
-    @staticmethod
-    def _shows_actions(option: QStyleOptionViewItem, index) -> bool:
-        states = QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_Selected
-        return index.data(ID_ROLE) is not None and bool(option.state & states)
-
-    def paint(self, painter, option: QStyleOptionViewItem, index) -> None:
-        if not self._shows_actions(option, index):
-            super().paint(painter, option, index)
-            return
-        narrower = QStyleOptionViewItem(option)
-        narrower.rect = option.rect.adjusted(0, 0, -(ICON_PX + Space.XS) * len(self.ACTIONS), 0)
-        background = QStyleOptionViewItem(option)
-        self.initStyleOption(background, index)
-        background.text = ""
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget)
-        super().paint(painter, narrower, index)
-        color = theme().colors.on_accent if option.state & QStyle.StateFlag.State_Selected else None
-        for name, rect in self.action_rects(option.rect).items():
-            icon = dict(self.ACTIONS)[name]
-            theme().icon(icon, color=color).paint(painter, rect)
-
-    def editorEvent(self, event, model, option, index) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease and index.data(ID_ROLE) is not None:
-            for name, rect in self.action_rects(option.rect).items():
-                if rect.contains(event.position().toPoint()):
-                    self.triggered.emit(index.data(ID_ROLE), name)
-                    return True
-        return super().editorEvent(event, model, option, index)
 
 
 class ConversationSidebar(QWidget):
@@ -203,7 +145,7 @@ class ConversationSidebar(QWidget):
         self.conversation_list.setWordWrap(False)
         self.conversation_list.setUniformItemSizes(False)
         self.conversation_list.setMouseTracking(True)
-        self.row_actions = _RowActions(self.conversation_list)
+        self.row_actions = ConversationRowDelegate(self.conversation_list)
         self.row_actions.triggered.connect(self._on_row_action)
         self.conversation_list.setItemDelegate(self.row_actions)
         self.conversation_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -303,7 +245,7 @@ class ConversationSidebar(QWidget):
         try:
             view.clear()
             for label, conversations in group_by_date(self._loaded, lambda c: c.updated_at, self._now()):
-                header = QListWidgetItem(_group_label(label))
+                header = QListWidgetItem(group_label(label))
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 header.setData(GROUP_ROLE, True)
                 font = QFont(header.font())
@@ -459,7 +401,7 @@ class ConversationSidebar(QWidget):
             item = QListWidgetItem()
             item.setData(ID_ROLE, hit.conversation_id)
             item.setData(MESSAGE_ROLE, hit.message_id)
-            label = QLabel(_hit_html(hit))
+            label = QLabel(hit_html(hit))
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setContentsMargins(4, 3, 4, 3)
@@ -539,35 +481,3 @@ class ConversationSidebar(QWidget):
         self.select_conversation(conv.id)
         self.conversation_selected.emit(conv.id)
         return conv.id
-
-
-_GROUPS = (QT_TRANSLATE_NOOP("ConversationSidebar", "Today"), QT_TRANSLATE_NOOP("ConversationSidebar", "Yesterday"),
-           QT_TRANSLATE_NOOP("ConversationSidebar", "Previous 7 days"),
-           QT_TRANSLATE_NOOP("ConversationSidebar", "Previous 30 days"))
-
-
-def _group_label(label: str) -> str:
-    """A date group's header in the window's language: the named ones translated, a month by Qt's
-    locale (core names it in English, "March 2025")."""
-    if label in _GROUPS:
-        return QCoreApplication.translate("ConversationSidebar", label)
-    try:
-        month = datetime.strptime(label, "%B %Y")
-    except ValueError:
-        return label
-    from localchat.gui import i18n
-
-    locale = QLocale(i18n.installed_language() or "en")
-    return locale.toString(QDate(month.year, month.month, 1), "MMMM yyyy").capitalize()
-
-
-def _hit_html(hit: SearchHit) -> str:
-    """The conversation's title over the snippet, the matched words in bold."""
-    parts, at = [], 0
-    for start, end in hit.highlights:
-        parts += [html.escape(hit.snippet[at:start]), f"<b>{html.escape(hit.snippet[start:end])}</b>"]
-        at = end
-    parts.append(html.escape(hit.snippet[at:]))
-    who = QCoreApplication.translate("ConversationSidebar", "You") if hit.role == "user" else QCoreApplication.translate("ConversationSidebar", "Assistant")
-    title = html.escape(hit.conversation_title or QCoreApplication.translate("ConversationSidebar", "New chat"))
-    return f"<b>{title}</b><br><small>{who}: {''.join(parts)}</small>"

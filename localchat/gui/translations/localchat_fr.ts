@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="49"/>
+        <location filename="../chat/controller.py" line="52"/>
         <source>interrupted</source>
         <translation>interrompue</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="121"/>
+        <location filename="../chat/controller.py" line="139"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Le modèle est encore en cours de chargement.
 Votre message pourra être envoyé dès qu’il sera prêt.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="123"/>
+        <location filename="../chat/controller.py" line="141"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Aucun modèle n’est chargé.
 Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec Modèles ▸ Gestionnaire de modèles… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="151"/>
-        <location filename="../chat/controller.py" line="173"/>
+        <location filename="../chat/controller.py" line="169"/>
+        <location filename="../chat/controller.py" line="191"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Arrêtez la réponse en cours avant d’ouvrir une autre conversation.</translation>
     </message>
@@ -461,27 +461,27 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation>La part du contexte du modèle qu’occupe cette conversation ; au-delà, les tours les plus anciens sont laissés de côté</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop the reply (Esc)</source>
         <translation>Arrêter la réponse (Échap)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send (Enter)</source>
         <translation>Envoyer (Entrée)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="144"/>
+        <location filename="../chat/composer.py" line="148"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} jetons</translation>
     </message>
@@ -579,52 +579,52 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation>Rétablir les valeurs par défaut du modèle</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="102"/>
+        <location filename="../conversation_settings.py" line="115"/>
         <source>Hold replies to a shape: the model can only write what it allows</source>
         <translation>Contraint les réponses à une forme : le modèle ne peut écrire que ce qu’elle permet</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="103"/>
+        <location filename="../conversation_settings.py" line="116"/>
         <source>Response format</source>
         <translation>Format de réponse</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="105"/>
+        <location filename="../conversation_settings.py" line="118"/>
         <source>Examples…</source>
         <translation>Exemples…</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="116"/>
+        <location filename="../conversation_settings.py" line="129"/>
         <source>Describe it to the model in the system prompt</source>
         <translation>Le décrire au modèle dans le prompt système</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="117"/>
+        <location filename="../conversation_settings.py" line="130"/>
         <source>Small models follow a schema better when they also read it</source>
         <translation>Les petits modèles suivent mieux un schéma quand ils peuvent aussi le lire</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="147"/>
+        <location filename="../conversation_settings.py" line="164"/>
         <source>…and {count} more</source>
         <translation>…et {count} de plus</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="151"/>
+        <location filename="../conversation_settings.py" line="168"/>
         <source>The grammar can be used.</source>
         <translation>La grammaire est utilisable.</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="152"/>
+        <location filename="../conversation_settings.py" line="169"/>
         <source>The schema can be used.</source>
         <translation>Le schéma est utilisable.</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="184"/>
+        <location filename="../conversation_settings.py" line="201"/>
         <source>Temperature {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, repeat penalty {repeat_penalty}, {max_tokens} reply tokens</source>
         <translation>Température {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, pénalité de répétition {repeat_penalty}, {max_tokens} tokens par réponse</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="189"/>
+        <location filename="../conversation_settings.py" line="206"/>
         <source>: as recommended by {source}</source>
         <translation> : comme recommandé par {source}</translation>
     </message>
@@ -632,135 +632,135 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>ConversationSidebar</name>
     <message>
-        <location filename="../sidebar.py" line="78"/>
+        <location filename="../sidebar.py" line="66"/>
         <source>Markdown, the branch shown (*.md)</source>
         <translation>Markdown, la branche affichée (*.md)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="79"/>
+        <location filename="../sidebar.py" line="67"/>
         <source>Web page, the branch shown (*.html)</source>
         <translation>Page web, la branche affichée (*.html)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="80"/>
+        <location filename="../sidebar.py" line="68"/>
         <source>JSON, every branch, can be imported (*.json)</source>
         <translation>JSON, toutes les branches, importable (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="156"/>
-        <location filename="../sidebar.py" line="572"/>
+        <location filename="../sidebar.py" line="98"/>
+        <location filename="../sidebar_rows.py" line="99"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="170"/>
-        <location filename="../sidebar.py" line="199"/>
+        <location filename="../sidebar.py" line="112"/>
+        <location filename="../sidebar.py" line="141"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="181"/>
+        <location filename="../sidebar.py" line="123"/>
         <source>Import…</source>
         <translation>Importer…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="182"/>
+        <location filename="../sidebar.py" line="124"/>
         <source>Import a conversation: add one from a JSON file that localchat exported</source>
         <translation>Importer une conversation : en ajouter une depuis un fichier JSON exporté par localchat</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="189"/>
+        <location filename="../sidebar.py" line="131"/>
         <source>Search messages (Ctrl+F)</source>
         <translation>Rechercher dans les messages (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="190"/>
+        <location filename="../sidebar.py" line="132"/>
         <source>Search messages</source>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="215"/>
-        <location filename="../sidebar.py" line="507"/>
+        <location filename="../sidebar.py" line="157"/>
+        <location filename="../sidebar.py" line="449"/>
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="222"/>
+        <location filename="../sidebar.py" line="164"/>
         <source>Messages found</source>
         <translation>Messages trouvés</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="240"/>
+        <location filename="../sidebar.py" line="182"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="324"/>
+        <location filename="../sidebar.py" line="266"/>
         <source>No conversations yet</source>
         <translation>Aucune conversation pour l’instant</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="409"/>
+        <location filename="../sidebar.py" line="351"/>
         <source>Deleted “{title}”</source>
         <translation>« {title} » supprimée</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="470"/>
+        <location filename="../sidebar.py" line="412"/>
         <source>No messages match</source>
         <translation>Aucun message ne correspond</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="504"/>
+        <location filename="../sidebar.py" line="446"/>
         <source>Rename</source>
         <translation>Renommer</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="505"/>
+        <location filename="../sidebar.py" line="447"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="517"/>
+        <location filename="../sidebar.py" line="459"/>
         <source>Export conversation</source>
         <translation>Exporter la conversation</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="531"/>
+        <location filename="../sidebar.py" line="473"/>
         <source>Import conversation</source>
         <translation>Importer une conversation</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="532"/>
+        <location filename="../sidebar.py" line="474"/>
         <source>localchat conversation (*.json)</source>
         <translation>conversation localchat (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="544"/>
+        <location filename="../sidebar_rows.py" line="67"/>
         <source>Today</source>
         <translation>Aujourd’hui</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="544"/>
+        <location filename="../sidebar_rows.py" line="68"/>
         <source>Yesterday</source>
         <translation>Hier</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="545"/>
+        <location filename="../sidebar_rows.py" line="69"/>
         <source>Previous 7 days</source>
         <translation>7 derniers jours</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="546"/>
+        <location filename="../sidebar_rows.py" line="70"/>
         <source>Previous 30 days</source>
         <translation>30 derniers jours</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="571"/>
+        <location filename="../sidebar_rows.py" line="96"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="571"/>
+        <location filename="../sidebar_rows.py" line="98"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
@@ -778,114 +778,114 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation> · environ {minutes} min restantes</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="118"/>
+        <location filename="../documents.py" line="119"/>
         <source>Collections</source>
         <translation>Collections</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="121"/>
-        <location filename="../documents.py" line="324"/>
+        <location filename="../documents.py" line="122"/>
+        <location filename="../documents.py" line="336"/>
         <source>No collections yet: add a folder to chat with its documents.</source>
         <translation>Aucune collection pour l’instant : ajoutez un dossier pour discuter avec ses documents.</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="123"/>
+        <location filename="../documents.py" line="124"/>
         <source>New collection…</source>
         <translation>Nouvelle collection…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="124"/>
+        <location filename="../documents.py" line="125"/>
         <source>Add folder…</source>
         <translation>Ajouter un dossier…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="125"/>
+        <location filename="../documents.py" line="126"/>
         <source>Add files…</source>
         <translation>Ajouter des fichiers…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="126"/>
+        <location filename="../documents.py" line="127"/>
         <source>Index now</source>
         <translation>Indexer maintenant</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="127"/>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="378"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="129"/>
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="138"/>
+        <location filename="../documents.py" line="139"/>
         <source>Files of the collection</source>
         <translation>Fichiers de la collection</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="191"/>
+        <location filename="../documents.py" line="192"/>
         <source>{files} files · {chunks} passages</source>
         <translation>{files} fichiers · {chunks} passages</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="195"/>
+        <location filename="../documents.py" line="196"/>
         <source> · {count} to index</source>
         <translation> · {count} à indexer</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="196"/>
+        <location filename="../documents.py" line="197"/>
         <source> · paused</source>
         <translation> · en pause</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="202"/>
+        <location filename="../documents.py" line="203"/>
         <source>Tick to use this collection in the conversation</source>
         <translation>Cochez pour utiliser cette collection dans la conversation</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>New collection</source>
         <translation>Nouvelle collection</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>Name of the collection:</source>
         <translation>Nom de la collection :</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="284"/>
+        <location filename="../documents.py" line="296"/>
         <source>Folder of documents</source>
         <translation>Dossier de documents</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="293"/>
+        <location filename="../documents.py" line="305"/>
         <source>Add a folder to {name}</source>
         <translation>Ajouter un dossier à {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="301"/>
+        <location filename="../documents.py" line="313"/>
         <source>Add files to {name}</source>
         <translation>Ajouter des fichiers à {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="335"/>
+        <location filename="../documents.py" line="348"/>
         <source>Unexpected error: {error}</source>
         <translation>Erreur inattendue : {error}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="340"/>
+        <location filename="../documents.py" line="353"/>
         <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
         <translation>Indexation de {name} : {done}/{total} fichiers · {chunks} passages</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="348"/>
+        <location filename="../documents.py" line="362"/>
         <source>Indexing {name} stopped: {reason}</source>
         <translation>Indexation de {name} interrompue : {reason}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="378"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
@@ -1302,67 +1302,67 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="322"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="234"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="243"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="245"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="248"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="273"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="434"/>
+        <location filename="../main_window.py" line="438"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="451"/>
+        <location filename="../main_window.py" line="455"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -1370,7 +1370,7 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/bubble.py" line="75"/>
+        <location filename="../chat/bubble.py" line="77"/>
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
@@ -1510,82 +1510,82 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/bubble.py" line="186"/>
+        <location filename="../chat/bubble.py" line="190"/>
         <source>Edit the message</source>
         <translation>Modifier le message</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="192"/>
+        <location filename="../chat/bubble.py" line="196"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="194"/>
+        <location filename="../chat/bubble.py" line="198"/>
         <source>Save &amp;&amp; send</source>
         <translation>Enregistrer et envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="207"/>
+        <location filename="../chat/bubble.py" line="211"/>
         <source>Previous version</source>
         <translation>Version précédente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="210"/>
+        <location filename="../chat/bubble.py" line="214"/>
         <source>Next version</source>
         <translation>Version suivante</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="219"/>
+        <location filename="../chat/bubble.py" line="223"/>
         <source>Copy this message</source>
         <translation>Copier ce message</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="224"/>
+        <location filename="../chat/bubble.py" line="228"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifier et renvoyer (l’original reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="229"/>
+        <location filename="../chat/bubble.py" line="233"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Écrire une autre réponse (celle-ci reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="259"/>
+        <location filename="../chat/bubble.py" line="263"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="261"/>
+        <location filename="../chat/bubble.py" line="265"/>
         <source>System</source>
         <translation>Système</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="262"/>
+        <location filename="../chat/bubble.py" line="266"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="399"/>
+        <location filename="../chat/bubble.py" line="404"/>
         <source>Thinking…</source>
         <translation>Réflexion…</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="401"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Thought</source>
         <translation>Réflexion</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="405"/>
+        <location filename="../chat/bubble.py" line="410"/>
         <source>Hide what the model thought</source>
         <translation>Masquer la réflexion du modèle</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="406"/>
+        <location filename="../chat/bubble.py" line="411"/>
         <source>Show what the model thought before answering</source>
         <translation>Afficher ce que le modèle a pensé avant de répondre</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="420"/>
+        <location filename="../chat/bubble.py" line="425"/>
         <source>Format check</source>
         <translation>Vérification du format</translation>
     </message>
@@ -1612,8 +1612,8 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
     <name>ModelController</name>
     <message>
         <location filename="../model_controller.py" line="55"/>
-        <location filename="../model_controller.py" line="288"/>
-        <location filename="../model_controller.py" line="310"/>
+        <location filename="../model_controller.py" line="296"/>
+        <location filename="../model_controller.py" line="318"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
@@ -1643,59 +1643,59 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
         <translation>Le modèle de démonstration n’est pas installé avec cette copie de localchat. Choisissez un modèle dans le Gestionnaire de modèles (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="199"/>
+        <location filename="../model_controller.py" line="207"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="216"/>
+        <location filename="../model_controller.py" line="224"/>
         <source>The model is loading</source>
         <translation>Le modèle est en cours de chargement</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="224"/>
+        <location filename="../model_controller.py" line="232"/>
         <source>Loading {name}…</source>
         <translation>Chargement de {name}…</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="228"/>
+        <location filename="../model_controller.py" line="236"/>
         <source>Loading {name} for an API request…</source>
         <translation>Chargement de {name} pour une requête API…</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="246"/>
+        <location filename="../model_controller.py" line="254"/>
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} threads · contexte {context} · chargé en {seconds} s</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="249"/>
+        <location filename="../model_controller.py" line="257"/>
         <source> · loaded for an API request</source>
         <translation> · chargé pour une requête API</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="256"/>
+        <location filename="../model_controller.py" line="264"/>
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} est un modèle de base : il prolonge le texte au lieu de suivre des instructions, ses réponses peuvent donc divaguer. Pour un assistant, choisissez un modèle entraîné aux instructions (chat).</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="289"/>
+        <location filename="../model_controller.py" line="297"/>
         <source>Could not load {name}: {reason}</source>
         <translation>Impossible de charger {name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="291"/>
-        <location filename="../model_controller.py" line="313"/>
-        <location filename="../model_controller.py" line="324"/>
+        <location filename="../model_controller.py" line="299"/>
+        <location filename="../model_controller.py" line="321"/>
+        <location filename="../model_controller.py" line="332"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="306"/>
+        <location filename="../model_controller.py" line="314"/>
         <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
         <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason} Le modèle chargé avant reste.</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="311"/>
+        <location filename="../model_controller.py" line="319"/>
         <source>An API request asked for {name}, which could not load: {reason}</source>
         <translation>Une requête API a demandé {name}, qui n’a pas pu être chargé : {reason}</translation>
     </message>
@@ -1804,52 +1804,77 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../model_picker.py" line="16"/>
+        <location filename="../model_picker.py" line="18"/>
         <source>Open GGUF file…</source>
         <translation>Ouvrir un fichier GGUF…</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="52"/>
+        <location filename="../model_picker.py" line="81"/>
         <source>Pick a model</source>
         <translation>Choisir un modèle</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="53"/>
+        <location filename="../model_picker.py" line="82"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="63"/>
+        <location filename="../model_picker.py" line="93"/>
         <source>Loading the model</source>
         <translation>Chargement du modèle</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="94"/>
+        <location filename="../model_picker.py" line="134"/>
         <source>Open a GGUF model</source>
         <translation>Ouvrir un modèle GGUF</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="95"/>
+        <location filename="../model_picker.py" line="135"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modèles GGUF (*.gguf);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="122"/>
+        <location filename="../model_picker.py" line="156"/>
+        <source>This computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="162"/>
+        <source>asking for its models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="164"/>
+        <source>unreachable: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="167"/>
+        <source>no models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="170"/>
+        <source>{model} on {backend} ({host})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="180"/>
         <source>loading</source>
         <translation>chargement</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="122"/>
+        <location filename="../model_picker.py" line="180"/>
         <source>ready</source>
         <translation>prêt</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="123"/>
+        <location filename="../model_picker.py" line="181"/>
         <source>failed</source>
         <translation>échec</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="123"/>
+        <location filename="../model_picker.py" line="181"/>
         <source>no model</source>
         <translation>aucun modèle</translation>
     </message>

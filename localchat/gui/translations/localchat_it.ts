@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="49"/>
+        <location filename="../chat/controller.py" line="52"/>
         <source>interrupted</source>
         <translation>interrotta</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="121"/>
+        <location filename="../chat/controller.py" line="139"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Il modello si sta ancora caricando.
 Il tuo messaggio potrà essere inviato appena sarà pronto.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="123"/>
+        <location filename="../chat/controller.py" line="141"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Nessun modello caricato.
 Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ Gestione modelli… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="151"/>
-        <location filename="../chat/controller.py" line="173"/>
+        <location filename="../chat/controller.py" line="169"/>
+        <location filename="../chat/controller.py" line="191"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Ferma la risposta in corso prima di aprire un’altra conversazione.</translation>
     </message>
@@ -461,27 +461,27 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <translation>Quanto del contesto del modello occupa questa conversazione; oltre, i turni più vecchi vengono tralasciati</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop</source>
         <translation>Ferma</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop the reply (Esc)</source>
         <translation>Ferma la risposta (Esc)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send</source>
         <translation>Invia</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send (Enter)</source>
         <translation>Invia (Invio)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="144"/>
+        <location filename="../chat/composer.py" line="148"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} token</translation>
     </message>
@@ -579,52 +579,52 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <translation>Ripristina i valori predefiniti del modello</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="102"/>
+        <location filename="../conversation_settings.py" line="115"/>
         <source>Hold replies to a shape: the model can only write what it allows</source>
         <translation>Vincola le risposte a una forma: il modello può scrivere solo ciò che essa consente</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="103"/>
+        <location filename="../conversation_settings.py" line="116"/>
         <source>Response format</source>
         <translation>Formato della risposta</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="105"/>
+        <location filename="../conversation_settings.py" line="118"/>
         <source>Examples…</source>
         <translation>Esempi…</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="116"/>
+        <location filename="../conversation_settings.py" line="129"/>
         <source>Describe it to the model in the system prompt</source>
         <translation>Descrivilo al modello nel prompt di sistema</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="117"/>
+        <location filename="../conversation_settings.py" line="130"/>
         <source>Small models follow a schema better when they also read it</source>
         <translation>I modelli piccoli seguono meglio uno schema quando possono anche leggerlo</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="147"/>
+        <location filename="../conversation_settings.py" line="164"/>
         <source>…and {count} more</source>
         <translation>…e altri {count}</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="151"/>
+        <location filename="../conversation_settings.py" line="168"/>
         <source>The grammar can be used.</source>
         <translation>La grammatica è utilizzabile.</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="152"/>
+        <location filename="../conversation_settings.py" line="169"/>
         <source>The schema can be used.</source>
         <translation>Lo schema è utilizzabile.</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="184"/>
+        <location filename="../conversation_settings.py" line="201"/>
         <source>Temperature {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, repeat penalty {repeat_penalty}, {max_tokens} reply tokens</source>
         <translation>Temperatura {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p}, penalità di ripetizione {repeat_penalty}, {max_tokens} token per risposta</translation>
     </message>
     <message>
-        <location filename="../conversation_settings.py" line="189"/>
+        <location filename="../conversation_settings.py" line="206"/>
         <source>: as recommended by {source}</source>
         <translation>: come consigliato da {source}</translation>
     </message>
@@ -632,135 +632,135 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>ConversationSidebar</name>
     <message>
-        <location filename="../sidebar.py" line="78"/>
+        <location filename="../sidebar.py" line="66"/>
         <source>Markdown, the branch shown (*.md)</source>
         <translation>Markdown, il ramo mostrato (*.md)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="79"/>
+        <location filename="../sidebar.py" line="67"/>
         <source>Web page, the branch shown (*.html)</source>
         <translation>Pagina web, il ramo mostrato (*.html)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="80"/>
+        <location filename="../sidebar.py" line="68"/>
         <source>JSON, every branch, can be imported (*.json)</source>
         <translation>JSON, tutti i rami, importabile (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="156"/>
-        <location filename="../sidebar.py" line="572"/>
+        <location filename="../sidebar.py" line="98"/>
+        <location filename="../sidebar_rows.py" line="99"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="170"/>
-        <location filename="../sidebar.py" line="199"/>
+        <location filename="../sidebar.py" line="112"/>
+        <location filename="../sidebar.py" line="141"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="181"/>
+        <location filename="../sidebar.py" line="123"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="182"/>
+        <location filename="../sidebar.py" line="124"/>
         <source>Import a conversation: add one from a JSON file that localchat exported</source>
         <translation>Importa una conversazione: aggiungine una da un file JSON esportato da localchat</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="189"/>
+        <location filename="../sidebar.py" line="131"/>
         <source>Search messages (Ctrl+F)</source>
         <translation>Cerca nei messaggi (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="190"/>
+        <location filename="../sidebar.py" line="132"/>
         <source>Search messages</source>
         <translation>Cerca nei messaggi</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="215"/>
-        <location filename="../sidebar.py" line="507"/>
+        <location filename="../sidebar.py" line="157"/>
+        <location filename="../sidebar.py" line="449"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="222"/>
+        <location filename="../sidebar.py" line="164"/>
         <source>Messages found</source>
         <translation>Messaggi trovati</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="240"/>
+        <location filename="../sidebar.py" line="182"/>
         <source>Undo</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="324"/>
+        <location filename="../sidebar.py" line="266"/>
         <source>No conversations yet</source>
         <translation>Ancora nessuna conversazione</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="409"/>
+        <location filename="../sidebar.py" line="351"/>
         <source>Deleted “{title}”</source>
         <translation>Eliminata «{title}»</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="470"/>
+        <location filename="../sidebar.py" line="412"/>
         <source>No messages match</source>
         <translation>Nessun messaggio corrisponde</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="504"/>
+        <location filename="../sidebar.py" line="446"/>
         <source>Rename</source>
         <translation>Rinomina</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="505"/>
+        <location filename="../sidebar.py" line="447"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="517"/>
+        <location filename="../sidebar.py" line="459"/>
         <source>Export conversation</source>
         <translation>Esporta la conversazione</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="531"/>
+        <location filename="../sidebar.py" line="473"/>
         <source>Import conversation</source>
         <translation>Importa una conversazione</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="532"/>
+        <location filename="../sidebar.py" line="474"/>
         <source>localchat conversation (*.json)</source>
         <translation>conversazione di localchat (*.json)</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="544"/>
+        <location filename="../sidebar_rows.py" line="67"/>
         <source>Today</source>
         <translation>Oggi</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="544"/>
+        <location filename="../sidebar_rows.py" line="68"/>
         <source>Yesterday</source>
         <translation>Ieri</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="545"/>
+        <location filename="../sidebar_rows.py" line="69"/>
         <source>Previous 7 days</source>
         <translation>Ultimi 7 giorni</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="546"/>
+        <location filename="../sidebar_rows.py" line="70"/>
         <source>Previous 30 days</source>
         <translation>Ultimi 30 giorni</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="571"/>
+        <location filename="../sidebar_rows.py" line="96"/>
         <source>You</source>
         <translation>Tu</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="571"/>
+        <location filename="../sidebar_rows.py" line="98"/>
         <source>Assistant</source>
         <translation>Assistente</translation>
     </message>
@@ -778,114 +778,114 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <translation> · circa {minutes} min rimanenti</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="118"/>
+        <location filename="../documents.py" line="119"/>
         <source>Collections</source>
         <translation>Raccolte</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="121"/>
-        <location filename="../documents.py" line="324"/>
+        <location filename="../documents.py" line="122"/>
+        <location filename="../documents.py" line="336"/>
         <source>No collections yet: add a folder to chat with its documents.</source>
         <translation>Ancora nessuna raccolta: aggiungi una cartella per chattare con i suoi documenti.</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="123"/>
+        <location filename="../documents.py" line="124"/>
         <source>New collection…</source>
         <translation>Nuova raccolta…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="124"/>
+        <location filename="../documents.py" line="125"/>
         <source>Add folder…</source>
         <translation>Aggiungi cartella…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="125"/>
+        <location filename="../documents.py" line="126"/>
         <source>Add files…</source>
         <translation>Aggiungi file…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="126"/>
+        <location filename="../documents.py" line="127"/>
         <source>Index now</source>
         <translation>Indicizza ora</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="127"/>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="378"/>
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="129"/>
         <source>Remove</source>
         <translation>Rimuovi</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="138"/>
+        <location filename="../documents.py" line="139"/>
         <source>Files of the collection</source>
         <translation>File della raccolta</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="191"/>
+        <location filename="../documents.py" line="192"/>
         <source>{files} files · {chunks} passages</source>
         <translation>{files} file · {chunks} passaggi</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="195"/>
+        <location filename="../documents.py" line="196"/>
         <source> · {count} to index</source>
         <translation> · {count} da indicizzare</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="196"/>
+        <location filename="../documents.py" line="197"/>
         <source> · paused</source>
         <translation> · in pausa</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="202"/>
+        <location filename="../documents.py" line="203"/>
         <source>Tick to use this collection in the conversation</source>
         <translation>Spunta per usare questa raccolta nella conversazione</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>New collection</source>
         <translation>Nuova raccolta</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>Name of the collection:</source>
         <translation>Nome della raccolta:</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="284"/>
+        <location filename="../documents.py" line="296"/>
         <source>Folder of documents</source>
         <translation>Cartella dei documenti</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="293"/>
+        <location filename="../documents.py" line="305"/>
         <source>Add a folder to {name}</source>
         <translation>Aggiungi una cartella a {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="301"/>
+        <location filename="../documents.py" line="313"/>
         <source>Add files to {name}</source>
         <translation>Aggiungi file a {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="335"/>
+        <location filename="../documents.py" line="348"/>
         <source>Unexpected error: {error}</source>
         <translation>Errore imprevisto: {error}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="340"/>
+        <location filename="../documents.py" line="353"/>
         <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
         <translation>Indicizzazione di {name}: {done}/{total} file · {chunks} passaggi</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="348"/>
+        <location filename="../documents.py" line="362"/>
         <source>Indexing {name} stopped: {reason}</source>
         <translation>Indicizzazione di {name} interrotta: {reason}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="378"/>
         <source>Resume</source>
         <translation>Riprendi</translation>
     </message>
@@ -1302,67 +1302,67 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="322"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="234"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="243"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="245"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="248"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="273"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="434"/>
+        <location filename="../main_window.py" line="438"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="451"/>
+        <location filename="../main_window.py" line="455"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -1370,7 +1370,7 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/bubble.py" line="75"/>
+        <location filename="../chat/bubble.py" line="77"/>
         <source>Copy</source>
         <translation>Copia</translation>
     </message>
@@ -1510,82 +1510,82 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/bubble.py" line="186"/>
+        <location filename="../chat/bubble.py" line="190"/>
         <source>Edit the message</source>
         <translation>Modifica il messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="192"/>
+        <location filename="../chat/bubble.py" line="196"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="194"/>
+        <location filename="../chat/bubble.py" line="198"/>
         <source>Save &amp;&amp; send</source>
         <translation>Salva e invia</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="207"/>
+        <location filename="../chat/bubble.py" line="211"/>
         <source>Previous version</source>
         <translation>Versione precedente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="210"/>
+        <location filename="../chat/bubble.py" line="214"/>
         <source>Next version</source>
         <translation>Versione successiva</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="219"/>
+        <location filename="../chat/bubble.py" line="223"/>
         <source>Copy this message</source>
         <translation>Copia questo messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="224"/>
+        <location filename="../chat/bubble.py" line="228"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifica e invia di nuovo (l’originale resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="229"/>
+        <location filename="../chat/bubble.py" line="233"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Scrivi un’altra risposta (questa resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="259"/>
+        <location filename="../chat/bubble.py" line="263"/>
         <source>You</source>
         <translation>Tu</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="261"/>
+        <location filename="../chat/bubble.py" line="265"/>
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="262"/>
+        <location filename="../chat/bubble.py" line="266"/>
         <source>Assistant</source>
         <translation>Assistente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="399"/>
+        <location filename="../chat/bubble.py" line="404"/>
         <source>Thinking…</source>
         <translation>Sta pensando…</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="401"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Thought</source>
         <translation>Ragionamento</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="405"/>
+        <location filename="../chat/bubble.py" line="410"/>
         <source>Hide what the model thought</source>
         <translation>Nascondi il ragionamento del modello</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="406"/>
+        <location filename="../chat/bubble.py" line="411"/>
         <source>Show what the model thought before answering</source>
         <translation>Mostra cosa ha pensato il modello prima di rispondere</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="420"/>
+        <location filename="../chat/bubble.py" line="425"/>
         <source>Format check</source>
         <translation>Verifica del formato</translation>
     </message>
@@ -1612,8 +1612,8 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
     <name>ModelController</name>
     <message>
         <location filename="../model_controller.py" line="55"/>
-        <location filename="../model_controller.py" line="288"/>
-        <location filename="../model_controller.py" line="310"/>
+        <location filename="../model_controller.py" line="296"/>
+        <location filename="../model_controller.py" line="318"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
@@ -1643,59 +1643,59 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
         <translation>Il modello dimostrativo non è installato con questa copia di localchat. Scegli un modello nella Gestione modelli (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="199"/>
+        <location filename="../model_controller.py" line="207"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="216"/>
+        <location filename="../model_controller.py" line="224"/>
         <source>The model is loading</source>
         <translation>Il modello si sta caricando</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="224"/>
+        <location filename="../model_controller.py" line="232"/>
         <source>Loading {name}…</source>
         <translation>Caricamento di {name}…</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="228"/>
+        <location filename="../model_controller.py" line="236"/>
         <source>Loading {name} for an API request…</source>
         <translation>Caricamento di {name} per una richiesta API…</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="246"/>
+        <location filename="../model_controller.py" line="254"/>
         <source>{name} · {device} · {threads} threads · context {context} · loaded in {seconds} s</source>
         <translation>{name} · {device} · {threads} thread · contesto {context} · caricato in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="249"/>
+        <location filename="../model_controller.py" line="257"/>
         <source> · loaded for an API request</source>
         <translation> · caricato per una richiesta API</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="256"/>
+        <location filename="../model_controller.py" line="264"/>
         <source>{name} is a base model: it continues text rather than follows instructions, so its replies may wander. Pick an instruction-tuned (chat) model for an assistant.</source>
         <translation>{name} è un modello di base: continua il testo invece di seguire istruzioni, quindi le sue risposte possono divagare. Per un assistente scegli un modello addestrato alle istruzioni (chat).</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="289"/>
+        <location filename="../model_controller.py" line="297"/>
         <source>Could not load {name}: {reason}</source>
         <translation>Impossibile caricare {name}: {reason}</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="291"/>
-        <location filename="../model_controller.py" line="313"/>
-        <location filename="../model_controller.py" line="324"/>
+        <location filename="../model_controller.py" line="299"/>
+        <location filename="../model_controller.py" line="321"/>
+        <location filename="../model_controller.py" line="332"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="306"/>
+        <location filename="../model_controller.py" line="314"/>
         <source>An API request asked for {name}, which could not load: {reason} The model loaded before stays.</source>
         <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason} Resta il modello caricato prima.</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="311"/>
+        <location filename="../model_controller.py" line="319"/>
         <source>An API request asked for {name}, which could not load: {reason}</source>
         <translation>Una richiesta API ha chiesto {name}, che non si è potuto caricare: {reason}</translation>
     </message>
@@ -1804,52 +1804,77 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../model_picker.py" line="16"/>
+        <location filename="../model_picker.py" line="18"/>
         <source>Open GGUF file…</source>
         <translation>Apri un file GGUF…</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="52"/>
+        <location filename="../model_picker.py" line="81"/>
         <source>Pick a model</source>
         <translation>Scegli un modello</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="53"/>
+        <location filename="../model_picker.py" line="82"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="63"/>
+        <location filename="../model_picker.py" line="93"/>
         <source>Loading the model</source>
         <translation>Caricamento del modello</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="94"/>
+        <location filename="../model_picker.py" line="134"/>
         <source>Open a GGUF model</source>
         <translation>Apri un modello GGUF</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="95"/>
+        <location filename="../model_picker.py" line="135"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modelli GGUF (*.gguf);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="122"/>
+        <location filename="../model_picker.py" line="156"/>
+        <source>This computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="162"/>
+        <source>asking for its models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="164"/>
+        <source>unreachable: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="167"/>
+        <source>no models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="170"/>
+        <source>{model} on {backend} ({host})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../model_picker.py" line="180"/>
         <source>loading</source>
         <translation>in caricamento</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="122"/>
+        <location filename="../model_picker.py" line="180"/>
         <source>ready</source>
         <translation>pronto</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="123"/>
+        <location filename="../model_picker.py" line="181"/>
         <source>failed</source>
         <translation>non riuscito</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="123"/>
+        <location filename="../model_picker.py" line="181"/>
         <source>no model</source>
         <translation>nessun modello</translation>
     </message>
