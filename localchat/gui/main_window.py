@@ -47,6 +47,7 @@ from localchat.gui.menus import build_menus
 from localchat.gui.model_controller import ModelController
 from localchat.gui.model_manager import ModelManager
 from localchat.gui.model_picker import ModelPicker
+from localchat.gui.remote_models import RemoteModels
 from localchat.gui.sidebar import ConversationSidebar
 from localchat.gui.theme import theme
 from localchat.gui.theme.tokens import ICON_PX, SIDEBAR_PX
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
             self.show_error("\n".join(p for p in problems if p))
         self.chat.open_initial(self.settings.last_conversation_id)
         self.refresh_models()
+        self.remote_models.refresh()
         QTimer.singleShot(0, self.catalog_refresher.start)  # in its own thread; nothing waits on it
         if (install_demo if welcome is None else welcome) and not self.settings.first_start_done:
             QTimer.singleShot(0, self.show_welcome)
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
                                 build_info().gpu_offload, self, data_root=self.paths.root)
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
+        self.remote_models.refresh()  # backends may have been added or removed there
 
     def apply_settings(self, new: Settings) -> None:
         """Take new app settings: appearance at once, the model reloaded when its options changed."""
@@ -334,6 +337,7 @@ class MainWindow(QMainWindow):
         self.models.ready.connect(self.model_ready)
         self.models.load_failed.connect(self.model_load_failed)
         self.downloads.installed.connect(self.models.on_model_installed)
+        self.remote_models = RemoteModels(self)  # the backends' models in the picker, replies from one
 
     def _update_icons(self) -> None:
         t = theme()
@@ -453,7 +457,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_reply_finished(self, stats: GenerationStats) -> None:
         self.stats_label.setText(stats.summary if stats.stop_reason is not StopReason.ERROR else "")
-        if stats.prompt_tokens and self.model_info is not None:
+        if stats.prompt_tokens and self.model_info is not None and self.chat.remote is None:
             self.composer.set_context(stats.prompt_tokens + stats.completion_tokens, self.model_info.n_ctx)
         if stats.template_note:  # the template failed only now, on this conversation: said once
             self.models.add_note(stats.template_note)
@@ -479,6 +483,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.api_server.shutdown()  # before the worker: its requests end as cancelled replies
         self.inference.stop()  # cancels a load or a reply, and frees the model on its own thread
+        self.remote_models.shutdown()
         self.chat.shutdown()  # a reply cut by the close keeps what it had
         self.sidebar.shutdown()
         self.store.close()

@@ -100,7 +100,7 @@ class ModelController(QObject):
 
     def _on_models_scanned(self, paths: list[Path]) -> None:
         self.picker.set_scanned(self.models_dir, paths)
-        if self.chat.model is None and self.load_job is None:
+        if self.chat.model is None and self.chat.remote is None and self.load_job is None:
             last = resolve_run_options(self.window.paths, self.window.settings).last_model
             if last is not None:
                 self.load(last, by_person=False)
@@ -163,7 +163,7 @@ class ModelController(QObject):
     def on_model_installed(self, path) -> None:
         """A download finished: loaded when there is no model, offered when chatting with a demo."""
         self.refresh()
-        if self.busy:
+        if self.busy or self.chat.remote is not None:  # chatting with a remote backend's model
             return
         if self.chat.model is None:
             self.load(path, by_person=False)
@@ -179,7 +179,8 @@ class ModelController(QObject):
             self.load(path, by_person=True)
 
     def update_empty_state(self) -> None:
-        has_model = self.chat.model is not None or self.load_job is not None
+        chat = self.chat
+        has_model = chat.model is not None or chat.remote is not None or self.load_job is not None
         self.window.chat_view.show_empty_state(has_model=has_model)
 
     # -- loads ---------------------------------------------------------------------------------
@@ -188,6 +189,13 @@ class ModelController(QObject):
         settings, its catalog). Called on the server's thread: it reads, never changes, the window."""
         options = resolve_run_options(self.window.paths, self.window.settings)
         return LoadJob(str(path), **options.load_options(), catalog=self.window.catalog)
+
+    def cancel_load(self) -> None:
+        """A load under way is dropped (a remote backend's model was picked meanwhile)."""
+        if self.load_job is not None:
+            self.inference.cancel(self.load_job)
+            self.load_job = None
+            self.progress.hide()
 
     def load(self, path: str | Path, *, by_person: bool = True, confirmed: bool = False) -> None:
         """Load ``path``; a load still under way is cancelled (the person picked another).
