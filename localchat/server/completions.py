@@ -6,6 +6,12 @@ Streaming is Server-Sent Events exactly as OpenAI writes them (``data: {json}\\n
 dependency and its default ``\\r\\n`` line ends and keep-alive comments, none of which a client
 of OpenAI's API needs. The response starts once the first text (or the reply's end) is there,
 so a prompt too long for the context is still a 400 and not an error inside a 200 stream.
+
+``logprobs`` (and ``top_logprobs``) come from the engine's own loop (``inference.logprobs``): in
+OpenAI's shape, ``choices[].logprobs.content[]`` with ``token``, ``logprob``, ``bytes`` and
+``top_logprobs[]`` for chat completions, the legacy ``tokens`` / ``token_logprobs`` /
+``top_logprobs`` / ``text_offset`` lists for ``/v1/completions``; streamed, each chunk holds
+the tokens of its text. The probabilities are the model's own, before the sampling settings.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import AsyncIterator
+from typing import AsyncIterator, Sequence
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from localchat.core.chat.messages import Sampling
 from localchat.core.chat.stats import GenerationStats, StopReason
+from localchat.core.chat.tokens import TokenChoice
 from localchat.core.inference.worker import ReplyDelta
 from localchat.server.requests import ApiRequest, RequestQueue, ServedModel
 from localchat.server.schemas import (
@@ -31,6 +38,7 @@ from localchat.server.schemas import (
     CompletionRequest,
     SamplingRequest,
     error_body,
+    logprobs_of,
     parse_request,
     refuse_unsupported,
     refuse_unsupported_text,
@@ -83,16 +91,25 @@ def sampling_for(req: SamplingRequest, model: ServedModel) -> Sampling:
                "max_tokens": req.token_limit, "presence_penalty": req.presence_penalty,
                "frequency_penalty": req.frequency_penalty}
     sampling = model.sampling.with_(**{k: v for k, v in changes.items() if v is not None})
-    return sampling.with_(stop=req.stops)  # the engine ends the reply at them, never showing them
+    # stops: the engine ends the reply at them, never showing them
+    return sampling.with_(stop=req.stops, logprobs=logprobs_of(req))
 
 
-async def reply_text(request: ApiRequest, outcome: Outcome) -> AsyncIterator[str]:
-    """The reply's text as it comes; ``outcome`` holds the stats once it ends."""
+@dataclass(frozen=True)
+class Piece:
+    """A batch of the reply: its text and, when asked for, its tokens' probabilities."""
+
+    text: str
+    tokens: tuple[TokenChoice, ...] = ()
+
+
+async def reply_text(request: ApiRequest, outcome: Outcome) -> AsyncIterator[Piece]:
+    """The reply as it comes; ``outcome`` holds the stats once it ends."""
     while True:
         event = await request.next_event()
         if isinstance(event, ReplyDelta):
-            if event.text:
-                yield event.text
+            if event.text or event.tokens:
+                yield Piece(event.text, event.tokens)
             continue
         outcome.stats = event.stats
         return
@@ -122,30 +139,49 @@ class ReplyShape:
     id_prefix, whole_object, chunk_object = "chatcmpl-", "chat.completion", "chat.completion.chunk"
     param = "messages"
 
-    def whole_choice(self, text: str, finish: str) -> dict:
-        return {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
+    def whole_choice(self, text: str, finish: str, logprobs: dict | None = None) -> dict:
+        return {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": logprobs,
                 "finish_reason": finish}
 
     def first_chunk(self) -> dict | None:
         return {"index": 0, "delta": {"role": "assistant", "content": ""}, "logprobs": None,
                 "finish_reason": None}
 
-    def chunk_choice(self, text: str | None, finish: str | None = None) -> dict:
-        return {"index": 0, "delta": {} if text is None else {"content": text}, "logprobs": None,
+    def chunk_choice(self, text: str | None, finish: str | None = None, logprobs: dict | None = None) -> dict:
+        return {"index": 0, "delta": {} if text is None else {"content": text}, "logprobs": logprobs,
                 "finish_reason": finish}
+
+    def logprobs(self, tokens: Sequence[TokenChoice], offset: int = 0) -> dict:
+        """OpenAI's ``choices[].logprobs`` of chat completions."""
+        return {"content": [{
+            "token": t.text, "logprob": t.logprob, "bytes": list(t.piece),
+            "top_logprobs": [{"token": a.text, "logprob": a.logprob, "bytes": list(a.piece)}
+                             for a in t.alternatives],
+        } for t in tokens], "refusal": None}
 
 
 class TextShape(ReplyShape):
     id_prefix, whole_object, chunk_object, param = "cmpl-", "text_completion", "text_completion", "prompt"
 
-    def whole_choice(self, text: str, finish: str) -> dict:
-        return {"index": 0, "text": text, "logprobs": None, "finish_reason": finish}
+    def whole_choice(self, text: str, finish: str, logprobs: dict | None = None) -> dict:
+        return {"index": 0, "text": text, "logprobs": logprobs, "finish_reason": finish}
 
     def first_chunk(self) -> dict | None:
         return None
 
-    def chunk_choice(self, text: str | None, finish: str | None = None) -> dict:
-        return {"index": 0, "text": text or "", "logprobs": None, "finish_reason": finish}
+    def chunk_choice(self, text: str | None, finish: str | None = None, logprobs: dict | None = None) -> dict:
+        return {"index": 0, "text": text or "", "logprobs": logprobs, "finish_reason": finish}
+
+    def logprobs(self, tokens: Sequence[TokenChoice], offset: int = 0) -> dict:
+        """The legacy ``logprobs`` of ``/v1/completions``; ``offset``: where the first token's
+        text starts in the returned text."""
+        offsets = []
+        for t in tokens:
+            offsets.append(offset)
+            offset += len(t.text)
+        return {"tokens": [t.text for t in tokens], "token_logprobs": [t.logprob for t in tokens],
+                "top_logprobs": [{a.text: a.logprob for a in t.alternatives} for t in tokens],
+                "text_offset": offsets}
 
 
 CHAT, TEXT = ReplyShape(), TextShape()
@@ -199,10 +235,15 @@ async def answer(request: Request, req: SamplingRequest, model: ServedModel, que
     watcher = asyncio.create_task(cancel_on_disconnect(request, queue, job))
     outcome = Outcome()
     pieces = reply_text(job, outcome)
+    wants_logprobs = logprobs_of(req) is not None
     try:
         if not req.stream:
-            text = "".join([piece async for piece in pieces])
-            return whole_reply(request, model, echo + text, outcome, shape)
+            got = [piece async for piece in pieces]
+            text = "".join(p.text for p in got)
+            logprobs = None
+            if wants_logprobs:
+                logprobs = shape.logprobs([t for p in got for t in p.tokens], len(echo))
+            return whole_reply(request, model, echo + text, outcome, shape, logprobs)
         first = await anext(pieces, None)
     except BaseException:
         watcher.cancel()
@@ -212,14 +253,15 @@ async def answer(request: Request, req: SamplingRequest, model: ServedModel, que
         watcher.cancel()
         raise error_of(outcome.stats, model, shape.param)
     if echo:
-        first = echo + (first or "")
-    return StreamingResponse(sse(request, req, model, first, pieces, outcome, queue, job, watcher, shape),
+        first = Piece(echo + (first.text if first else ""), first.tokens if first else ())
+    return StreamingResponse(sse(request, req, model, first, pieces, outcome, queue, job, watcher, shape,
+                                 wants_logprobs, len(echo)),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def whole_reply(request: Request, model: ServedModel, text: str, outcome: Outcome,
-                shape: ReplyShape) -> Response:
+                shape: ReplyShape, logprobs: dict | None = None) -> Response:
     stats = outcome.stats
     if stats.stop_reason is StopReason.ERROR and not text:
         raise error_of(stats, model, shape.param)
@@ -228,7 +270,7 @@ def whole_reply(request: Request, model: ServedModel, text: str, outcome: Outcom
     return JSONResponse({
         "id": f"{shape.id_prefix}{uuid.uuid4().hex}", "object": shape.whole_object,
         "created": int(time.time()), "model": model.id, "system_fingerprint": None,
-        "choices": [shape.whole_choice(text, outcome.finish_reason)],
+        "choices": [shape.whole_choice(text, outcome.finish_reason, logprobs)],
         "usage": usage(stats.prompt_tokens, stats.completion_tokens),
     })
 
@@ -237,9 +279,10 @@ def event_line(data: dict) -> bytes:
     return b"data: " + json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
 
-async def sse(request: Request, req: SamplingRequest, model: ServedModel, first: str | None,
-              pieces: AsyncIterator[str], outcome: Outcome, queue: RequestQueue, job: ApiRequest,
-              watcher: asyncio.Task, shape: ReplyShape) -> AsyncIterator[bytes]:
+async def sse(request: Request, req: SamplingRequest, model: ServedModel, first: Piece | None,
+              pieces: AsyncIterator[Piece], outcome: Outcome, queue: RequestQueue, job: ApiRequest,
+              watcher: asyncio.Task, shape: ReplyShape, wants_logprobs: bool = False,
+              offset: int = 0) -> AsyncIterator[bytes]:
     base = {"id": f"{shape.id_prefix}{uuid.uuid4().hex}", "object": shape.chunk_object,
             "created": int(time.time()), "model": model.id, "system_fingerprint": None}
     if req.include_usage:
@@ -247,16 +290,23 @@ async def sse(request: Request, req: SamplingRequest, model: ServedModel, first:
 
     def chunk(choice: dict) -> bytes:
         return event_line({**base, "choices": [choice]})
+
+    def piece_chunk(piece: Piece) -> bytes:
+        nonlocal offset
+        add_reply_text(request, piece.text)
+        logprobs = None
+        if wants_logprobs:
+            logprobs = shape.logprobs(piece.tokens, offset)
+            offset += sum(len(t.text) for t in piece.tokens)
+        return chunk(shape.chunk_choice(piece.text, logprobs=logprobs))
     try:
         opening = shape.first_chunk()
         if opening is not None:
             yield chunk(opening)
         if first is not None:
-            add_reply_text(request, first)
-            yield chunk(shape.chunk_choice(first))
+            yield piece_chunk(first)
             async for piece in pieces:
-                add_reply_text(request, piece)
-                yield chunk(shape.chunk_choice(piece))
+                yield piece_chunk(piece)
         stats = outcome.stats
         request.state.tokens = (stats.prompt_tokens, stats.completion_tokens)
         if stats.stop_reason is StopReason.ERROR:

@@ -112,6 +112,16 @@ class CompletionRequest(SamplingRequest):
         return self.prompt if isinstance(self.prompt, str) else self.prompt[0]
 
 
+MAX_TOP_LOGPROBS = 20  # as OpenAI's chat completions
+
+
+def logprobs_of(req: "ChatCompletionRequest | CompletionRequest") -> int | None:
+    """``Sampling.logprobs`` for a request: None when it asks for no probabilities."""
+    if isinstance(req, ChatCompletionRequest):
+        return (req.top_logprobs or 0) if req.logprobs else None
+    return req.logprobs
+
+
 ROLES = {SYSTEM: SYSTEM, "developer": SYSTEM, USER: USER, ASSISTANT: ASSISTANT}
 
 
@@ -131,8 +141,10 @@ def refuse_unsupported(req: ChatCompletionRequest) -> None:
     """A clear 400 for what would otherwise be answered wrongly without a word."""
     if req.n is not None and req.n > 1:
         raise ApiError(400, "Only n=1 is supported: one reply per request.", param="n")
-    if req.logprobs or req.top_logprobs:
-        raise ApiError(400, "logprobs are not supported yet.", param="logprobs")
+    if req.top_logprobs is not None and not req.logprobs:
+        raise ApiError(400, "top_logprobs needs logprobs: true.", param="top_logprobs")
+    if req.top_logprobs is not None and not 0 <= req.top_logprobs <= MAX_TOP_LOGPROBS:
+        raise ApiError(400, f"top_logprobs must be from 0 to {MAX_TOP_LOGPROBS}.", param="top_logprobs")
 
 
 def response_format_of(req: ChatCompletionRequest):
@@ -152,8 +164,8 @@ def refuse_unsupported_text(req: CompletionRequest) -> None:
     if isinstance(req.prompt, list) and len(req.prompt) != 1:
         raise ApiError(400, "Give one prompt per request (a string, or a list of one string).",
                        param="prompt")
-    if req.logprobs:
-        raise ApiError(400, "logprobs are not supported yet.", param="logprobs")
+    if req.logprobs is not None and not 0 <= req.logprobs <= MAX_TOP_LOGPROBS:
+        raise ApiError(400, f"logprobs must be from 0 to {MAX_TOP_LOGPROBS}.", param="logprobs")
     if req.suffix:
         raise ApiError(400, "suffix (filling in the middle) is not supported.", param="suffix")
 

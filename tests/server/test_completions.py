@@ -81,7 +81,7 @@ def test_unknown_fields_are_accepted_and_the_system_role_and_parts_understood(se
 
 @pytest.mark.parametrize("options, words", [
     (dict(n=2), "n=1"),
-    (dict(logprobs=True), "logprobs"),
+    (dict(top_logprobs=2), "logprobs: true"),
 ])
 def test_what_is_not_supported_yet_is_a_clear_400(serve, options, words):
     client = openai_client(serve())
