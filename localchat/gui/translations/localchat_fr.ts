@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="52"/>
+        <location filename="../chat/controller.py" line="50"/>
         <source>interrupted</source>
         <translation>interrompue</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="139"/>
+        <location filename="../chat/controller.py" line="135"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Le modèle est encore en cours de chargement.
 Votre message pourra être envoyé dès qu’il sera prêt.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="141"/>
+        <location filename="../chat/controller.py" line="137"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Aucun modèle n’est chargé.
 Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec Modèles ▸ Gestionnaire de modèles… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="169"/>
-        <location filename="../chat/controller.py" line="191"/>
+        <location filename="../chat/controller.py" line="165"/>
+        <location filename="../chat/controller.py" line="187"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Arrêtez la réponse en cours avant d’ouvrir une autre conversation.</translation>
     </message>
@@ -461,27 +461,27 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation>La part du contexte du modèle qu’occupe cette conversation ; au-delà, les tours les plus anciens sont laissés de côté</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="120"/>
+        <location filename="../chat/composer.py" line="116"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="120"/>
+        <location filename="../chat/composer.py" line="116"/>
         <source>Stop the reply (Esc)</source>
         <translation>Arrêter la réponse (Échap)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="122"/>
+        <location filename="../chat/composer.py" line="118"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="122"/>
+        <location filename="../chat/composer.py" line="118"/>
         <source>Send (Enter)</source>
         <translation>Envoyer (Entrée)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="148"/>
+        <location filename="../chat/composer.py" line="144"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} jetons</translation>
     </message>
@@ -778,114 +778,114 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation> · environ {minutes} min restantes</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="119"/>
+        <location filename="../documents.py" line="118"/>
         <source>Collections</source>
         <translation>Collections</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="122"/>
-        <location filename="../documents.py" line="336"/>
+        <location filename="../documents.py" line="121"/>
+        <location filename="../documents.py" line="324"/>
         <source>No collections yet: add a folder to chat with its documents.</source>
         <translation>Aucune collection pour l’instant : ajoutez un dossier pour discuter avec ses documents.</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="124"/>
+        <location filename="../documents.py" line="123"/>
         <source>New collection…</source>
         <translation>Nouvelle collection…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="125"/>
+        <location filename="../documents.py" line="124"/>
         <source>Add folder…</source>
         <translation>Ajouter un dossier…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="126"/>
+        <location filename="../documents.py" line="125"/>
         <source>Add files…</source>
         <translation>Ajouter des fichiers…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="127"/>
+        <location filename="../documents.py" line="126"/>
         <source>Index now</source>
         <translation>Indexer maintenant</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="128"/>
-        <location filename="../documents.py" line="378"/>
+        <location filename="../documents.py" line="127"/>
+        <location filename="../documents.py" line="358"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="129"/>
+        <location filename="../documents.py" line="128"/>
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="139"/>
+        <location filename="../documents.py" line="138"/>
         <source>Files of the collection</source>
         <translation>Fichiers de la collection</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="192"/>
+        <location filename="../documents.py" line="191"/>
         <source>{files} files · {chunks} passages</source>
         <translation>{files} fichiers · {chunks} passages</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="196"/>
+        <location filename="../documents.py" line="195"/>
         <source> · {count} to index</source>
         <translation> · {count} à indexer</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="197"/>
+        <location filename="../documents.py" line="196"/>
         <source> · paused</source>
         <translation> · en pause</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="203"/>
+        <location filename="../documents.py" line="202"/>
         <source>Tick to use this collection in the conversation</source>
         <translation>Cochez pour utiliser cette collection dans la conversation</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="294"/>
+        <location filename="../documents.py" line="282"/>
         <source>New collection</source>
         <translation>Nouvelle collection</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="294"/>
+        <location filename="../documents.py" line="282"/>
         <source>Name of the collection:</source>
         <translation>Nom de la collection :</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="296"/>
+        <location filename="../documents.py" line="284"/>
         <source>Folder of documents</source>
         <translation>Dossier de documents</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="305"/>
+        <location filename="../documents.py" line="293"/>
         <source>Add a folder to {name}</source>
         <translation>Ajouter un dossier à {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="313"/>
+        <location filename="../documents.py" line="301"/>
         <source>Add files to {name}</source>
         <translation>Ajouter des fichiers à {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="348"/>
+        <location filename="../documents.py" line="335"/>
         <source>Unexpected error: {error}</source>
         <translation>Erreur inattendue : {error}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="353"/>
+        <location filename="../documents.py" line="340"/>
         <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
         <translation>Indexation de {name} : {done}/{total} fichiers · {chunks} passages</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="362"/>
+        <location filename="../documents.py" line="348"/>
         <source>Indexing {name} stopped: {reason}</source>
         <translation>Indexation de {name} interrompue : {reason}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="378"/>
+        <location filename="../documents.py" line="358"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
@@ -1370,7 +1370,7 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/bubble.py" line="77"/>
+        <location filename="../chat/bubble.py" line="75"/>
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
@@ -1510,82 +1510,82 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/bubble.py" line="190"/>
+        <location filename="../chat/bubble.py" line="186"/>
         <source>Edit the message</source>
         <translation>Modifier le message</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="196"/>
+        <location filename="../chat/bubble.py" line="192"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="198"/>
+        <location filename="../chat/bubble.py" line="194"/>
         <source>Save &amp;&amp; send</source>
         <translation>Enregistrer et envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="211"/>
+        <location filename="../chat/bubble.py" line="207"/>
         <source>Previous version</source>
         <translation>Version précédente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="214"/>
+        <location filename="../chat/bubble.py" line="210"/>
         <source>Next version</source>
         <translation>Version suivante</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="223"/>
+        <location filename="../chat/bubble.py" line="219"/>
         <source>Copy this message</source>
         <translation>Copier ce message</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="228"/>
+        <location filename="../chat/bubble.py" line="224"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifier et renvoyer (l’original reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="233"/>
+        <location filename="../chat/bubble.py" line="229"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Écrire une autre réponse (celle-ci reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="263"/>
+        <location filename="../chat/bubble.py" line="259"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="265"/>
+        <location filename="../chat/bubble.py" line="261"/>
         <source>System</source>
         <translation>Système</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="266"/>
+        <location filename="../chat/bubble.py" line="262"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="404"/>
+        <location filename="../chat/bubble.py" line="399"/>
         <source>Thinking…</source>
         <translation>Réflexion…</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="406"/>
+        <location filename="../chat/bubble.py" line="401"/>
         <source>Thought</source>
         <translation>Réflexion</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="410"/>
+        <location filename="../chat/bubble.py" line="405"/>
         <source>Hide what the model thought</source>
         <translation>Masquer la réflexion du modèle</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="411"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Show what the model thought before answering</source>
         <translation>Afficher ce que le modèle a pensé avant de répondre</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="425"/>
+        <location filename="../chat/bubble.py" line="420"/>
         <source>Format check</source>
         <translation>Vérification du format</translation>
     </message>
@@ -1836,27 +1836,27 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
     <message>
         <location filename="../model_picker.py" line="156"/>
         <source>This computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet ordinateur</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="162"/>
         <source>asking for its models…</source>
-        <translation type="unfinished"></translation>
+        <translation>demande de ses modèles…</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="164"/>
         <source>unreachable: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>injoignable : {reason}</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="167"/>
         <source>no models</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun modèle</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="170"/>
         <source>{model} on {backend} ({host})</source>
-        <translation type="unfinished"></translation>
+        <translation>{model} sur {backend} ({host})</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="180"/>
@@ -2017,6 +2017,51 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
         <location filename="../recommendation.py" line="284"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} est téléchargé.{speed} Passer à ce modèle maintenant ? La conversation jusqu&apos;ici reste dans l&apos;historique.</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteModels</name>
+    <message>
+        <location filename="../remote_models.py" line="128"/>
+        <source>Stop the current reply before switching models.</source>
+        <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="142"/>
+        <source>Asking {backend} what {model} can do…</source>
+        <translation>Demande à {backend} ce que {model} sait faire…</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="177"/>
+        <source>{model} on {backend} ({url})</source>
+        <translation>{model} sur {backend} ({url})</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="197"/>
+        <source>{backend} did not stream a reply: {why}</source>
+        <translation>{backend} n&apos;a pas diffusé de réponse en continu : {why}</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="198"/>
+        <location filename="../remote_models.py" line="200"/>
+        <location filename="../remote_models.py" line="214"/>
+        <source>not offered</source>
+        <translation>non proposé</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="202"/>
+        <source>{backend} does not accept a JSON schema: {why}</source>
+        <translation>{backend} n&apos;accepte pas de schéma JSON : {why}</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="227"/>
+        <source>{model} on {backend}</source>
+        <translation>{model} sur {backend}</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="232"/>
+        <source>No model loaded</source>
+        <translation>Aucun modèle chargé</translation>
     </message>
 </context>
 <context>
