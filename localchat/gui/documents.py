@@ -99,6 +99,7 @@ class DocumentsPanel(QWidget):
     """Collections, their files and their indexing; ``close_service()`` before the worker stops."""
 
     chat_collections_changed = Signal()
+    collections_listed = Signal(list)  # the names of the collections there are, after each read
     indexing_finished = Signal(str)  # a collection's run ended (finished, paused or failed)
 
     def __init__(self, index_path: Path, worker, embedding_model: Callable[[], object], parent=None,
@@ -205,6 +206,7 @@ class DocumentsPanel(QWidget):
                     self.collections.setCurrentItem(item)
             self.collections.blockSignals(False)
             known = {r[0] for r in rows}
+            self.collections_listed.emit(sorted(known))
             if self._chosen - known:
                 self._chosen &= known
                 self.chat_collections_changed.emit()
@@ -227,6 +229,16 @@ class DocumentsPanel(QWidget):
     def chat_collections(self) -> list[str]:
         """The collections ticked "Use in chat", for the conversation's ``DocumentContext``."""
         return sorted(self._chosen)
+
+    def set_chat_collections(self, names) -> None:
+        """Tick these (the conversation shown uses them), untick the others; no signal."""
+        self._chosen = set(names)
+        self.collections.blockSignals(True)
+        for row in range(self.collections.count()):
+            item = self.collections.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in self._chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.collections.blockSignals(False)
 
     def add_collection(self, name: str, paths: list[str | Path]) -> BackgroundCall:
         """Make ``name`` (or add to it) with these folders and files, then index it."""
@@ -332,12 +344,14 @@ class DocumentsPanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def _on_failed(self, exc: Exception) -> None:
-        self.status.setText(str(exc) if isinstance(exc, LocalChatError) else self.tr("Unexpected error: {error}").format(error=exc))
+        self.status.setText(str(exc) if isinstance(exc, LocalChatError)
+                            else self.tr("Unexpected error: {error}").format(error=exc))
 
     def _on_event(self, event) -> None:
         name = event.collection
         if isinstance(event, IndexingProgress):
-            self._progress[name] = self.tr("Indexing {name}: {done}/{total} files · {chunks} passages").format(
+            line = self.tr("Indexing {name}: {done}/{total} files · {chunks} passages")
+            self._progress[name] = line.format(
                 name=name, done=f"{event.done:,}", total=f"{event.total:,}",
                 chunks=f"{event.chunks:,}") + eta_text(event.eta_s)
         elif isinstance(event, IndexingFinished):
@@ -348,6 +362,12 @@ class DocumentsPanel(QWidget):
             self._progress[name] = self.tr("Indexing {name} stopped: {reason}").format(name=name,
                                                                                        reason=event.message)
             self.indexing_finished.emit(name)
+        for row in range(self.collections.count()):  # each collection's line shows its own progress
+            item = self.collections.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                self.collections.blockSignals(True)
+                item.setText(f"{name}\n{self._progress.get(name) or self._summaries.get(name, '')}")
+                self.collections.blockSignals(False)
         if name == self.current():
             self.status.setText(self._progress.get(name) or self._summaries.get(name, ""))
 

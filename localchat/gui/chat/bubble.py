@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from localchat.gui.chat.sources import SourcesView
 from localchat.gui.markdown import RenderedMarkdown, ThinkingSplit, split_thinking
 from localchat.gui.theme import theme
 from localchat.gui.theme.tokens import ACTION_PX, CHAT_MAX_PX, ICON_PX, Space, Type
@@ -47,6 +48,7 @@ class MessageItem:
     check: str = ""
     check_ok: bool = True
     pretty: str | None = None  # a valid JSON reply, indented: shown as a code block with Copy
+    sources: object = None  # a reply answered from documents: its ReplySources, listed under it
 
 
 class MarkdownLabel(QLabel):
@@ -181,6 +183,8 @@ class MessageBubble(QFrame):
         self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_label.hide()
         layout.addWidget(self.check_label)
+        self.sources_view = SourcesView()  # the passages of documents a reply was given
+        layout.addWidget(self.sources_view)
 
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName(self.tr("Edit the message"))
@@ -309,6 +313,7 @@ class MessageBubble(QFrame):
             self.fit_width()
         self.set_stats(item.stats)
         self.set_check(item.check, item.check_ok)
+        self.sources_view.show_sources(item.sources, item.text)
         many = item.sibling_count > 1
         for w in (self.prev_button, self.branch_label, self.next_button):
             w.setVisible(many)

@@ -85,6 +85,10 @@ class Composer(QWidget):
         self.context_label.hide()
         column = QVBoxLayout()
         column.setSpacing(2)
+        self.chips = QHBoxLayout()  # above the box: what the next message uses (its documents)
+        self.chips.setContentsMargins(0, 0, 0, 0)
+        self.chips.addStretch(1)
+        column.addLayout(self.chips)
         column.addWidget(self.frame)
         column.addWidget(self.context_label)
         outer = QHBoxLayout(self)  # centred under the conversation, as wide as its column
@@ -146,6 +150,10 @@ class Composer(QWidget):
         small.setPointSizeF(theme().base_point_size() * Type.SMALL)
         self.context_label.setFont(small)
         self.context_label.show()
+
+    def add_chip(self, chip: QWidget) -> None:
+        """A chip above the box, after those there are."""
+        self.chips.insertWidget(self.chips.count() - 1, chip)
 
     def set_text(self, text: str) -> None:
         """Put ``text`` in the box (an example prompt), ready to send or change."""

@@ -18,16 +18,18 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from localchat.core.chat import structured
-from localchat.core.chat.messages import FormatKind, Message, Sampling
+from localchat.core.chat.messages import USER, FormatKind, Message, Sampling
 from localchat.core.chat.session import ChatSession, Turn
 from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LocalChatError
 from localchat.core.history.records import BranchPage, Conversation, StoredMessage
+from localchat.core.history.sources import sources_of
 from localchat.core.history.store import PAGE_SIZE, Store
 from localchat.core.inference.engine import ModelInfo
 from localchat.core.inference.worker import ChatJob
 from localchat.gui.chat.bubble import MessageItem
 from localchat.gui.chat.relay import InferenceRelay
+from localchat.gui.chat.sources import with_sources
 from localchat.gui.chat.view import ChatView
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,8 @@ class ChatController(QObject):
         self.turn: Turn | None = None
         self.remote = None  # the RemoteBackend replies come from instead of the local model
         self._job: ChatJob | None = None
+        self.documents = None  # ConversationDocuments (chat/retrieval.py): the collections it answers from
+        self._passages: list | None = None  # a question's passages, found before its turn begins
         self._page_count = PAGE_SIZE
         self._save_timer = QTimer(self, interval=SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self._on_save_due)
@@ -211,6 +215,8 @@ class ChatController(QObject):
         if reason:
             self.failed.emit(reason)
             return
+        if self._documents_first(text, lambda: self.send(text)):
+            return
         created = self.session.conversation is None
         turn = self._attempt(self.session.send, text)
         if turn is not None:
@@ -220,14 +226,15 @@ class ChatController(QObject):
 
     @Slot(object, str)
     def edit(self, message_id: int, text: str) -> None:
-        if self._can_act():
+        if self._can_act() and not self._documents_first(text, lambda: self.edit(message_id, text)):
             turn = self._attempt(self.session.edit, message_id, text)
             if turn is not None:
                 self._start(turn, with_question=True, replacing=message_id)
 
     @Slot(object)
     def regenerate(self, message_id: int) -> None:
-        if self._can_act():
+        if self._can_act() and not self._documents_first(self._question_of(message_id),
+                                                         lambda: self.regenerate(message_id)):
             turn = self._attempt(self.session.regenerate, message_id)
             if turn is not None:
                 self._start(turn, with_question=False, replacing=message_id)
@@ -245,11 +252,13 @@ class ChatController(QObject):
         if rest is None or rest.has_later or not self.view.truncate_from(message_id):
             self._show_branch()
             return
-        for m in rest.messages:
-            self.view.append_message(message_item(m))
+        for item in self._items(rest.messages):
+            self.view.append_message(item)
 
     @Slot()
     def stop(self) -> None:
+        if self.documents is not None:
+            self.documents.cancel()  # a question still searching its documents is not sent
         if self._job is not None:
             self.inference.cancel(self._job)
 
@@ -264,6 +273,9 @@ class ChatController(QObject):
     def _start(self, turn: Turn, *, with_question: bool, replacing: int | None = None) -> None:
         """Show the question and the empty reply, and ask the worker to write it."""
         self.turn = turn
+        self.session.documents = None
+        if self.documents is not None and turn.uses_documents:
+            self.documents.turn_started(turn)  # its sources, kept with the reply at once
         try:
             reply = self.store.message(turn.message_id)
             items = [message_item(self.store.message(reply.parent_id))] if with_question else []
@@ -309,7 +321,7 @@ class ChatController(QObject):
         saved = self._attempt(turn.finish, stats)
         bubble = self.view.last_bubble()
         if saved is not None and bubble is not None and bubble.item.key == saved.id:
-            bubble.update_item(message_item(saved))  # no rebuild: the scroll position stays
+            bubble.update_item(self._items([saved])[0])  # no rebuild: the scroll position stays
         if stats.error:
             self.failed.emit(stats.error)
         self.view.set_actions_enabled(True)
@@ -337,8 +349,42 @@ class ChatController(QObject):
             return
         page = page or self._attempt(self.store.branch_page, conversation_id, count=self._page_count)
         if page is not None:
-            self.view.set_messages([message_item(m) for m in page.messages])
+            self.view.set_messages(self._items(page.messages))
             self.view.set_earlier_available(page.has_earlier)
+
+    def _items(self, messages) -> list[MessageItem]:
+        """How the view shows these messages, a reply answered from documents with its sources."""
+        found = self._attempt(sources_of, self.store, [m.id for m in messages]) or {}
+        return [with_sources(message_item(m), found.get(m.id)) for m in messages]
+
+    def _question_of(self, reply_id: int) -> str:
+        """The question a reply answers ("" where there is none to find)."""
+        try:
+            parent = self.store.message(reply_id).parent_id
+            return self.store.message(parent).content if parent is not None else ""
+        except LocalChatError:
+            return ""
+
+    def _documents_first(self, question: str, again: Callable[[], None]) -> bool:
+        """With collections chosen, the question's passages are found off the GUI thread before
+        its turn begins: True while that search runs; ``again()`` then acts, given them."""
+        docs = self.documents
+        if docs is None or not docs.chosen:
+            return False
+        if self._passages is not None:  # found: the turn about to begin is given them
+            found, self._passages = self._passages, None
+            self.session.documents = lambda _question, _messages: found
+            return False
+        if not docs.searching:
+            def then(passages: list) -> None:
+                self._passages = passages
+                again()
+                self._passages = None
+
+            docs.search(question, self.messages + [Message(USER, question)], then,
+                        n_ctx=self.model.n_ctx if self.model is not None else 4096,
+                        reply_tokens=self.session.sampling.max_tokens)
+        return True
 
     def _attempt(self, action: Callable[..., T], *args, **kwargs) -> T | None:
         """Run a history action; a failure the person can meet is shown, not raised."""
