@@ -106,7 +106,8 @@ def test_another_localchat_serves_as_a_backend_with_its_key(localchat_server, ba
     url = localchat_server.base_url
     caps = probe(BackendConfig("other", normalise_url(url), has_key=True), "k3y")
     assert caps.models == ("tiny-chat",) and caps.streaming and caps.stream_usage
-    assert not caps.logprobs and "logprobs" in caps.missing["logprobs"]
+    assert caps.logprobs and caps.json_schema  # both answered by localchat's server
+    assert not caps.embeddings and "no models folder" in caps.missing["embeddings"]
     reply = ask(backends(url, model="tiny-chat", key="k3y"), max_tokens=10)
     assert reply.stats.stop_reason is StopReason.LENGTH and reply.stats.completion_tokens == 10
     assert reply.stats.prompt_tokens > 0  # the server's own usage, from the stream's last chunk
