@@ -113,10 +113,18 @@ class RemoteModels(QObject):
     def _forget_changed(self, configs: list[BackendConfig]) -> None:
         """Stop the backends removed or changed since (not the one a reply streams from)."""
         now = {c.name: c for c in configs}
-        streaming = self.window.chat.remote if self.window.chat.generating else None
+        chat = self.window.chat
         for name, backend in list(self.backends.items()):
-            if now.get(name) != backend.config and backend is not streaming:
-                self._stop(self.backends.pop(name))
+            if now.get(name) == backend.config or (backend is chat.remote and chat.generating):
+                continue
+            self._stop(self.backends.pop(name))
+            self._probed = {k: v for k, v in self._probed.items() if k[0] != name}
+            if backend is chat.remote:  # the conversation's backend: back to the local model, if any
+                chat.set_model(chat.model)
+                self.local_chosen()
+                self._show_choice()
+                self.window.show_error(self.tr("The backend {backend} was changed or removed: pick a model "
+                                               "to go on.").format(backend=name))
 
     # -- the choice of a backend's model -------------------------------------------------------
     @Slot(str, str)
@@ -229,7 +237,7 @@ class RemoteModels(QObject):
             window.model_picker.set_state(ModelState.READY, status)
         else:
             info = window.chat.model
-            status = self._status_before or self.tr("No model loaded")
+            status = self._status_before or (info.name if info else self.tr("No model loaded"))
             window.model_picker.show_current(info.path if info else None)
             window.model_picker.set_state(ModelState.READY if info else ModelState.NONE, status)
         window.model_status.setText(status)

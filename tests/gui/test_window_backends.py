@@ -194,3 +194,18 @@ def test_picking_a_local_model_after_a_backend_answers_locally_again(
     models = [m.model for m in window.store.tree(window.conversation.id) if m.role == "assistant"]
     assert models == ["m @ flaky", window.model_info.name]
     assert window.chat_view.bubbles[1].item.model == "m @ flaky"
+
+
+def test_removing_the_backend_in_use_says_so_and_sending_waits_for_a_model(
+        qtbot, open_window, data_paths, faults):
+    add_backend(data_paths, "flaky", f"{faults}/ok")
+    window = open_window()
+    wait_listed(qtbot, window, "flaky")
+    pick_remote(qtbot, window, "flaky", "m")
+    BackendStore(data_paths.root).remove("flaky")  # as Settings → Remote backends… does
+    window.remote_models.refresh()
+    assert "The backend flaky was changed or removed" in window.error_banner.text()
+    assert window.chat.remote is None and window.remote_models.backends == {}
+    assert [line for line in picker_lines(window) if line] == ["Open GGUF file…"]  # no group left
+    window.send("hello?")
+    assert "No model is loaded" in window.error_banner.text() and window.conversation is None

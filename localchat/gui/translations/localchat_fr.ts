@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="50"/>
+        <location filename="../chat/controller.py" line="52"/>
         <source>interrupted</source>
         <translation>interrompue</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="135"/>
+        <location filename="../chat/controller.py" line="139"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Le modèle est encore en cours de chargement.
 Votre message pourra être envoyé dès qu’il sera prêt.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="137"/>
+        <location filename="../chat/controller.py" line="141"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Aucun modèle n’est chargé.
 Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec Modèles ▸ Gestionnaire de modèles… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="165"/>
-        <location filename="../chat/controller.py" line="187"/>
+        <location filename="../chat/controller.py" line="169"/>
+        <location filename="../chat/controller.py" line="191"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Arrêtez la réponse en cours avant d’ouvrir une autre conversation.</translation>
     </message>
@@ -461,27 +461,27 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation>La part du contexte du modèle qu’occupe cette conversation ; au-delà, les tours les plus anciens sont laissés de côté</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop the reply (Esc)</source>
         <translation>Arrêter la réponse (Échap)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send (Enter)</source>
         <translation>Envoyer (Entrée)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="144"/>
+        <location filename="../chat/composer.py" line="148"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} jetons</translation>
     </message>
@@ -778,114 +778,114 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation> · environ {minutes} min restantes</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="118"/>
+        <location filename="../documents.py" line="119"/>
         <source>Collections</source>
         <translation>Collections</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="121"/>
-        <location filename="../documents.py" line="324"/>
+        <location filename="../documents.py" line="122"/>
+        <location filename="../documents.py" line="336"/>
         <source>No collections yet: add a folder to chat with its documents.</source>
         <translation>Aucune collection pour l’instant : ajoutez un dossier pour discuter avec ses documents.</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="123"/>
+        <location filename="../documents.py" line="124"/>
         <source>New collection…</source>
         <translation>Nouvelle collection…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="124"/>
+        <location filename="../documents.py" line="125"/>
         <source>Add folder…</source>
         <translation>Ajouter un dossier…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="125"/>
+        <location filename="../documents.py" line="126"/>
         <source>Add files…</source>
         <translation>Ajouter des fichiers…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="126"/>
+        <location filename="../documents.py" line="127"/>
         <source>Index now</source>
         <translation>Indexer maintenant</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="127"/>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="378"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="129"/>
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="138"/>
+        <location filename="../documents.py" line="139"/>
         <source>Files of the collection</source>
         <translation>Fichiers de la collection</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="191"/>
+        <location filename="../documents.py" line="192"/>
         <source>{files} files · {chunks} passages</source>
         <translation>{files} fichiers · {chunks} passages</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="195"/>
+        <location filename="../documents.py" line="196"/>
         <source> · {count} to index</source>
         <translation> · {count} à indexer</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="196"/>
+        <location filename="../documents.py" line="197"/>
         <source> · paused</source>
         <translation> · en pause</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="202"/>
+        <location filename="../documents.py" line="203"/>
         <source>Tick to use this collection in the conversation</source>
         <translation>Cochez pour utiliser cette collection dans la conversation</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>New collection</source>
         <translation>Nouvelle collection</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>Name of the collection:</source>
         <translation>Nom de la collection :</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="284"/>
+        <location filename="../documents.py" line="296"/>
         <source>Folder of documents</source>
         <translation>Dossier de documents</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="293"/>
+        <location filename="../documents.py" line="305"/>
         <source>Add a folder to {name}</source>
         <translation>Ajouter un dossier à {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="301"/>
+        <location filename="../documents.py" line="313"/>
         <source>Add files to {name}</source>
         <translation>Ajouter des fichiers à {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="335"/>
+        <location filename="../documents.py" line="348"/>
         <source>Unexpected error: {error}</source>
         <translation>Erreur inattendue : {error}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="340"/>
+        <location filename="../documents.py" line="353"/>
         <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
         <translation>Indexation de {name} : {done}/{total} fichiers · {chunks} passages</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="348"/>
+        <location filename="../documents.py" line="362"/>
         <source>Indexing {name} stopped: {reason}</source>
         <translation>Indexation de {name} interrompue : {reason}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="378"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
@@ -1302,67 +1302,67 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="324"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="241"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="246"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="308"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="438"/>
+        <location filename="../main_window.py" line="440"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="455"/>
+        <location filename="../main_window.py" line="457"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -1370,7 +1370,7 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/bubble.py" line="75"/>
+        <location filename="../chat/bubble.py" line="77"/>
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
@@ -1510,82 +1510,82 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/bubble.py" line="186"/>
+        <location filename="../chat/bubble.py" line="190"/>
         <source>Edit the message</source>
         <translation>Modifier le message</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="192"/>
+        <location filename="../chat/bubble.py" line="196"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="194"/>
+        <location filename="../chat/bubble.py" line="198"/>
         <source>Save &amp;&amp; send</source>
         <translation>Enregistrer et envoyer</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="207"/>
+        <location filename="../chat/bubble.py" line="211"/>
         <source>Previous version</source>
         <translation>Version précédente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="210"/>
+        <location filename="../chat/bubble.py" line="214"/>
         <source>Next version</source>
         <translation>Version suivante</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="219"/>
+        <location filename="../chat/bubble.py" line="223"/>
         <source>Copy this message</source>
         <translation>Copier ce message</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="224"/>
+        <location filename="../chat/bubble.py" line="228"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifier et renvoyer (l’original reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="229"/>
+        <location filename="../chat/bubble.py" line="233"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Écrire une autre réponse (celle-ci reste une branche)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="259"/>
+        <location filename="../chat/bubble.py" line="263"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="261"/>
+        <location filename="../chat/bubble.py" line="265"/>
         <source>System</source>
         <translation>Système</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="262"/>
+        <location filename="../chat/bubble.py" line="266"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="399"/>
+        <location filename="../chat/bubble.py" line="404"/>
         <source>Thinking…</source>
         <translation>Réflexion…</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="401"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Thought</source>
         <translation>Réflexion</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="405"/>
+        <location filename="../chat/bubble.py" line="410"/>
         <source>Hide what the model thought</source>
         <translation>Masquer la réflexion du modèle</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="406"/>
+        <location filename="../chat/bubble.py" line="411"/>
         <source>Show what the model thought before answering</source>
         <translation>Afficher ce que le modèle a pensé avant de répondre</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="420"/>
+        <location filename="../chat/bubble.py" line="425"/>
         <source>Format check</source>
         <translation>Vérification du format</translation>
     </message>
@@ -2022,44 +2022,49 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
 <context>
     <name>RemoteModels</name>
     <message>
-        <location filename="../remote_models.py" line="128"/>
+        <location filename="../remote_models.py" line="126"/>
+        <source>The backend {backend} was changed or removed: pick a model to go on.</source>
+        <translation>Le backend {backend} a été modifié ou supprimé : choisissez un modèle pour continuer.</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="136"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="142"/>
+        <location filename="../remote_models.py" line="150"/>
         <source>Asking {backend} what {model} can do…</source>
         <translation>Demande à {backend} ce que {model} sait faire…</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="177"/>
+        <location filename="../remote_models.py" line="185"/>
         <source>{model} on {backend} ({url})</source>
         <translation>{model} sur {backend} ({url})</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="197"/>
+        <location filename="../remote_models.py" line="205"/>
         <source>{backend} did not stream a reply: {why}</source>
         <translation>{backend} n&apos;a pas diffusé de réponse en continu : {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="198"/>
-        <location filename="../remote_models.py" line="200"/>
-        <location filename="../remote_models.py" line="214"/>
+        <location filename="../remote_models.py" line="206"/>
+        <location filename="../remote_models.py" line="208"/>
+        <location filename="../remote_models.py" line="222"/>
         <source>not offered</source>
         <translation>non proposé</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="202"/>
+        <location filename="../remote_models.py" line="210"/>
         <source>{backend} does not accept a JSON schema: {why}</source>
         <translation>{backend} n&apos;accepte pas de schéma JSON : {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="227"/>
+        <location filename="../remote_models.py" line="235"/>
         <source>{model} on {backend}</source>
         <translation>{model} sur {backend}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="232"/>
+        <location filename="../remote_models.py" line="240"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>

@@ -385,27 +385,27 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../chat/controller.py" line="50"/>
+        <location filename="../chat/controller.py" line="52"/>
         <source>interrupted</source>
         <translation>interrotta</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="135"/>
+        <location filename="../chat/controller.py" line="139"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Il modello si sta ancora caricando.
 Il tuo messaggio potrà essere inviato appena sarà pronto.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="137"/>
+        <location filename="../chat/controller.py" line="141"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Nessun modello caricato.
 Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ Gestione modelli… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="165"/>
-        <location filename="../chat/controller.py" line="187"/>
+        <location filename="../chat/controller.py" line="169"/>
+        <location filename="../chat/controller.py" line="191"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Ferma la risposta in corso prima di aprire un’altra conversazione.</translation>
     </message>
@@ -461,27 +461,27 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <translation>Quanto del contesto del modello occupa questa conversazione; oltre, i turni più vecchi vengono tralasciati</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop</source>
         <translation>Ferma</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="116"/>
+        <location filename="../chat/composer.py" line="120"/>
         <source>Stop the reply (Esc)</source>
         <translation>Ferma la risposta (Esc)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send</source>
         <translation>Invia</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="118"/>
+        <location filename="../chat/composer.py" line="122"/>
         <source>Send (Enter)</source>
         <translation>Invia (Invio)</translation>
     </message>
     <message>
-        <location filename="../chat/composer.py" line="144"/>
+        <location filename="../chat/composer.py" line="148"/>
         <source>{used} / {size} tokens</source>
         <translation>{used} / {size} token</translation>
     </message>
@@ -778,114 +778,114 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <translation> · circa {minutes} min rimanenti</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="118"/>
+        <location filename="../documents.py" line="119"/>
         <source>Collections</source>
         <translation>Raccolte</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="121"/>
-        <location filename="../documents.py" line="324"/>
+        <location filename="../documents.py" line="122"/>
+        <location filename="../documents.py" line="336"/>
         <source>No collections yet: add a folder to chat with its documents.</source>
         <translation>Ancora nessuna raccolta: aggiungi una cartella per chattare con i suoi documenti.</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="123"/>
+        <location filename="../documents.py" line="124"/>
         <source>New collection…</source>
         <translation>Nuova raccolta…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="124"/>
+        <location filename="../documents.py" line="125"/>
         <source>Add folder…</source>
         <translation>Aggiungi cartella…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="125"/>
+        <location filename="../documents.py" line="126"/>
         <source>Add files…</source>
         <translation>Aggiungi file…</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="126"/>
+        <location filename="../documents.py" line="127"/>
         <source>Index now</source>
         <translation>Indicizza ora</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="127"/>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="378"/>
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="128"/>
+        <location filename="../documents.py" line="129"/>
         <source>Remove</source>
         <translation>Rimuovi</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="138"/>
+        <location filename="../documents.py" line="139"/>
         <source>Files of the collection</source>
         <translation>File della raccolta</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="191"/>
+        <location filename="../documents.py" line="192"/>
         <source>{files} files · {chunks} passages</source>
         <translation>{files} file · {chunks} passaggi</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="195"/>
+        <location filename="../documents.py" line="196"/>
         <source> · {count} to index</source>
         <translation> · {count} da indicizzare</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="196"/>
+        <location filename="../documents.py" line="197"/>
         <source> · paused</source>
         <translation> · in pausa</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="202"/>
+        <location filename="../documents.py" line="203"/>
         <source>Tick to use this collection in the conversation</source>
         <translation>Spunta per usare questa raccolta nella conversazione</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>New collection</source>
         <translation>Nuova raccolta</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="282"/>
+        <location filename="../documents.py" line="294"/>
         <source>Name of the collection:</source>
         <translation>Nome della raccolta:</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="284"/>
+        <location filename="../documents.py" line="296"/>
         <source>Folder of documents</source>
         <translation>Cartella dei documenti</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="293"/>
+        <location filename="../documents.py" line="305"/>
         <source>Add a folder to {name}</source>
         <translation>Aggiungi una cartella a {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="301"/>
+        <location filename="../documents.py" line="313"/>
         <source>Add files to {name}</source>
         <translation>Aggiungi file a {name}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="335"/>
+        <location filename="../documents.py" line="348"/>
         <source>Unexpected error: {error}</source>
         <translation>Errore imprevisto: {error}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="340"/>
+        <location filename="../documents.py" line="353"/>
         <source>Indexing {name}: {done}/{total} files · {chunks} passages</source>
         <translation>Indicizzazione di {name}: {done}/{total} file · {chunks} passaggi</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="348"/>
+        <location filename="../documents.py" line="362"/>
         <source>Indexing {name} stopped: {reason}</source>
         <translation>Indicizzazione di {name} interrotta: {reason}</translation>
     </message>
     <message>
-        <location filename="../documents.py" line="358"/>
+        <location filename="../documents.py" line="378"/>
         <source>Resume</source>
         <translation>Riprendi</translation>
     </message>
@@ -1302,67 +1302,67 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="324"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="241"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="246"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="308"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="438"/>
+        <location filename="../main_window.py" line="440"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="455"/>
+        <location filename="../main_window.py" line="457"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -1370,7 +1370,7 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MarkdownLabel</name>
     <message>
-        <location filename="../chat/bubble.py" line="75"/>
+        <location filename="../chat/bubble.py" line="77"/>
         <source>Copy</source>
         <translation>Copia</translation>
     </message>
@@ -1510,82 +1510,82 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../chat/bubble.py" line="186"/>
+        <location filename="../chat/bubble.py" line="190"/>
         <source>Edit the message</source>
         <translation>Modifica il messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="192"/>
+        <location filename="../chat/bubble.py" line="196"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="194"/>
+        <location filename="../chat/bubble.py" line="198"/>
         <source>Save &amp;&amp; send</source>
         <translation>Salva e invia</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="207"/>
+        <location filename="../chat/bubble.py" line="211"/>
         <source>Previous version</source>
         <translation>Versione precedente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="210"/>
+        <location filename="../chat/bubble.py" line="214"/>
         <source>Next version</source>
         <translation>Versione successiva</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="219"/>
+        <location filename="../chat/bubble.py" line="223"/>
         <source>Copy this message</source>
         <translation>Copia questo messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="224"/>
+        <location filename="../chat/bubble.py" line="228"/>
         <source>Edit and send again (keeps the original as a branch)</source>
         <translation>Modifica e invia di nuovo (l’originale resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="229"/>
+        <location filename="../chat/bubble.py" line="233"/>
         <source>Write another reply (keeps this one as a branch)</source>
         <translation>Scrivi un’altra risposta (questa resta come ramo)</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="259"/>
+        <location filename="../chat/bubble.py" line="263"/>
         <source>You</source>
         <translation>Tu</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="261"/>
+        <location filename="../chat/bubble.py" line="265"/>
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="262"/>
+        <location filename="../chat/bubble.py" line="266"/>
         <source>Assistant</source>
         <translation>Assistente</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="399"/>
+        <location filename="../chat/bubble.py" line="404"/>
         <source>Thinking…</source>
         <translation>Sta pensando…</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="401"/>
+        <location filename="../chat/bubble.py" line="406"/>
         <source>Thought</source>
         <translation>Ragionamento</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="405"/>
+        <location filename="../chat/bubble.py" line="410"/>
         <source>Hide what the model thought</source>
         <translation>Nascondi il ragionamento del modello</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="406"/>
+        <location filename="../chat/bubble.py" line="411"/>
         <source>Show what the model thought before answering</source>
         <translation>Mostra cosa ha pensato il modello prima di rispondere</translation>
     </message>
     <message>
-        <location filename="../chat/bubble.py" line="420"/>
+        <location filename="../chat/bubble.py" line="425"/>
         <source>Format check</source>
         <translation>Verifica del formato</translation>
     </message>
@@ -2022,44 +2022,49 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
 <context>
     <name>RemoteModels</name>
     <message>
-        <location filename="../remote_models.py" line="128"/>
+        <location filename="../remote_models.py" line="126"/>
+        <source>The backend {backend} was changed or removed: pick a model to go on.</source>
+        <translation>Il backend {backend} è stato modificato o rimosso: scegli un modello per continuare.</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="136"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="142"/>
+        <location filename="../remote_models.py" line="150"/>
         <source>Asking {backend} what {model} can do…</source>
         <translation>Chiedo a {backend} cosa sa fare {model}…</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="177"/>
+        <location filename="../remote_models.py" line="185"/>
         <source>{model} on {backend} ({url})</source>
         <translation>{model} su {backend} ({url})</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="197"/>
+        <location filename="../remote_models.py" line="205"/>
         <source>{backend} did not stream a reply: {why}</source>
         <translation>{backend} non ha trasmesso una risposta in streaming: {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="198"/>
-        <location filename="../remote_models.py" line="200"/>
-        <location filename="../remote_models.py" line="214"/>
+        <location filename="../remote_models.py" line="206"/>
+        <location filename="../remote_models.py" line="208"/>
+        <location filename="../remote_models.py" line="222"/>
         <source>not offered</source>
         <translation>non disponibile</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="202"/>
+        <location filename="../remote_models.py" line="210"/>
         <source>{backend} does not accept a JSON schema: {why}</source>
         <translation>{backend} non accetta uno schema JSON: {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="227"/>
+        <location filename="../remote_models.py" line="235"/>
         <source>{model} on {backend}</source>
         <translation>{model} su {backend}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="232"/>
+        <location filename="../remote_models.py" line="240"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
