@@ -27,7 +27,8 @@ SOURCES = ("main_window.py", "menus.py", "chat/view.py", "chat/bubble.py", "chat
            "model_picker.py", "sidebar.py", "banner.py", "settings_dialog.py", "about.py", "memory_prompts.py",
            "model_manager.py", "model_cards.py", "catalog_status.py", "recommendation.py", "hub_search.py", "download_worker.py",
            "conversation_settings.py", "api_server.py", "documents.py", "backends.py", "model_controller.py",
-           "sidebar_rows.py", "remote_models.py")
+           "sidebar_rows.py", "remote_models.py", "window_documents.py", "chat/sources.py",
+           "chat/documents_chip.py", "chat/retrieval.py")
 
 _installed: list = []  # the translators in use, kept alive and removable
 _language: list[str] = []  # the language installed last

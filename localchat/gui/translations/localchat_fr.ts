@@ -487,6 +487,14 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
     </message>
 </context>
 <context>
+    <name>ConversationDocuments</name>
+    <message>
+        <location filename="../chat/retrieval.py" line="137"/>
+        <source>The documents could not be searched: {error}</source>
+        <translation>Impossible de chercher dans les documents : {error}</translation>
+    </message>
+</context>
+<context>
     <name>ConversationSettings</name>
     <message>
         <location filename="../conversation_settings.py" line="25"/>
@@ -763,6 +771,44 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <location filename="../sidebar_rows.py" line="98"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsChip</name>
+    <message>
+        <location filename="../chat/documents_chip.py" line="26"/>
+        <source>Documents for this conversation</source>
+        <translation>Documents pour cette conversation</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="72"/>
+        <source>Manage collections…</source>
+        <translation>Gérer les collections…</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="83"/>
+        <source>Searching the documents…</source>
+        <translation>Recherche dans les documents…</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="85"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="89"/>
+        <source>Documents: {names}</source>
+        <translation>Documents : {names}</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="91"/>
+        <source>Answer from these collections of documents, citing them</source>
+        <translation>Répondre à partir de ces collections de documents, en les citant</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="92"/>
+        <source>Choose collections of documents to answer from</source>
+        <translation>Choisir les collections de documents pour répondre</translation>
     </message>
 </context>
 <context>
@@ -1302,67 +1348,67 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="327"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="238"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="252"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="339"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="440"/>
+        <location filename="../main_window.py" line="450"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="457"/>
+        <location filename="../main_window.py" line="467"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -1471,6 +1517,7 @@ Il ne se chargera pas ici tant que l’ordinateur n’aura pas plus de mémoire.
     </message>
     <message>
         <location filename="../menus.py" line="49"/>
+        <location filename="../window_documents.py" line="67"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
@@ -1716,67 +1763,67 @@ Its file is removed from the disk.</source>
 Son fichier sera effacé du disque.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="231"/>
+        <location filename="../model_manager.py" line="233"/>
         <source>Model Manager</source>
         <translation>Gestionnaire de modèles</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Recommended</source>
         <translation>Recommandés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Catalog</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Search Hugging Face</source>
         <translation>Rechercher sur Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Installed</source>
         <translation>Installés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Hugging Face token…</source>
         <translation>Jeton Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="256"/>
+        <location filename="../model_manager.py" line="259"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Pour les modèles à accès restreint (Llama, Gemma, …) : un jeton de lecture de huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="265"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="269"/>
+        <location filename="../model_manager.py" line="272"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="298"/>
+        <location filename="../model_manager.py" line="301"/>
         <source>The model catalog is not available.</source>
         <translation>Le catalogue des modèles n&apos;est pas disponible.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="318"/>
+        <location filename="../model_manager.py" line="321"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="319"/>
+        <location filename="../model_manager.py" line="322"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Cet ordinateur : {summary} · vitesses estimées jusqu&apos;à sa mesure</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="400"/>
+        <location filename="../model_manager.py" line="403"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1785,18 +1832,18 @@ après avoir accepté les conditions du modèle sur sa page. Il est conservé l�
 le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;oublier.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="404"/>
+        <location filename="../model_manager.py" line="407"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN est défini dans l&apos;environnement : il est utilisé à la place tant qu&apos;il l&apos;est.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="405"/>
-        <location filename="../model_manager.py" line="416"/>
+        <location filename="../model_manager.py" line="408"/>
+        <location filename="../model_manager.py" line="419"/>
         <source>Hugging Face token</source>
         <translation>Jeton Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="417"/>
+        <location filename="../model_manager.py" line="420"/>
         <source>The token could not be saved: {error}</source>
         <translation>Le jeton n&apos;a pas pu être enregistré : {error}</translation>
     </message>
@@ -1882,139 +1929,139 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
 <context>
     <name>RecommendationDialog</name>
     <message>
-        <location filename="../recommendation.py" line="43"/>
+        <location filename="../recommendation.py" line="48"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="44"/>
-        <location filename="../recommendation.py" line="91"/>
-        <location filename="../recommendation.py" line="190"/>
+        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="96"/>
+        <location filename="../recommendation.py" line="197"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="45"/>
+        <location filename="../recommendation.py" line="50"/>
         <source>Needs</source>
         <translation>Nécessite</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="46"/>
+        <location filename="../recommendation.py" line="51"/>
         <source>Runs on</source>
         <translation>S&apos;exécute sur</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="47"/>
+        <location filename="../recommendation.py" line="52"/>
         <source>Context</source>
         <translation>Contexte</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="48"/>
+        <location filename="../recommendation.py" line="53"/>
         <source>Fit</source>
         <translation>Compatibilité</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="54"/>
         <source>Speed here</source>
         <translation>Vitesse ici</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="59"/>
+        <location filename="../recommendation.py" line="64"/>
         <source>Choose a model to start with</source>
         <translation>Choisissez un modèle pour commencer</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="69"/>
+        <location filename="../recommendation.py" line="74"/>
         <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
         <translation>Vérification de la mémoire et de la vitesse de cet ordinateur (quelques secondes, une seule fois)…</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="88"/>
+        <location filename="../recommendation.py" line="93"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8, la vitesse de lecture.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="95"/>
+        <location filename="../recommendation.py" line="100"/>
         <source>Chat with the small demo model now</source>
         <translation>Discuter maintenant avec le petit modèle de démonstration</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="97"/>
+        <location filename="../recommendation.py" line="102"/>
         <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
         <translation>SmolLM2 135M Instruct est fourni avec localchat : il répond tout de suite pendant le téléchargement ; il sait peu de choses et se trompe souvent.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="100"/>
+        <location filename="../recommendation.py" line="105"/>
         <source>Not now</source>
         <translation>Pas maintenant</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="106"/>
+        <location filename="../recommendation.py" line="111"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="109"/>
+        <location filename="../recommendation.py" line="114"/>
         <source>Other models that fit:</source>
         <translation>Autres modèles compatibles :</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="175"/>
+        <location filename="../recommendation.py" line="182"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="178"/>
+        <location filename="../recommendation.py" line="185"/>
         <source>No model in the catalog fits this computer&apos;s memory.</source>
         <translation>Aucun modèle du catalogue ne tient dans la mémoire de cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="181"/>
+        <location filename="../recommendation.py" line="188"/>
         <source>Close other apps and try again, or add a model file you already have.</source>
         <translation>Fermez les autres applications et réessayez, ou ajoutez un fichier de modèle que vous avez déjà.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="184"/>
+        <location filename="../recommendation.py" line="191"/>
         <source>{headline}{speed} · {size} download</source>
         <translation>{headline}{speed} · {size} à télécharger</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="187"/>
+        <location filename="../recommendation.py" line="194"/>
         <source> Its {ttft}.</source>
         <translation> Délai : {ttft}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="189"/>
+        <location filename="../recommendation.py" line="196"/>
         <source>Download {name}</source>
         <translation>Télécharger {name}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="226"/>
+        <location filename="../recommendation.py" line="233"/>
         <source>localchat could not check this computer: {error}</source>
         <translation>localchat n&apos;a pas pu vérifier cet ordinateur : {error}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="239"/>
+        <location filename="../recommendation.py" line="246"/>
         <source>Download {name} ({size})</source>
         <translation>Télécharger {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="265"/>
+        <location filename="../recommendation.py" line="272"/>
         <source>, reads memory at {speed}</source>
         <translation>, lit la mémoire à {speed}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="280"/>
+        <location filename="../recommendation.py" line="287"/>
         <source> It should write {speed} here.</source>
         <translation> Ici, il devrait écrire à {speed}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="283"/>
+        <location filename="../recommendation.py" line="290"/>
         <source>Download finished</source>
         <translation>Téléchargement terminé</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="284"/>
+        <location filename="../recommendation.py" line="291"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} est téléchargé.{speed} Passer à ce modèle maintenant ? La conversation jusqu&apos;ici reste dans l&apos;historique.</translation>
     </message>
@@ -2334,6 +2381,53 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
         <location filename="../settings_dialog.py" line="209"/>
         <source>Remote backends</source>
         <translation>Backends distants</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesView</name>
+    <message>
+        <location filename="../chat/sources.py" line="84"/>
+        <location filename="../chat/sources.py" line="116"/>
+        <source>Sources</source>
+        <translation>Sources</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="113"/>
+        <source>Sources: no passage of the documents was relevant to the question.</source>
+        <translation>Sources : aucun passage des documents ne concernait la question.</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="121"/>
+        <source>{citations} point to no passage.</source>
+        <translation>{citations} ne renvoient à aucun passage.</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="124"/>
+        <source>Check {citations}: the sentence citing it shares no words with the passage.</source>
+        <translation>Vérifiez {citations} : la phrase qui le cite n&apos;a aucun mot en commun avec le passage.</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="136"/>
+        <source>{name}, page {page}</source>
+        <translation>{name}, page {page}</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="138"/>
+        <source>(not cited)</source>
+        <translation>(non cité)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowDocuments</name>
+    <message>
+        <location filename="../window_documents.py" line="37"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="44"/>
+        <source>Documents: collections to chat with, and their indexing</source>
+        <translation>Documents : les collections avec lesquelles discuter, et leur indexation</translation>
     </message>
 </context>
 </TS>

@@ -487,6 +487,14 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
     </message>
 </context>
 <context>
+    <name>ConversationDocuments</name>
+    <message>
+        <location filename="../chat/retrieval.py" line="137"/>
+        <source>The documents could not be searched: {error}</source>
+        <translation>Non è stato possibile cercare nei documenti: {error}</translation>
+    </message>
+</context>
+<context>
     <name>ConversationSettings</name>
     <message>
         <location filename="../conversation_settings.py" line="25"/>
@@ -763,6 +771,44 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <location filename="../sidebar_rows.py" line="98"/>
         <source>Assistant</source>
         <translation>Assistente</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsChip</name>
+    <message>
+        <location filename="../chat/documents_chip.py" line="26"/>
+        <source>Documents for this conversation</source>
+        <translation>Documenti per questa conversazione</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="72"/>
+        <source>Manage collections…</source>
+        <translation>Gestisci le raccolte…</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="83"/>
+        <source>Searching the documents…</source>
+        <translation>Ricerca nei documenti…</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="85"/>
+        <source>Documents</source>
+        <translation>Documenti</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="89"/>
+        <source>Documents: {names}</source>
+        <translation>Documenti: {names}</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="91"/>
+        <source>Answer from these collections of documents, citing them</source>
+        <translation>Rispondi da queste raccolte di documenti, citandole</translation>
+    </message>
+    <message>
+        <location filename="../chat/documents_chip.py" line="92"/>
+        <source>Choose collections of documents to answer from</source>
+        <translation>Scegli le raccolte di documenti da cui rispondere</translation>
     </message>
 </context>
 <context>
@@ -1302,67 +1348,67 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="327"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="238"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="252"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="339"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="440"/>
+        <location filename="../main_window.py" line="450"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="457"/>
+        <location filename="../main_window.py" line="467"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -1471,6 +1517,7 @@ Non si caricherà qui a meno che il computer non abbia più memoria. Scaricarlo 
     </message>
     <message>
         <location filename="../menus.py" line="49"/>
+        <location filename="../window_documents.py" line="67"/>
         <source>&amp;View</source>
         <translation>&amp;Visualizza</translation>
     </message>
@@ -1716,67 +1763,67 @@ Its file is removed from the disk.</source>
 Il suo file verrà rimosso dal disco.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="231"/>
+        <location filename="../model_manager.py" line="233"/>
         <source>Model Manager</source>
         <translation>Gestione modelli</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Recommended</source>
         <translation>Consigliati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Catalog</source>
         <translation>Catalogo</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Search Hugging Face</source>
         <translation>Cerca su Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Installed</source>
         <translation>Installati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Hugging Face token…</source>
         <translation>Token Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="256"/>
+        <location filename="../model_manager.py" line="259"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Per i modelli ad accesso riservato (Llama, Gemma, …): un token di lettura da huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="265"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="269"/>
+        <location filename="../model_manager.py" line="272"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="298"/>
+        <location filename="../model_manager.py" line="301"/>
         <source>The model catalog is not available.</source>
         <translation>Il catalogo dei modelli non è disponibile.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="318"/>
+        <location filename="../model_manager.py" line="321"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="319"/>
+        <location filename="../model_manager.py" line="322"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Questo computer: {summary} · velocità stimate finché non viene misurato</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="400"/>
+        <location filename="../model_manager.py" line="403"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1785,18 +1832,18 @@ dopo aver accettato i termini del modello nella sua pagina. Viene salvato dove l
 quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="404"/>
+        <location filename="../model_manager.py" line="407"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN è impostato nell&apos;ambiente: finché lo è, viene usato al suo posto.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="405"/>
-        <location filename="../model_manager.py" line="416"/>
+        <location filename="../model_manager.py" line="408"/>
+        <location filename="../model_manager.py" line="419"/>
         <source>Hugging Face token</source>
         <translation>Token Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="417"/>
+        <location filename="../model_manager.py" line="420"/>
         <source>The token could not be saved: {error}</source>
         <translation>Impossibile salvare il token: {error}</translation>
     </message>
@@ -1882,139 +1929,139 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
 <context>
     <name>RecommendationDialog</name>
     <message>
-        <location filename="../recommendation.py" line="43"/>
+        <location filename="../recommendation.py" line="48"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="44"/>
-        <location filename="../recommendation.py" line="91"/>
-        <location filename="../recommendation.py" line="190"/>
+        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="96"/>
+        <location filename="../recommendation.py" line="197"/>
         <source>Download</source>
         <translation>Download</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="45"/>
+        <location filename="../recommendation.py" line="50"/>
         <source>Needs</source>
         <translation>Richiede</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="46"/>
+        <location filename="../recommendation.py" line="51"/>
         <source>Runs on</source>
         <translation>Esegue su</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="47"/>
+        <location filename="../recommendation.py" line="52"/>
         <source>Context</source>
         <translation>Contesto</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="48"/>
+        <location filename="../recommendation.py" line="53"/>
         <source>Fit</source>
         <translation>Compatibilità</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="54"/>
         <source>Speed here</source>
         <translation>Velocità qui</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="59"/>
+        <location filename="../recommendation.py" line="64"/>
         <source>Choose a model to start with</source>
         <translation>Scegli un modello per iniziare</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="69"/>
+        <location filename="../recommendation.py" line="74"/>
         <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
         <translation>Verifica della memoria e della velocità di questo computer (pochi secondi, una volta sola)…</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="88"/>
+        <location filename="../recommendation.py" line="93"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8, la velocità di lettura.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="95"/>
+        <location filename="../recommendation.py" line="100"/>
         <source>Chat with the small demo model now</source>
         <translation>Chatta subito con il piccolo modello demo</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="97"/>
+        <location filename="../recommendation.py" line="102"/>
         <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
         <translation>SmolLM2 135M Instruct è incluso in localchat: risponde subito mentre il download prosegue; sa poco e sbaglia spesso.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="100"/>
+        <location filename="../recommendation.py" line="105"/>
         <source>Not now</source>
         <translation>Non ora</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="106"/>
+        <location filename="../recommendation.py" line="111"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="109"/>
+        <location filename="../recommendation.py" line="114"/>
         <source>Other models that fit:</source>
         <translation>Altri modelli compatibili:</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="175"/>
+        <location filename="../recommendation.py" line="182"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="178"/>
+        <location filename="../recommendation.py" line="185"/>
         <source>No model in the catalog fits this computer&apos;s memory.</source>
         <translation>Nessun modello del catalogo entra nella memoria di questo computer.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="181"/>
+        <location filename="../recommendation.py" line="188"/>
         <source>Close other apps and try again, or add a model file you already have.</source>
         <translation>Chiudi le altre app e riprova, oppure aggiungi un file di modello che hai già.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="184"/>
+        <location filename="../recommendation.py" line="191"/>
         <source>{headline}{speed} · {size} download</source>
         <translation>{headline}{speed} · {size} da scaricare</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="187"/>
+        <location filename="../recommendation.py" line="194"/>
         <source> Its {ttft}.</source>
         <translation> Attesa: {ttft}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="189"/>
+        <location filename="../recommendation.py" line="196"/>
         <source>Download {name}</source>
         <translation>Scarica {name}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="226"/>
+        <location filename="../recommendation.py" line="233"/>
         <source>localchat could not check this computer: {error}</source>
         <translation>localchat non è riuscito a verificare questo computer: {error}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="239"/>
+        <location filename="../recommendation.py" line="246"/>
         <source>Download {name} ({size})</source>
         <translation>Scarica {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="265"/>
+        <location filename="../recommendation.py" line="272"/>
         <source>, reads memory at {speed}</source>
         <translation>, legge la memoria a {speed}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="280"/>
+        <location filename="../recommendation.py" line="287"/>
         <source> It should write {speed} here.</source>
         <translation> Qui dovrebbe scrivere a {speed}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="283"/>
+        <location filename="../recommendation.py" line="290"/>
         <source>Download finished</source>
         <translation>Download completato</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="284"/>
+        <location filename="../recommendation.py" line="291"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} è stato scaricato.{speed} Passare subito a questo modello? La conversazione finora resta nella cronologia.</translation>
     </message>
@@ -2334,6 +2381,53 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
         <location filename="../settings_dialog.py" line="209"/>
         <source>Remote backends</source>
         <translation>Backend remoti</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesView</name>
+    <message>
+        <location filename="../chat/sources.py" line="84"/>
+        <location filename="../chat/sources.py" line="116"/>
+        <source>Sources</source>
+        <translation>Fonti</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="113"/>
+        <source>Sources: no passage of the documents was relevant to the question.</source>
+        <translation>Fonti: nessun passo dei documenti era pertinente alla domanda.</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="121"/>
+        <source>{citations} point to no passage.</source>
+        <translation>{citations} non rimandano ad alcun passo.</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="124"/>
+        <source>Check {citations}: the sentence citing it shares no words with the passage.</source>
+        <translation>Verifica {citations}: la frase che lo cita non ha parole in comune con il passo.</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="136"/>
+        <source>{name}, page {page}</source>
+        <translation>{name}, pagina {page}</translation>
+    </message>
+    <message>
+        <location filename="../chat/sources.py" line="138"/>
+        <source>(not cited)</source>
+        <translation>(non citato)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowDocuments</name>
+    <message>
+        <location filename="../window_documents.py" line="37"/>
+        <source>Documents</source>
+        <translation>Documenti</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="44"/>
+        <source>Documents: collections to chat with, and their indexing</source>
+        <translation>Documenti: le raccolte con cui conversare e la loro indicizzazione</translation>
     </message>
 </context>
 </TS>
