@@ -9,6 +9,7 @@ from localchat.core.backends.config import BackendConfig, BackendStore
 from localchat.core.chat.messages import FormatKind
 from localchat.core.chat.stats import StopReason
 from localchat.core.history.export import to_document, to_markdown
+from localchat.core.history.store import Store
 from localchat.gui.main_window import MainWindow
 from localchat.gui.model_picker import remote_key
 
@@ -209,3 +210,20 @@ def test_removing_the_backend_in_use_says_so_and_sending_waits_for_a_model(
     assert [line for line in picker_lines(window) if line] == ["Open GGUF file…"]  # no group left
     window.send("hello?")
     assert "No model is loaded" in window.error_banner.text() and window.conversation is None
+
+
+def test_closing_the_window_mid_stream_keeps_the_backends_partial_reply(
+        qtbot, open_window, data_paths, llama_server):
+    add_backend(data_paths, "llama", llama_server)
+    window = open_window()
+    wait_listed(qtbot, window, "llama")
+    pick_remote(qtbot, window, "llama", "tiny")
+    window.sampling = window.sampling.with_(max_tokens=400, temperature=0, seed=3)
+    with qtbot.waitSignal(window.reply_updated, timeout=WAIT_MS):
+        window.send("tell me a long story")
+    conversation = window.conversation.id
+    window.close()
+    assert window.remote_models.backends == {}
+    with Store.open(data_paths.database) as store:
+        reply = store.tree(conversation)[-1]
+    assert reply.content and not reply.partial and reply.stats.stop_reason is StopReason.CANCELLED
