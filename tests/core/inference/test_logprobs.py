@@ -72,6 +72,9 @@ def check_against_reference(engine, path, question, steps, k=5):
         row = full[len(prompt) - 1 + step]  # the position whose logits chose this token
         want = np.argsort(-row, kind="stable")[:k]
         got = [a.id for a in choice.alternatives]
+        assert got[0] == int(np.argmax(row)) and len(got) == k
+        assert [a.logprob for a in choice.alternatives] == sorted((a.logprob for a in choice.alternatives),
+                                                                  reverse=True)
         # ids in order; a near tie may swap within the float noise of two contexts
         assert set(got) == set(want.tolist()) or np.allclose(row[got], row[want], atol=2e-3), step
         assert np.allclose([a.logprob for a in choice.alternatives], row[got], atol=2e-3), step
