@@ -160,9 +160,9 @@ class ModelPicker(QComboBox):
             self._add_note(f"{group.name} — {group.host}", heading=True)
             if group.asking:
                 self._add_note(self.tr("asking for its models…"))
-            elif group.error:
-                self._add_note(self.tr("unreachable: {reason}").format(reason=group.error),
-                               tooltip=group.error)
+            elif group.error:  # its first sentence; the whole message in the tooltip
+                short = group.error.split(". ", 1)[0].rstrip(".")
+                self._add_note(self.tr("unavailable: {reason}").format(reason=short), tooltip=group.error)
             elif not group.models:
                 self._add_note(self.tr("no models"))
             for model in group.models if not group.error else ():

@@ -123,10 +123,11 @@ def test_an_unreachable_backend_says_so_and_a_local_model_still_works(
     add_backend(data_paths, "gone", f"http://127.0.0.1:{port}")
     window = open_window()
     wait_listed(qtbot, window, "gone")
-    note = next(line for line in picker_lines(window) if line.startswith("unreachable:"))
-    assert f"Cannot reach 127.0.0.1:{port}" in note
-    index = picker_lines(window).index(note)
-    assert not window.model_picker.model().item(index).isEnabled()  # it cannot be picked
+    note = next(line for line in picker_lines(window) if line.startswith("unavailable:"))
+    assert note.startswith(f"unavailable: Cannot reach 127.0.0.1:{port}: ") and "Check" not in note
+    item = window.model_picker.model().item(picker_lines(window).index(note))
+    assert not item.isEnabled()  # it cannot be picked
+    assert "Check that the server runs and the address is right." in item.toolTip()
 
     with qtbot.waitSignal(window.model_ready, timeout=WAIT_MS):
         window.load_model(tiny_model)

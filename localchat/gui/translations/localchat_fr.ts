@@ -1348,67 +1348,67 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="324"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="241"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="246"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="308"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="450"/>
+        <location filename="../main_window.py" line="440"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467"/>
+        <location filename="../main_window.py" line="457"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -1763,67 +1763,67 @@ Its file is removed from the disk.</source>
 Son fichier sera effacé du disque.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="233"/>
+        <location filename="../model_manager.py" line="231"/>
         <source>Model Manager</source>
         <translation>Gestionnaire de modèles</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Recommended</source>
         <translation>Recommandés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Catalog</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="252"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Search Hugging Face</source>
         <translation>Rechercher sur Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="252"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Installed</source>
         <translation>Installés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="258"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Hugging Face token…</source>
         <translation>Jeton Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="259"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Pour les modèles à accès restreint (Llama, Gemma, …) : un jeton de lecture de huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="265"/>
+        <location filename="../model_manager.py" line="262"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="272"/>
+        <location filename="../model_manager.py" line="269"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="301"/>
+        <location filename="../model_manager.py" line="298"/>
         <source>The model catalog is not available.</source>
         <translation>Le catalogue des modèles n&apos;est pas disponible.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="321"/>
+        <location filename="../model_manager.py" line="318"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="322"/>
+        <location filename="../model_manager.py" line="319"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Cet ordinateur : {summary} · vitesses estimées jusqu&apos;à sa mesure</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="403"/>
+        <location filename="../model_manager.py" line="400"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1832,18 +1832,18 @@ après avoir accepté les conditions du modèle sur sa page. Il est conservé l�
 le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;oublier.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="407"/>
+        <location filename="../model_manager.py" line="404"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN est défini dans l&apos;environnement : il est utilisé à la place tant qu&apos;il l&apos;est.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="408"/>
-        <location filename="../model_manager.py" line="419"/>
+        <location filename="../model_manager.py" line="405"/>
+        <location filename="../model_manager.py" line="416"/>
         <source>Hugging Face token</source>
         <translation>Jeton Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="420"/>
+        <location filename="../model_manager.py" line="417"/>
         <source>The token could not be saved: {error}</source>
         <translation>Le jeton n&apos;a pas pu être enregistré : {error}</translation>
     </message>
@@ -1891,9 +1891,9 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
         <translation>demande de ses modèles…</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="164"/>
-        <source>unreachable: {reason}</source>
-        <translation>injoignable : {reason}</translation>
+        <location filename="../model_picker.py" line="165"/>
+        <source>unavailable: {reason}</source>
+        <translation>indisponible : {reason}</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="167"/>
@@ -1929,139 +1929,139 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
 <context>
     <name>RecommendationDialog</name>
     <message>
-        <location filename="../recommendation.py" line="48"/>
+        <location filename="../recommendation.py" line="43"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="49"/>
-        <location filename="../recommendation.py" line="96"/>
-        <location filename="../recommendation.py" line="197"/>
+        <location filename="../recommendation.py" line="44"/>
+        <location filename="../recommendation.py" line="91"/>
+        <location filename="../recommendation.py" line="190"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="50"/>
+        <location filename="../recommendation.py" line="45"/>
         <source>Needs</source>
         <translation>Nécessite</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="51"/>
+        <location filename="../recommendation.py" line="46"/>
         <source>Runs on</source>
         <translation>S&apos;exécute sur</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="52"/>
+        <location filename="../recommendation.py" line="47"/>
         <source>Context</source>
         <translation>Contexte</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="53"/>
+        <location filename="../recommendation.py" line="48"/>
         <source>Fit</source>
         <translation>Compatibilité</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="54"/>
+        <location filename="../recommendation.py" line="49"/>
         <source>Speed here</source>
         <translation>Vitesse ici</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="64"/>
+        <location filename="../recommendation.py" line="59"/>
         <source>Choose a model to start with</source>
         <translation>Choisissez un modèle pour commencer</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="74"/>
+        <location filename="../recommendation.py" line="69"/>
         <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
         <translation>Vérification de la mémoire et de la vitesse de cet ordinateur (quelques secondes, une seule fois)…</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="93"/>
+        <location filename="../recommendation.py" line="88"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8, la vitesse de lecture.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="100"/>
+        <location filename="../recommendation.py" line="95"/>
         <source>Chat with the small demo model now</source>
         <translation>Discuter maintenant avec le petit modèle de démonstration</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="102"/>
+        <location filename="../recommendation.py" line="97"/>
         <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
         <translation>SmolLM2 135M Instruct est fourni avec localchat : il répond tout de suite pendant le téléchargement ; il sait peu de choses et se trompe souvent.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="105"/>
+        <location filename="../recommendation.py" line="100"/>
         <source>Not now</source>
         <translation>Pas maintenant</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="111"/>
+        <location filename="../recommendation.py" line="106"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="114"/>
+        <location filename="../recommendation.py" line="109"/>
         <source>Other models that fit:</source>
         <translation>Autres modèles compatibles :</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="182"/>
+        <location filename="../recommendation.py" line="175"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="185"/>
+        <location filename="../recommendation.py" line="178"/>
         <source>No model in the catalog fits this computer&apos;s memory.</source>
         <translation>Aucun modèle du catalogue ne tient dans la mémoire de cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="188"/>
+        <location filename="../recommendation.py" line="181"/>
         <source>Close other apps and try again, or add a model file you already have.</source>
         <translation>Fermez les autres applications et réessayez, ou ajoutez un fichier de modèle que vous avez déjà.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="191"/>
+        <location filename="../recommendation.py" line="184"/>
         <source>{headline}{speed} · {size} download</source>
         <translation>{headline}{speed} · {size} à télécharger</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="194"/>
+        <location filename="../recommendation.py" line="187"/>
         <source> Its {ttft}.</source>
         <translation> Délai : {ttft}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="196"/>
+        <location filename="../recommendation.py" line="189"/>
         <source>Download {name}</source>
         <translation>Télécharger {name}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="233"/>
+        <location filename="../recommendation.py" line="226"/>
         <source>localchat could not check this computer: {error}</source>
         <translation>localchat n&apos;a pas pu vérifier cet ordinateur : {error}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="246"/>
+        <location filename="../recommendation.py" line="239"/>
         <source>Download {name} ({size})</source>
         <translation>Télécharger {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="272"/>
+        <location filename="../recommendation.py" line="265"/>
         <source>, reads memory at {speed}</source>
         <translation>, lit la mémoire à {speed}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="287"/>
+        <location filename="../recommendation.py" line="280"/>
         <source> It should write {speed} here.</source>
         <translation> Ici, il devrait écrire à {speed}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="290"/>
+        <location filename="../recommendation.py" line="283"/>
         <source>Download finished</source>
         <translation>Téléchargement terminé</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="291"/>
+        <location filename="../recommendation.py" line="284"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} est téléchargé.{speed} Passer à ce modèle maintenant ? La conversation jusqu&apos;ici reste dans l&apos;historique.</translation>
     </message>

@@ -1348,67 +1348,67 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="324"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="241"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="246"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="308"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="450"/>
+        <location filename="../main_window.py" line="440"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467"/>
+        <location filename="../main_window.py" line="457"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -1763,67 +1763,67 @@ Its file is removed from the disk.</source>
 Il suo file verrà rimosso dal disco.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="233"/>
+        <location filename="../model_manager.py" line="231"/>
         <source>Model Manager</source>
         <translation>Gestione modelli</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Recommended</source>
         <translation>Consigliati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Catalog</source>
         <translation>Catalogo</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="252"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Search Hugging Face</source>
         <translation>Cerca su Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="252"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Installed</source>
         <translation>Installati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="258"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Hugging Face token…</source>
         <translation>Token Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="259"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Per i modelli ad accesso riservato (Llama, Gemma, …): un token di lettura da huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="265"/>
+        <location filename="../model_manager.py" line="262"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="272"/>
+        <location filename="../model_manager.py" line="269"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="301"/>
+        <location filename="../model_manager.py" line="298"/>
         <source>The model catalog is not available.</source>
         <translation>Il catalogo dei modelli non è disponibile.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="321"/>
+        <location filename="../model_manager.py" line="318"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="322"/>
+        <location filename="../model_manager.py" line="319"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Questo computer: {summary} · velocità stimate finché non viene misurato</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="403"/>
+        <location filename="../model_manager.py" line="400"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1832,18 +1832,18 @@ dopo aver accettato i termini del modello nella sua pagina. Viene salvato dove l
 quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="407"/>
+        <location filename="../model_manager.py" line="404"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN è impostato nell&apos;ambiente: finché lo è, viene usato al suo posto.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="408"/>
-        <location filename="../model_manager.py" line="419"/>
+        <location filename="../model_manager.py" line="405"/>
+        <location filename="../model_manager.py" line="416"/>
         <source>Hugging Face token</source>
         <translation>Token Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="420"/>
+        <location filename="../model_manager.py" line="417"/>
         <source>The token could not be saved: {error}</source>
         <translation>Impossibile salvare il token: {error}</translation>
     </message>
@@ -1891,9 +1891,9 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
         <translation>richiesta dei suoi modelli…</translation>
     </message>
     <message>
-        <location filename="../model_picker.py" line="164"/>
-        <source>unreachable: {reason}</source>
-        <translation>non raggiungibile: {reason}</translation>
+        <location filename="../model_picker.py" line="165"/>
+        <source>unavailable: {reason}</source>
+        <translation>non disponibile: {reason}</translation>
     </message>
     <message>
         <location filename="../model_picker.py" line="167"/>
@@ -1929,139 +1929,139 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
 <context>
     <name>RecommendationDialog</name>
     <message>
-        <location filename="../recommendation.py" line="48"/>
+        <location filename="../recommendation.py" line="43"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="49"/>
-        <location filename="../recommendation.py" line="96"/>
-        <location filename="../recommendation.py" line="197"/>
+        <location filename="../recommendation.py" line="44"/>
+        <location filename="../recommendation.py" line="91"/>
+        <location filename="../recommendation.py" line="190"/>
         <source>Download</source>
         <translation>Download</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="50"/>
+        <location filename="../recommendation.py" line="45"/>
         <source>Needs</source>
         <translation>Richiede</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="51"/>
+        <location filename="../recommendation.py" line="46"/>
         <source>Runs on</source>
         <translation>Esegue su</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="52"/>
+        <location filename="../recommendation.py" line="47"/>
         <source>Context</source>
         <translation>Contesto</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="53"/>
+        <location filename="../recommendation.py" line="48"/>
         <source>Fit</source>
         <translation>Compatibilità</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="54"/>
+        <location filename="../recommendation.py" line="49"/>
         <source>Speed here</source>
         <translation>Velocità qui</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="64"/>
+        <location filename="../recommendation.py" line="59"/>
         <source>Choose a model to start with</source>
         <translation>Scegli un modello per iniziare</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="74"/>
+        <location filename="../recommendation.py" line="69"/>
         <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
         <translation>Verifica della memoria e della velocità di questo computer (pochi secondi, una volta sola)…</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="93"/>
+        <location filename="../recommendation.py" line="88"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8, la velocità di lettura.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="100"/>
+        <location filename="../recommendation.py" line="95"/>
         <source>Chat with the small demo model now</source>
         <translation>Chatta subito con il piccolo modello demo</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="102"/>
+        <location filename="../recommendation.py" line="97"/>
         <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
         <translation>SmolLM2 135M Instruct è incluso in localchat: risponde subito mentre il download prosegue; sa poco e sbaglia spesso.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="105"/>
+        <location filename="../recommendation.py" line="100"/>
         <source>Not now</source>
         <translation>Non ora</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="111"/>
+        <location filename="../recommendation.py" line="106"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="114"/>
+        <location filename="../recommendation.py" line="109"/>
         <source>Other models that fit:</source>
         <translation>Altri modelli compatibili:</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="182"/>
+        <location filename="../recommendation.py" line="175"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="185"/>
+        <location filename="../recommendation.py" line="178"/>
         <source>No model in the catalog fits this computer&apos;s memory.</source>
         <translation>Nessun modello del catalogo entra nella memoria di questo computer.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="188"/>
+        <location filename="../recommendation.py" line="181"/>
         <source>Close other apps and try again, or add a model file you already have.</source>
         <translation>Chiudi le altre app e riprova, oppure aggiungi un file di modello che hai già.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="191"/>
+        <location filename="../recommendation.py" line="184"/>
         <source>{headline}{speed} · {size} download</source>
         <translation>{headline}{speed} · {size} da scaricare</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="194"/>
+        <location filename="../recommendation.py" line="187"/>
         <source> Its {ttft}.</source>
         <translation> Attesa: {ttft}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="196"/>
+        <location filename="../recommendation.py" line="189"/>
         <source>Download {name}</source>
         <translation>Scarica {name}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="233"/>
+        <location filename="../recommendation.py" line="226"/>
         <source>localchat could not check this computer: {error}</source>
         <translation>localchat non è riuscito a verificare questo computer: {error}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="246"/>
+        <location filename="../recommendation.py" line="239"/>
         <source>Download {name} ({size})</source>
         <translation>Scarica {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="272"/>
+        <location filename="../recommendation.py" line="265"/>
         <source>, reads memory at {speed}</source>
         <translation>, legge la memoria a {speed}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="287"/>
+        <location filename="../recommendation.py" line="280"/>
         <source> It should write {speed} here.</source>
         <translation> Qui dovrebbe scrivere a {speed}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="290"/>
+        <location filename="../recommendation.py" line="283"/>
         <source>Download finished</source>
         <translation>Download completato</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="291"/>
+        <location filename="../recommendation.py" line="284"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} è stato scaricato.{speed} Passare subito a questo modello? La conversazione finora resta nella cronologia.</translation>
     </message>
