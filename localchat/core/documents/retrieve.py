@@ -2,6 +2,8 @@
 
 - The question's words are each quoted for FTS5 (``"word"``) and joined by OR, so a person's
   punctuation, a quote or a keyword of the query language (AND, NEAR, ``*``) is only a word;
+- words that match more than ``COMMON_SHARE`` of the passages are left out of BM25 (they weigh
+  next to nothing there, but FTS5 scores every passage they match);
 - both lists (up to ``POOL`` each) are fused by RRF: ``Σ 1 / (RRF_K + rank)``;
 - a relevance floor: a passage whose cosine similarity to the question is below
   ``min_similarity`` is dropped, so a question the documents do not answer gets no padding;
@@ -19,6 +21,8 @@ from localchat.core.documents.store import ChunkRecord, DocumentStore
 
 POOL = 50
 RRF_K = 60
+# BM25 on the words that match at most this share of the passages (documents.store.selective_words)
+COMMON_SHARE = 0.25
 MIN_SIMILARITY = 0.25  # MiniLM: unrelated passages score ~0–0.2, a passage about the question ≥ 0.3
 
 
@@ -65,14 +69,20 @@ STOPWORDS = frozenset(
     "when where which who why will with you your".split())
 
 
-def fts_query(text: str) -> str | None:
-    """The question as an FTS5 query: every word quoted, any may match (common English words
-    left out unless there is nothing else); None without words."""
+def fts_words(text: str) -> list[str]:
+    """The question's words for FTS5, once each (common English words left out unless there is
+    nothing else)."""
     words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))
-    words = [w for w in words if w not in STOPWORDS] or words
+    return ([w for w in words if w not in STOPWORDS] or words)[:64]
+
+
+def fts_query(text: str, words: Sequence[str] | None = None) -> str | None:
+    """The question (or these of its words) as an FTS5 query: every word quoted, any may
+    match; None without words."""
+    words = fts_words(text) if words is None else words
     if not words:
         return None
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:64])
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
@@ -108,7 +118,8 @@ class Retriever:
         if not ids or not question.strip():
             return []
         keyword: list[int] = []
-        if mode in (SearchMode.HYBRID, SearchMode.KEYWORD) and (match := fts_query(question)):
+        words = fts_words(question) if mode in (SearchMode.HYBRID, SearchMode.KEYWORD) else []
+        if words and (match := fts_query(question, self.store.selective_words(words, COMMON_SHARE))):
             keyword = [cid for cid, _ in self.store.keyword_search(ids, match, pool)]
         vector: list[int] = []
         distances: dict[int, float] = {}

@@ -7,7 +7,8 @@ One database (``documents.sqlite3`` in the data folder) holds every collection:
 - ``chunks``: the text of each passage with its page, character offsets and heading path, and
   ``chunks_fts`` (FTS5, external content, kept in sync by triggers);
 - one ``vec0`` table per embedding model (``vector_tables`` names them), partitioned by
-  collection, cosine distance;
+  collection, cosine distance; searched from a copy in memory (``documents.vectors``) that
+  ``changes.generation`` (bumped by triggers on ``chunks``) says is current;
 - ``embedding_cache``: vectors by (model, prefix, chunk hash), so a renamed, moved or re-saved
   file costs no embedding;
 - ``queue``: the files still to index or remove. It is written before the work starts and a
@@ -75,6 +76,15 @@ CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
 END;
 CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading) VALUES ('delete', old.id, old.text, old.heading);
+END;
+-- bumped with every passage written or deleted: an in-memory copy of the vectors is stale
+-- when it differs (documents.vectors); written by the writer's own statements, never on open
+CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS chunks_changed_ai AFTER INSERT ON chunks BEGIN
+    INSERT OR REPLACE INTO changes VALUES (1, coalesce((SELECT generation FROM changes WHERE id = 1), 0) + 1);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_changed_ad AFTER DELETE ON chunks BEGIN
+    INSERT OR REPLACE INTO changes VALUES (1, coalesce((SELECT generation FROM changes WHERE id = 1), 0) + 1);
 END;
 CREATE TABLE IF NOT EXISTS vector_tables (
     model TEXT PRIMARY KEY,
@@ -399,6 +409,18 @@ class DocumentStore:
                                   [(model, prefix, h, _vector_blob(v)) for h, v in vectors.items()])
 
     # -- search --------------------------------------------------------------------------------
+    def selective_words(self, words: Sequence[str], share: float) -> list[str]:
+        """The words that match at most ``share`` of the passages (the rarest one when every
+        word is that common). A word in most passages weighs next to nothing in BM25, yet FTS5
+        scores every passage it matches: at 100,000 passages "file" alone is 40,000 rows."""
+        if len(words) < 2:
+            return list(words)
+        total = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        counts = {w: self.conn.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                       ('"' + w.replace('"', '""') + '"',)).fetchone()[0] for w in words}
+        kept = [w for w in words if counts[w] <= share * total]
+        return kept or [min(words, key=lambda w: counts[w])]
+
     def keyword_search(self, collection_ids: Sequence[int], match: str,
                        limit: int) -> list[tuple[int, float]]:
         """(chunk id, BM25 score: lower is better) of the best ``limit`` FTS5 matches."""
@@ -412,12 +434,25 @@ class DocumentStore:
             f"JOIN documents d ON d.id = c.document_id WHERE d.collection_id IN ({marks}) "
             "ORDER BY h.score LIMIT ?", (match, *collection_ids, limit))]
 
+    def generation(self) -> int:
+        """A number that changes whenever a passage is written or deleted."""
+        row = self.conn.execute("SELECT generation FROM changes WHERE id = 1").fetchone()
+        return row[0] if row is not None else 0
+
     def vector_search(self, model: str, collection_ids: Sequence[int], vector: Sequence[float],
-                      limit: int) -> list[tuple[int, float]]:
-        """(chunk id, cosine distance) of the ``limit`` nearest chunks."""
-        table = self.vector_table(model)
-        if table is None:
+                      limit: int, *, in_memory: bool = True) -> list[tuple[int, float]]:
+        """(chunk id, cosine distance) of the ``limit`` nearest chunks: exact, from the vectors
+        held in memory (``documents.vectors``), else by vec0 on the disk."""
+        from localchat.core.documents.vectors import CACHE
+
+        row = self.conn.execute("SELECT name, dim FROM vector_tables WHERE model = ?", (model,)).fetchone()
+        if row is None:
             return []
+        table = row["name"]
+        if in_memory:
+            matrix = CACHE.matrix(self.conn, str(self.path.resolve()), table, row["dim"], self.generation())
+            if matrix is not None:
+                return matrix.search(collection_ids, vector, limit)
         marks = ",".join("?" * len(collection_ids))
         return [(r[0], r[1]) for r in self.conn.execute(
             f"SELECT chunk_id, distance FROM {table} WHERE embedding MATCH ? AND k = ? "
