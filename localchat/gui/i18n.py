@@ -28,7 +28,8 @@ SOURCES = ("main_window.py", "menus.py", "chat/view.py", "chat/bubble.py", "chat
            "model_manager.py", "model_cards.py", "catalog_status.py", "recommendation.py", "hub_search.py", "download_worker.py",
            "conversation_settings.py", "api_server.py", "documents.py", "backends.py", "model_controller.py",
            "sidebar_rows.py", "remote_models.py", "window_documents.py", "chat/sources.py",
-           "chat/documents_chip.py", "chat/retrieval.py")
+           "chat/documents_chip.py", "chat/retrieval.py", "chat/token_view.py", "chat/prompt_dialog.py",
+           "chat/compare.py", "chat/under_the_hood.py")
 
 _installed: list = []  # the translators in use, kept alive and removable
 _language: list[str] = []  # the language installed last

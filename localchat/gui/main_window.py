@@ -340,6 +340,9 @@ class MainWindow(QMainWindow):
         self.models.load_failed.connect(self.model_load_failed)
         self.downloads.installed.connect(self.models.on_model_installed)
         self.remote_models = RemoteModels(self)  # the backends' models in the picker, replies from one
+        from localchat.gui.chat.under_the_hood import UnderTheHood
+
+        self.under_the_hood = UnderTheHood(self)  # token probabilities, the prompt, another model's reply
 
     def _update_icons(self) -> None:
         t = theme()

@@ -46,7 +46,7 @@ def build_menus(window: MainWindow) -> None:
     open_file = models_menu.addAction(QCoreApplication.translate("Menus", "Open GGUF file…"))
     open_file.setShortcut(QKeySequence.StandardKey.Open)
     open_file.triggered.connect(window.model_picker.open_file)
-    view_menu = bar.addMenu(QCoreApplication.translate("Menus", "&View"))
+    view_menu = window.view_menu = bar.addMenu(QCoreApplication.translate("Menus", "&View"))
     view_menu.addAction(window.sidebar_action)
     view_menu.addAction(window.settings_dock.toggleViewAction())
     window.search_action = view_menu.addAction(QCoreApplication.translate("Menus", "Search messages"))

@@ -80,6 +80,9 @@ class ChatController(QObject):
         self.turn: Turn | None = None
         self.remote = None  # the RemoteBackend replies come from instead of the local model
         self._job: ChatJob | None = None
+        # each reply written with its tokens' probabilities, this many alternatives a token (View ▸
+        # Show token probabilities); None: without them
+        self.logprobs: int | None = None
         self.documents = None  # ConversationDocuments (chat/retrieval.py): the collections it answers from
         self._passages: list | None = None  # a question's passages, found before its turn begins
         self._page_count = PAGE_SIZE
@@ -239,6 +242,18 @@ class ChatController(QObject):
             if turn is not None:
                 self._start(turn, with_question=False, replacing=message_id)
 
+    def branch_from_token(self, message_id: int, index: int, token_id: int) -> None:
+        """A sibling of the reply ``message_id`` that keeps its first ``index`` tokens, then
+        ``token_id`` (an alternative the model weighed there), and goes on writing from it."""
+        if not self._can_act():
+            return
+        if self.remote is not None:
+            self.failed.emit(self.tr("Branching from a token needs the model on this computer."))
+            return
+        turn = self._attempt(self.session.branch_from_token, message_id, index, token_id)
+        if turn is not None:
+            self._start(turn, with_question=False, replacing=message_id)
+
     @Slot(object, int)
     def switch_branch(self, message_id: int, step: int) -> None:
         if self.generating:
@@ -279,7 +294,10 @@ class ChatController(QObject):
         try:
             reply = self.store.message(turn.message_id)
             items = [message_item(self.store.message(reply.parent_id))] if with_question else []
-            self._job = self.inference.submit(ChatJob(turn.messages, turn.sampling), self.remote)
+            if self.logprobs is not None and turn.sampling.logprobs is None:
+                turn.sampling = turn.sampling.with_(logprobs=self.logprobs)
+            self._job = self.inference.submit(ChatJob(turn.messages, turn.sampling, prefix=turn.prefix),
+                                              self.remote)
         except LocalChatError as exc:
             self.failed.emit(str(exc))
             self.turn = None

@@ -104,6 +104,7 @@ class ChatView(QScrollArea):
     sibling_requested = Signal(object, int)
     copied = Signal(str)
     earlier_requested = Signal()
+    bubble_added = Signal(object)  # a MessageBubble, just shown (others add their actions to it)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -187,6 +188,7 @@ class ChatView(QScrollArea):
             self._column.insertWidget(self._column.count() - 1, bubble)
         self.bubbles.append(bubble)
         self._update_empty()
+        self.bubble_added.emit(bubble)
         return bubble
 
     def _user_width(self) -> int:

@@ -60,6 +60,49 @@
     </message>
 </context>
 <context>
+    <name>AlternativesPanel</name>
+    <message>
+        <location filename="../chat/token_view.py" line="249"/>
+        <source>Alternatives of the token</source>
+        <translation>Alternatives du jeton</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="254"/>
+        <source>Token {n}: {text} · probability {p}</source>
+        <translation>Jeton {n} : {text} · probabilité {p}</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="257"/>
+        <source>chosen by you</source>
+        <translation>choisi par vous</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="259"/>
+        <source>{p} after the sampling settings</source>
+        <translation>{p} après les réglages d&apos;échantillonnage</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="260"/>
+        <source>entropy {nats} nats</source>
+        <translation>entropie {nats} nats</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="271"/>
+        <source>The token the reply has here</source>
+        <translation>Le jeton que la réponse a ici</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="273"/>
+        <source>Write another reply that keeps the text before this token and goes on from {text}</source>
+        <translation>Écrire une autre réponse qui garde le texte avant ce jeton et continue à partir de {text}</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="277"/>
+        <source>{text}, {p}</source>
+        <translation>{text}, {p}</translation>
+    </message>
+</context>
+<context>
     <name>ApiServerControl</name>
     <message>
         <location filename="../api_server.py" line="93"/>
@@ -115,6 +158,40 @@
         <location filename="../api_server.py" line="236"/>
         <source>Serving the OpenAI-compatible API at {url}</source>
         <translation>API compatible OpenAI servie à l’adresse {url}</translation>
+    </message>
+</context>
+<context>
+    <name>AskAnotherModel</name>
+    <message>
+        <location filename="../chat/compare.py" line="122"/>
+        <source>Wait for the reply being written to end first.</source>
+        <translation>Attendez d&apos;abord la fin de la réponse en cours.</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="125"/>
+        <source>Asking another model needs models on this computer; pick one in the Model list first.</source>
+        <translation>Demander à un autre modèle nécessite des modèles sur cet ordinateur ; choisissez-en d&apos;abord un dans la liste des modèles.</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="130"/>
+        <source>This message has no reply to compare with yet.</source>
+        <translation>Ce message n&apos;a pas encore de réponse à comparer.</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="139"/>
+        <source>Assistant</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="141"/>
+        <source>Loading the model…</source>
+        <translation>Chargement du modèle…</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="160"/>
+        <location filename="../chat/compare.py" line="174"/>
+        <source>Writing…</source>
+        <translation>Écriture…</translation>
     </message>
 </context>
 <context>
@@ -390,24 +467,29 @@
         <translation>interrompue</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="139"/>
+        <location filename="../chat/controller.py" line="142"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Le modèle est encore en cours de chargement.
 Votre message pourra être envoyé dès qu’il sera prêt.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="141"/>
+        <location filename="../chat/controller.py" line="144"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Aucun modèle n’est chargé.
 Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec Modèles ▸ Gestionnaire de modèles… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="169"/>
-        <location filename="../chat/controller.py" line="191"/>
+        <location filename="../chat/controller.py" line="172"/>
+        <location filename="../chat/controller.py" line="194"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Arrêtez la réponse en cours avant d’ouvrir une autre conversation.</translation>
+    </message>
+    <message>
+        <location filename="../chat/controller.py" line="251"/>
+        <source>Branching from a token needs the model on this computer.</source>
+        <translation>Créer une branche à partir d&apos;un jeton nécessite le modèle sur cet ordinateur.</translation>
     </message>
 </context>
 <context>
@@ -428,14 +510,35 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
         <translation>Propose cinq noms pour un café dans un vieux phare</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="112"/>
+        <location filename="../chat/view.py" line="113"/>
         <source>Conversation</source>
         <translation>Conversation</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="129"/>
+        <location filename="../chat/view.py" line="130"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
+    </message>
+</context>
+<context>
+    <name>Column</name>
+    <message>
+        <location filename="../chat/compare.py" line="53"/>
+        <source>The reply of {model}</source>
+        <translation>La réponse de {model}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <location filename="../chat/compare.py" line="64"/>
+        <source>Two models, one question</source>
+        <translation>Deux modèles, une question</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="68"/>
+        <source>You asked: {question}</source>
+        <translation>Vous avez demandé : {question}</translation>
     </message>
 </context>
 <context>
@@ -1328,6 +1431,24 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
     </message>
 </context>
 <context>
+    <name>Legend</name>
+    <message>
+        <location filename="../chat/token_view.py" line="87"/>
+        <source>Token probability:</source>
+        <translation>Probabilité du jeton :</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="96"/>
+        <source>underlined: chosen by you</source>
+        <translation>souligné : choisi par vous</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="100"/>
+        <source>Legend of the token colours</source>
+        <translation>Légende des couleurs des jetons</translation>
+    </message>
+</context>
+<context>
     <name>LoadAnywayBar</name>
     <message>
         <location filename="../memory_prompts.py" line="52"/>
@@ -1348,67 +1469,67 @@ Choisissez-en un dans la liste des modèles en haut, ou téléchargez-en un avec
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="327"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="238"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Afficher ou masquer les conversations (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat</source>
         <translation>Nouvelle discussion</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="252"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nouvelle discussion (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Conversation settings</source>
         <translation>Paramètres de la conversation</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Paramètres de la conversation : prompt système et échantillonnage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="339"/>
         <source>Load a model first</source>
         <translation>Chargez d’abord un modèle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="440"/>
+        <location filename="../main_window.py" line="453"/>
         <source>The message cannot be sent now.</source>
         <translation>Le message ne peut pas être envoyé maintenant.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="457"/>
+        <location filename="../main_window.py" line="470"/>
         <source>Generating…</source>
         <translation>Génération…</translation>
     </message>
@@ -1763,67 +1884,67 @@ Its file is removed from the disk.</source>
 Son fichier sera effacé du disque.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="231"/>
+        <location filename="../model_manager.py" line="233"/>
         <source>Model Manager</source>
         <translation>Gestionnaire de modèles</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Recommended</source>
         <translation>Recommandés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Catalog</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Search Hugging Face</source>
         <translation>Rechercher sur Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Installed</source>
         <translation>Installés</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Hugging Face token…</source>
         <translation>Jeton Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="256"/>
+        <location filename="../model_manager.py" line="259"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Pour les modèles à accès restreint (Llama, Gemma, …) : un jeton de lecture de huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="265"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="269"/>
+        <location filename="../model_manager.py" line="272"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="298"/>
+        <location filename="../model_manager.py" line="301"/>
         <source>The model catalog is not available.</source>
         <translation>Le catalogue des modèles n&apos;est pas disponible.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="318"/>
+        <location filename="../model_manager.py" line="321"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="319"/>
+        <location filename="../model_manager.py" line="322"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Cet ordinateur : {summary} · vitesses estimées jusqu&apos;à sa mesure</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="400"/>
+        <location filename="../model_manager.py" line="403"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1832,18 +1953,18 @@ après avoir accepté les conditions du modèle sur sa page. Il est conservé l�
 le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;oublier.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="404"/>
+        <location filename="../model_manager.py" line="407"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN est défini dans l&apos;environnement : il est utilisé à la place tant qu&apos;il l&apos;est.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="405"/>
-        <location filename="../model_manager.py" line="416"/>
+        <location filename="../model_manager.py" line="408"/>
+        <location filename="../model_manager.py" line="419"/>
         <source>Hugging Face token</source>
         <translation>Jeton Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="417"/>
+        <location filename="../model_manager.py" line="420"/>
         <source>The token could not be saved: {error}</source>
         <translation>Le jeton n&apos;a pas pu être enregistré : {error}</translation>
     </message>
@@ -1927,141 +2048,286 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
     </message>
 </context>
 <context>
-    <name>RecommendationDialog</name>
+    <name>PromptDialog</name>
     <message>
-        <location filename="../recommendation.py" line="43"/>
-        <source>Model</source>
-        <translation>Modèle</translation>
+        <location filename="../chat/prompt_dialog.py" line="53"/>
+        <source>The model did not show its prompt in time.</source>
+        <translation>Le modèle n&apos;a pas montré son prompt à temps.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="44"/>
-        <location filename="../recommendation.py" line="91"/>
-        <location filename="../recommendation.py" line="190"/>
-        <source>Download</source>
-        <translation>Télécharger</translation>
+        <location filename="../chat/prompt_dialog.py" line="54"/>
+        <source>Try again once the reply being written has ended.</source>
+        <translation>Réessayez une fois la réponse en cours terminée.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="45"/>
-        <source>Needs</source>
-        <translation>Nécessite</translation>
+        <location filename="../chat/prompt_dialog.py" line="57"/>
+        <source>The prompt could not be shown.</source>
+        <translation>Le prompt n&apos;a pas pu être affiché.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="46"/>
-        <source>Runs on</source>
-        <translation>S&apos;exécute sur</translation>
+        <location filename="../chat/prompt_dialog.py" line="65"/>
+        <source>System</source>
+        <translation>Système</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="47"/>
+        <location filename="../chat/prompt_dialog.py" line="66"/>
+        <source>You</source>
+        <translation>Vous</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="67"/>
+        <source>Assistant</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="93"/>
+        <source>The prompt as the model sees it</source>
+        <translation>Le prompt tel que le modèle le voit</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="95"/>
+        <source>{used} of {n_ctx} context tokens, {messages} messages; {reserve} tokens kept free for the reply</source>
+        <translation>{used} sur {n_ctx} jetons de contexte, {messages} messages ; {reserve} jetons gardés libres pour la réponse</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="100"/>
+        <source>As {model} reads it: {summary}</source>
+        <translation>Tel que {model} le lit : {summary}</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="102"/>
+        <source>{n} oldest messages are left out to fit the context.</source>
+        <translation>Les {n} messages les plus anciens sont omis pour tenir dans le contexte.</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="109"/>
+        <source>Tokens per message</source>
+        <translation>Jetons par message</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="110"/>
+        <location filename="../chat/prompt_dialog.py" line="145"/>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="110"/>
+        <location filename="../chat/prompt_dialog.py" line="141"/>
+        <source>Tokens</source>
+        <translation>Jetons</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="110"/>
         <source>Context</source>
         <translation>Contexte</translation>
     </message>
     <message>
+        <location filename="../chat/prompt_dialog.py" line="116"/>
+        <source>left out</source>
+        <translation>omis</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="117"/>
+        <source>left out next when the conversation grows</source>
+        <translation>le prochain omis quand la conversation grandit</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="122"/>
+        <source>The template&apos;s opening of the reply</source>
+        <translation>L&apos;ouverture de la réponse écrite par le modèle de prompt</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="135"/>
+        <source>The text the template wrote</source>
+        <translation>Le texte écrit par le modèle de prompt</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="136"/>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="140"/>
+        <source>The tokens, one tint each</source>
+        <translation>Les jetons, une teinte chacun</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="143"/>
+        <source>Each token&apos;s id</source>
+        <translation>L&apos;identifiant de chaque jeton</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="144"/>
+        <source>Token</source>
+        <translation>Jeton</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="144"/>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="144"/>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="148"/>
+        <source>special</source>
+        <translation>spécial</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="148"/>
+        <source>text</source>
+        <translation>texte</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="150"/>
+        <source>the reply&apos;s opening</source>
+        <translation>l&apos;ouverture de la réponse</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="156"/>
+        <source>Token ids</source>
+        <translation>Identifiants des jetons</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendationDialog</name>
+    <message>
         <location filename="../recommendation.py" line="48"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="96"/>
+        <location filename="../recommendation.py" line="197"/>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="50"/>
+        <source>Needs</source>
+        <translation>Nécessite</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="51"/>
+        <source>Runs on</source>
+        <translation>S&apos;exécute sur</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="52"/>
+        <source>Context</source>
+        <translation>Contexte</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="53"/>
         <source>Fit</source>
         <translation>Compatibilité</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="54"/>
         <source>Speed here</source>
         <translation>Vitesse ici</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="59"/>
+        <location filename="../recommendation.py" line="64"/>
         <source>Choose a model to start with</source>
         <translation>Choisissez un modèle pour commencer</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="69"/>
+        <location filename="../recommendation.py" line="74"/>
         <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
         <translation>Vérification de la mémoire et de la vitesse de cet ordinateur (quelques secondes, une seule fois)…</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="88"/>
+        <location filename="../recommendation.py" line="93"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
         <translation>Privilégier la qualité : un modèle plus grand à ~4 tokens/s convient. Privilégier la vitesse : ~16 tokens/s ou plus. Équilibré : ~8, la vitesse de lecture.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="95"/>
+        <location filename="../recommendation.py" line="100"/>
         <source>Chat with the small demo model now</source>
         <translation>Discuter maintenant avec le petit modèle de démonstration</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="97"/>
+        <location filename="../recommendation.py" line="102"/>
         <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
         <translation>SmolLM2 135M Instruct est fourni avec localchat : il répond tout de suite pendant le téléchargement ; il sait peu de choses et se trompe souvent.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="100"/>
+        <location filename="../recommendation.py" line="105"/>
         <source>Not now</source>
         <translation>Pas maintenant</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="106"/>
+        <location filename="../recommendation.py" line="111"/>
         <source>Recommend</source>
         <translation>Recommander</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="109"/>
+        <location filename="../recommendation.py" line="114"/>
         <source>Other models that fit:</source>
         <translation>Autres modèles compatibles :</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="175"/>
+        <location filename="../recommendation.py" line="182"/>
         <source>This computer: {summary}</source>
         <translation>Cet ordinateur : {summary}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="178"/>
+        <location filename="../recommendation.py" line="185"/>
         <source>No model in the catalog fits this computer&apos;s memory.</source>
         <translation>Aucun modèle du catalogue ne tient dans la mémoire de cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="181"/>
+        <location filename="../recommendation.py" line="188"/>
         <source>Close other apps and try again, or add a model file you already have.</source>
         <translation>Fermez les autres applications et réessayez, ou ajoutez un fichier de modèle que vous avez déjà.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="184"/>
+        <location filename="../recommendation.py" line="191"/>
         <source>{headline}{speed} · {size} download</source>
         <translation>{headline}{speed} · {size} à télécharger</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="187"/>
+        <location filename="../recommendation.py" line="194"/>
         <source> Its {ttft}.</source>
         <translation> Délai : {ttft}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="189"/>
+        <location filename="../recommendation.py" line="196"/>
         <source>Download {name}</source>
         <translation>Télécharger {name}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="226"/>
+        <location filename="../recommendation.py" line="233"/>
         <source>localchat could not check this computer: {error}</source>
         <translation>localchat n&apos;a pas pu vérifier cet ordinateur : {error}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="239"/>
+        <location filename="../recommendation.py" line="246"/>
         <source>Download {name} ({size})</source>
         <translation>Télécharger {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="265"/>
+        <location filename="../recommendation.py" line="272"/>
         <source>, reads memory at {speed}</source>
         <translation>, lit la mémoire à {speed}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="280"/>
+        <location filename="../recommendation.py" line="287"/>
         <source> It should write {speed} here.</source>
         <translation> Ici, il devrait écrire à {speed}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="283"/>
+        <location filename="../recommendation.py" line="290"/>
         <source>Download finished</source>
         <translation>Téléchargement terminé</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="284"/>
+        <location filename="../recommendation.py" line="291"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} est téléchargé.{speed} Passer à ce modèle maintenant ? La conversation jusqu&apos;ici reste dans l&apos;historique.</translation>
     </message>
@@ -2415,6 +2681,118 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
         <location filename="../chat/sources.py" line="138"/>
         <source>(not cited)</source>
         <translation>(non cité)</translation>
+    </message>
+</context>
+<context>
+    <name>TokenText</name>
+    <message>
+        <location filename="../chat/token_view.py" line="130"/>
+        <source>The reply&apos;s tokens</source>
+        <translation>Les jetons de la réponse</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="131"/>
+        <source>Point at a token, or use ← and →, to see what else the model weighed there</source>
+        <translation>Pointez un jeton, ou utilisez ← et →, pour voir ce que le modèle a envisagé d&apos;autre à cet endroit</translation>
+    </message>
+</context>
+<context>
+    <name>UnderTheHood</name>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="59"/>
+        <source>Show token probabilities</source>
+        <translation>Afficher les probabilités des jetons</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="60"/>
+        <location filename="../chat/under_the_hood.py" line="112"/>
+        <source>Colour each token of a reply by how likely the model found it, and show what else it weighed there</source>
+        <translation>Colorer chaque jeton d&apos;une réponse selon la probabilité que le modèle lui donnait, et montrer ce qu&apos;il a envisagé d&apos;autre à cet endroit</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="127"/>
+        <source>not offered</source>
+        <translation>non proposé</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="128"/>
+        <source>{backend} gives no token probabilities: {why}</source>
+        <translation>{backend} ne donne pas les probabilités des jetons : {why}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="139"/>
+        <source>Show the prompt as the model sees it</source>
+        <translation>Afficher le prompt tel que le modèle le voit</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="146"/>
+        <source>Ask another model (both replies kept, side by side)</source>
+        <translation>Demander à un autre modèle (les deux réponses gardées, côte à côte)</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="172"/>
+        <source>No other model is installed</source>
+        <translation>Aucun autre modèle n&apos;est installé</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="214"/>
+        <source>Wait for the reply being written to end.</source>
+        <translation>Attendez la fin de la réponse en cours.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="216"/>
+        <source>Branching from a token needs the model on this computer.</source>
+        <translation>Créer une branche à partir d&apos;un jeton nécessite le modèle sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="219"/>
+        <source>Load {model} to branch from its tokens.</source>
+        <translation>Chargez {model} pour créer une branche à partir de ses jetons.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="260"/>
+        <source>The prompt as the model sees it needs a model loaded on this computer.</source>
+        <translation>Le prompt tel que le modèle le voit nécessite un modèle chargé sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="304"/>
+        <source>How much of the model&apos;s context this conversation fills; past it, the oldest turns are left out</source>
+        <translation>La part du contexte du modèle que remplit cette conversation ; au-delà, les tours les plus anciens sont omis</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="307"/>
+        <source>Left out next: {what}</source>
+        <translation>Prochain omis : {what}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="315"/>
+        <source>{n} oldest messages left out</source>
+        <translation>{n} messages les plus anciens omis</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="317"/>
+        <source>next: {what}</source>
+        <translation>ensuite : {what}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="320"/>
+        <source>left out next: {what}</source>
+        <translation>prochain omis : {what}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="325"/>
+        <source>your message</source>
+        <translation>votre message</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="325"/>
+        <source>a reply</source>
+        <translation>une réponse</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="330"/>
+        <source>and its reply</source>
+        <translation>et sa réponse</translation>
     </message>
 </context>
 <context>

@@ -60,6 +60,49 @@
     </message>
 </context>
 <context>
+    <name>AlternativesPanel</name>
+    <message>
+        <location filename="../chat/token_view.py" line="249"/>
+        <source>Alternatives of the token</source>
+        <translation>Alternative del token</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="254"/>
+        <source>Token {n}: {text} · probability {p}</source>
+        <translation>Token {n}: {text} · probabilità {p}</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="257"/>
+        <source>chosen by you</source>
+        <translation>scelto da te</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="259"/>
+        <source>{p} after the sampling settings</source>
+        <translation>{p} dopo le impostazioni di campionamento</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="260"/>
+        <source>entropy {nats} nats</source>
+        <translation>entropia {nats} nat</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="271"/>
+        <source>The token the reply has here</source>
+        <translation>Il token che la risposta ha qui</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="273"/>
+        <source>Write another reply that keeps the text before this token and goes on from {text}</source>
+        <translation>Scrivi un&apos;altra risposta che tiene il testo prima di questo token e prosegue da {text}</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="277"/>
+        <source>{text}, {p}</source>
+        <translation>{text}, {p}</translation>
+    </message>
+</context>
+<context>
     <name>ApiServerControl</name>
     <message>
         <location filename="../api_server.py" line="93"/>
@@ -115,6 +158,40 @@
         <location filename="../api_server.py" line="236"/>
         <source>Serving the OpenAI-compatible API at {url}</source>
         <translation>API compatibile con OpenAI disponibile su {url}</translation>
+    </message>
+</context>
+<context>
+    <name>AskAnotherModel</name>
+    <message>
+        <location filename="../chat/compare.py" line="122"/>
+        <source>Wait for the reply being written to end first.</source>
+        <translation>Attendi prima che finisca la risposta in corso.</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="125"/>
+        <source>Asking another model needs models on this computer; pick one in the Model list first.</source>
+        <translation>Chiedere a un altro modello richiede modelli su questo computer; scegline prima uno nell&apos;elenco dei modelli.</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="130"/>
+        <source>This message has no reply to compare with yet.</source>
+        <translation>Questo messaggio non ha ancora una risposta da confrontare.</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="139"/>
+        <source>Assistant</source>
+        <translation>Assistente</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="141"/>
+        <source>Loading the model…</source>
+        <translation>Caricamento del modello…</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="160"/>
+        <location filename="../chat/compare.py" line="174"/>
+        <source>Writing…</source>
+        <translation>Scrittura…</translation>
     </message>
 </context>
 <context>
@@ -390,24 +467,29 @@
         <translation>interrotta</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="139"/>
+        <location filename="../chat/controller.py" line="142"/>
         <source>The model is still loading.
 Your message can be sent as soon as it is ready.</source>
         <translation>Il modello si sta ancora caricando.
 Il tuo messaggio potrà essere inviato appena sarà pronto.</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="141"/>
+        <location filename="../chat/controller.py" line="144"/>
         <source>No model is loaded.
 Pick one in the Model list at the top, or download one with Models ▸ Model Manager… (Ctrl+M).</source>
         <translation>Nessun modello caricato.
 Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ Gestione modelli… (Ctrl+M).</translation>
     </message>
     <message>
-        <location filename="../chat/controller.py" line="169"/>
-        <location filename="../chat/controller.py" line="191"/>
+        <location filename="../chat/controller.py" line="172"/>
+        <location filename="../chat/controller.py" line="194"/>
         <source>Stop the current reply before opening another conversation.</source>
         <translation>Ferma la risposta in corso prima di aprire un’altra conversazione.</translation>
+    </message>
+    <message>
+        <location filename="../chat/controller.py" line="251"/>
+        <source>Branching from a token needs the model on this computer.</source>
+        <translation>Per ramificare da un token serve il modello su questo computer.</translation>
     </message>
 </context>
 <context>
@@ -428,14 +510,35 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
         <translation>Proponi cinque nomi per un caffè in un vecchio faro</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="112"/>
+        <location filename="../chat/view.py" line="113"/>
         <source>Conversation</source>
         <translation>Conversazione</translation>
     </message>
     <message>
-        <location filename="../chat/view.py" line="129"/>
+        <location filename="../chat/view.py" line="130"/>
         <source>Show earlier messages</source>
         <translation>Mostra i messaggi precedenti</translation>
+    </message>
+</context>
+<context>
+    <name>Column</name>
+    <message>
+        <location filename="../chat/compare.py" line="53"/>
+        <source>The reply of {model}</source>
+        <translation>La risposta di {model}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <location filename="../chat/compare.py" line="64"/>
+        <source>Two models, one question</source>
+        <translation>Due modelli, una domanda</translation>
+    </message>
+    <message>
+        <location filename="../chat/compare.py" line="68"/>
+        <source>You asked: {question}</source>
+        <translation>Hai chiesto: {question}</translation>
     </message>
 </context>
 <context>
@@ -1328,6 +1431,24 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
     </message>
 </context>
 <context>
+    <name>Legend</name>
+    <message>
+        <location filename="../chat/token_view.py" line="87"/>
+        <source>Token probability:</source>
+        <translation>Probabilità del token:</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="96"/>
+        <source>underlined: chosen by you</source>
+        <translation>sottolineato: scelto da te</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="100"/>
+        <source>Legend of the token colours</source>
+        <translation>Legenda dei colori dei token</translation>
+    </message>
+</context>
+<context>
     <name>LoadAnywayBar</name>
     <message>
         <location filename="../memory_prompts.py" line="52"/>
@@ -1348,67 +1469,67 @@ Scegline uno nell’elenco dei modelli in alto, o scaricane uno da Modelli ▸ G
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="327"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="238"/>
         <source>Model</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Conversations</source>
         <translation>Conversazioni</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Show or hide the conversations (Ctrl+B)</source>
         <translation>Mostra o nascondi le conversazioni (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="249"/>
         <source>New chat</source>
         <translation>Nuova chat</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="252"/>
         <source>New chat (Ctrl+N)</source>
         <translation>Nuova chat (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Settings…</source>
         <translation>Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Copied</source>
         <translation>Copiato</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Conversation settings</source>
         <translation>Impostazioni della conversazione</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Conversation settings: system prompt and sampling</source>
         <translation>Impostazioni della conversazione: prompt di sistema e campionamento</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="339"/>
         <source>Load a model first</source>
         <translation>Prima carica un modello</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="440"/>
+        <location filename="../main_window.py" line="453"/>
         <source>The message cannot be sent now.</source>
         <translation>Il messaggio non può essere inviato ora.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="457"/>
+        <location filename="../main_window.py" line="470"/>
         <source>Generating…</source>
         <translation>Generazione…</translation>
     </message>
@@ -1763,67 +1884,67 @@ Its file is removed from the disk.</source>
 Il suo file verrà rimosso dal disco.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="231"/>
+        <location filename="../model_manager.py" line="233"/>
         <source>Model Manager</source>
         <translation>Gestione modelli</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Recommended</source>
         <translation>Consigliati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Catalog</source>
         <translation>Catalogo</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Search Hugging Face</source>
         <translation>Cerca su Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Installed</source>
         <translation>Installati</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Hugging Face token…</source>
         <translation>Token Hugging Face…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="256"/>
+        <location filename="../model_manager.py" line="259"/>
         <source>For gated models (Llama, Gemma, …): a read token from huggingface.co/settings/tokens</source>
         <translation>Per i modelli ad accesso riservato (Llama, Gemma, …): un token di lettura da huggingface.co/settings/tokens</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="265"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="269"/>
+        <location filename="../model_manager.py" line="272"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="298"/>
+        <location filename="../model_manager.py" line="301"/>
         <source>The model catalog is not available.</source>
         <translation>Il catalogo dei modelli non è disponibile.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="318"/>
+        <location filename="../model_manager.py" line="321"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="319"/>
+        <location filename="../model_manager.py" line="322"/>
         <source>This computer: {summary} · speeds estimated until it is measured</source>
         <translation>Questo computer: {summary} · velocità stimate finché non viene misurato</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="400"/>
+        <location filename="../model_manager.py" line="403"/>
         <source>Gated models need a read token from huggingface.co/settings/tokens,
 after you accepted the model&apos;s terms on its page. It is kept where `hf auth login`
 keeps it, so the hf command uses it too. Leave empty to forget it.</source>
@@ -1832,18 +1953,18 @@ dopo aver accettato i termini del modello nella sua pagina. Viene salvato dove l
 quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="404"/>
+        <location filename="../model_manager.py" line="407"/>
         <source>HF_TOKEN is set in the environment: it is used instead while it is set.</source>
         <translation>HF_TOKEN è impostato nell&apos;ambiente: finché lo è, viene usato al suo posto.</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="405"/>
-        <location filename="../model_manager.py" line="416"/>
+        <location filename="../model_manager.py" line="408"/>
+        <location filename="../model_manager.py" line="419"/>
         <source>Hugging Face token</source>
         <translation>Token Hugging Face</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="417"/>
+        <location filename="../model_manager.py" line="420"/>
         <source>The token could not be saved: {error}</source>
         <translation>Impossibile salvare il token: {error}</translation>
     </message>
@@ -1927,141 +2048,286 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
     </message>
 </context>
 <context>
-    <name>RecommendationDialog</name>
+    <name>PromptDialog</name>
     <message>
-        <location filename="../recommendation.py" line="43"/>
-        <source>Model</source>
-        <translation>Modello</translation>
+        <location filename="../chat/prompt_dialog.py" line="53"/>
+        <source>The model did not show its prompt in time.</source>
+        <translation>Il modello non ha mostrato il suo prompt in tempo.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="44"/>
-        <location filename="../recommendation.py" line="91"/>
-        <location filename="../recommendation.py" line="190"/>
-        <source>Download</source>
-        <translation>Download</translation>
+        <location filename="../chat/prompt_dialog.py" line="54"/>
+        <source>Try again once the reply being written has ended.</source>
+        <translation>Riprova quando la risposta in corso sarà finita.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="45"/>
-        <source>Needs</source>
-        <translation>Richiede</translation>
+        <location filename="../chat/prompt_dialog.py" line="57"/>
+        <source>The prompt could not be shown.</source>
+        <translation>Non è stato possibile mostrare il prompt.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="46"/>
-        <source>Runs on</source>
-        <translation>Esegue su</translation>
+        <location filename="../chat/prompt_dialog.py" line="65"/>
+        <source>System</source>
+        <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="47"/>
+        <location filename="../chat/prompt_dialog.py" line="66"/>
+        <source>You</source>
+        <translation>Tu</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="67"/>
+        <source>Assistant</source>
+        <translation>Assistente</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="93"/>
+        <source>The prompt as the model sees it</source>
+        <translation>Il prompt come lo vede il modello</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="95"/>
+        <source>{used} of {n_ctx} context tokens, {messages} messages; {reserve} tokens kept free for the reply</source>
+        <translation>{used} di {n_ctx} token di contesto, {messages} messaggi; {reserve} token lasciati liberi per la risposta</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="100"/>
+        <source>As {model} reads it: {summary}</source>
+        <translation>Come lo legge {model}: {summary}</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="102"/>
+        <source>{n} oldest messages are left out to fit the context.</source>
+        <translation>I {n} messaggi più vecchi sono esclusi per stare nel contesto.</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="109"/>
+        <source>Tokens per message</source>
+        <translation>Token per messaggio</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="110"/>
+        <location filename="../chat/prompt_dialog.py" line="145"/>
+        <source>Message</source>
+        <translation>Messaggio</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="110"/>
+        <location filename="../chat/prompt_dialog.py" line="141"/>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="110"/>
         <source>Context</source>
         <translation>Contesto</translation>
     </message>
     <message>
+        <location filename="../chat/prompt_dialog.py" line="116"/>
+        <source>left out</source>
+        <translation>escluso</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="117"/>
+        <source>left out next when the conversation grows</source>
+        <translation>il prossimo a essere escluso quando la conversazione cresce</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="122"/>
+        <source>The template&apos;s opening of the reply</source>
+        <translation>L&apos;apertura della risposta scritta dal template</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="135"/>
+        <source>The text the template wrote</source>
+        <translation>Il testo scritto dal template</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="136"/>
+        <source>Text</source>
+        <translation>Testo</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="140"/>
+        <source>The tokens, one tint each</source>
+        <translation>I token, una tinta ciascuno</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="143"/>
+        <source>Each token&apos;s id</source>
+        <translation>L&apos;id di ogni token</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="144"/>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="144"/>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="144"/>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="148"/>
+        <source>special</source>
+        <translation>speciale</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="148"/>
+        <source>text</source>
+        <translation>testo</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="150"/>
+        <source>the reply&apos;s opening</source>
+        <translation>l&apos;apertura della risposta</translation>
+    </message>
+    <message>
+        <location filename="../chat/prompt_dialog.py" line="156"/>
+        <source>Token ids</source>
+        <translation>Id dei token</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendationDialog</name>
+    <message>
         <location filename="../recommendation.py" line="48"/>
+        <source>Model</source>
+        <translation>Modello</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="96"/>
+        <location filename="../recommendation.py" line="197"/>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="50"/>
+        <source>Needs</source>
+        <translation>Richiede</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="51"/>
+        <source>Runs on</source>
+        <translation>Esegue su</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="52"/>
+        <source>Context</source>
+        <translation>Contesto</translation>
+    </message>
+    <message>
+        <location filename="../recommendation.py" line="53"/>
         <source>Fit</source>
         <translation>Compatibilità</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="49"/>
+        <location filename="../recommendation.py" line="54"/>
         <source>Speed here</source>
         <translation>Velocità qui</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="59"/>
+        <location filename="../recommendation.py" line="64"/>
         <source>Choose a model to start with</source>
         <translation>Scegli un modello per iniziare</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="69"/>
+        <location filename="../recommendation.py" line="74"/>
         <source>Checking this computer&apos;s memory and speed (a few seconds, once)…</source>
         <translation>Verifica della memoria e della velocità di questo computer (pochi secondi, una volta sola)…</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="88"/>
+        <location filename="../recommendation.py" line="93"/>
         <source>Prefer quality: a larger model at ~4 tokens/s is fine. Prefer speed: ~16 tokens/s or more. Balanced: ~8, reading speed.</source>
         <translation>Privilegia la qualità: va bene un modello più grande a ~4 tokens/s. Privilegia la velocità: ~16 tokens/s o più. Bilanciato: ~8, la velocità di lettura.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="95"/>
+        <location filename="../recommendation.py" line="100"/>
         <source>Chat with the small demo model now</source>
         <translation>Chatta subito con il piccolo modello demo</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="97"/>
+        <location filename="../recommendation.py" line="102"/>
         <source>SmolLM2 135M Instruct comes with localchat: it answers at once while the download runs; it knows little and errs often.</source>
         <translation>SmolLM2 135M Instruct è incluso in localchat: risponde subito mentre il download prosegue; sa poco e sbaglia spesso.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="100"/>
+        <location filename="../recommendation.py" line="105"/>
         <source>Not now</source>
         <translation>Non ora</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="106"/>
+        <location filename="../recommendation.py" line="111"/>
         <source>Recommend</source>
         <translation>Consiglia</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="109"/>
+        <location filename="../recommendation.py" line="114"/>
         <source>Other models that fit:</source>
         <translation>Altri modelli compatibili:</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="175"/>
+        <location filename="../recommendation.py" line="182"/>
         <source>This computer: {summary}</source>
         <translation>Questo computer: {summary}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="178"/>
+        <location filename="../recommendation.py" line="185"/>
         <source>No model in the catalog fits this computer&apos;s memory.</source>
         <translation>Nessun modello del catalogo entra nella memoria di questo computer.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="181"/>
+        <location filename="../recommendation.py" line="188"/>
         <source>Close other apps and try again, or add a model file you already have.</source>
         <translation>Chiudi le altre app e riprova, oppure aggiungi un file di modello che hai già.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="184"/>
+        <location filename="../recommendation.py" line="191"/>
         <source>{headline}{speed} · {size} download</source>
         <translation>{headline}{speed} · {size} da scaricare</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="187"/>
+        <location filename="../recommendation.py" line="194"/>
         <source> Its {ttft}.</source>
         <translation> Attesa: {ttft}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="189"/>
+        <location filename="../recommendation.py" line="196"/>
         <source>Download {name}</source>
         <translation>Scarica {name}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="226"/>
+        <location filename="../recommendation.py" line="233"/>
         <source>localchat could not check this computer: {error}</source>
         <translation>localchat non è riuscito a verificare questo computer: {error}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="239"/>
+        <location filename="../recommendation.py" line="246"/>
         <source>Download {name} ({size})</source>
         <translation>Scarica {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="265"/>
+        <location filename="../recommendation.py" line="272"/>
         <source>, reads memory at {speed}</source>
         <translation>, legge la memoria a {speed}</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="280"/>
+        <location filename="../recommendation.py" line="287"/>
         <source> It should write {speed} here.</source>
         <translation> Qui dovrebbe scrivere a {speed}.</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="283"/>
+        <location filename="../recommendation.py" line="290"/>
         <source>Download finished</source>
         <translation>Download completato</translation>
     </message>
     <message>
-        <location filename="../recommendation.py" line="284"/>
+        <location filename="../recommendation.py" line="291"/>
         <source>{name} is downloaded.{speed} Switch to it now? The conversation so far stays in the history.</source>
         <translation>{name} è stato scaricato.{speed} Passare subito a questo modello? La conversazione finora resta nella cronologia.</translation>
     </message>
@@ -2415,6 +2681,118 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
         <location filename="../chat/sources.py" line="138"/>
         <source>(not cited)</source>
         <translation>(non citato)</translation>
+    </message>
+</context>
+<context>
+    <name>TokenText</name>
+    <message>
+        <location filename="../chat/token_view.py" line="130"/>
+        <source>The reply&apos;s tokens</source>
+        <translation>I token della risposta</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="131"/>
+        <source>Point at a token, or use ← and →, to see what else the model weighed there</source>
+        <translation>Punta un token, o usa ← e →, per vedere cos&apos;altro il modello ha considerato lì</translation>
+    </message>
+</context>
+<context>
+    <name>UnderTheHood</name>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="59"/>
+        <source>Show token probabilities</source>
+        <translation>Mostra le probabilità dei token</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="60"/>
+        <location filename="../chat/under_the_hood.py" line="112"/>
+        <source>Colour each token of a reply by how likely the model found it, and show what else it weighed there</source>
+        <translation>Colora ogni token di una risposta secondo quanto il modello lo riteneva probabile, e mostra cos&apos;altro ha considerato lì</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="127"/>
+        <source>not offered</source>
+        <translation>non offerto</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="128"/>
+        <source>{backend} gives no token probabilities: {why}</source>
+        <translation>{backend} non fornisce le probabilità dei token: {why}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="139"/>
+        <source>Show the prompt as the model sees it</source>
+        <translation>Mostra il prompt come lo vede il modello</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="146"/>
+        <source>Ask another model (both replies kept, side by side)</source>
+        <translation>Chiedi a un altro modello (entrambe le risposte tenute, affiancate)</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="172"/>
+        <source>No other model is installed</source>
+        <translation>Nessun altro modello è installato</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="214"/>
+        <source>Wait for the reply being written to end.</source>
+        <translation>Attendi che finisca la risposta in corso.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="216"/>
+        <source>Branching from a token needs the model on this computer.</source>
+        <translation>Per ramificare da un token serve il modello su questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="219"/>
+        <source>Load {model} to branch from its tokens.</source>
+        <translation>Carica {model} per ramificare dai suoi token.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="260"/>
+        <source>The prompt as the model sees it needs a model loaded on this computer.</source>
+        <translation>Il prompt come lo vede il modello richiede un modello caricato su questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="304"/>
+        <source>How much of the model&apos;s context this conversation fills; past it, the oldest turns are left out</source>
+        <translation>Quanto del contesto del modello occupa questa conversazione; oltre, i turni più vecchi vengono esclusi</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="307"/>
+        <source>Left out next: {what}</source>
+        <translation>Il prossimo escluso: {what}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="315"/>
+        <source>{n} oldest messages left out</source>
+        <translation>{n} messaggi più vecchi esclusi</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="317"/>
+        <source>next: {what}</source>
+        <translation>il prossimo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="320"/>
+        <source>left out next: {what}</source>
+        <translation>il prossimo escluso: {what}</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="325"/>
+        <source>your message</source>
+        <translation>il tuo messaggio</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="325"/>
+        <source>a reply</source>
+        <translation>una risposta</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="330"/>
+        <source>and its reply</source>
+        <translation>e la sua risposta</translation>
     </message>
 </context>
 <context>
