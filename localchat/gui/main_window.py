@@ -23,12 +23,14 @@ from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.downloads.hub import RemoteFile
 from localchat.core.downloads.queue import DownloadQueue
 from localchat.core.errors import LocalChatError
+from localchat.core.hardware import Hardware
 from localchat.core.history.records import Conversation
 from localchat.core.history.store import Store
 from localchat.core.inference.engine import ModelInfo
 from localchat.core.inference.worker import BATCH_SECONDS, InferenceWorker
 from localchat.core.models.catalog import Catalog
 from localchat.core.models.catalog_update import CatalogUpdate, UpdateOutcome
+from localchat.core.models.speed import Calibration
 from localchat.core.paths import DataPaths
 from localchat.core.settings import Settings, api_server_options, load_settings, models_folder, save_settings
 from localchat.gui.api_server import ApiServerControl
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
     def open_model_manager(self) -> ModelManager:
         if self.model_manager is None:
             self.model_manager = ModelManager(self.downloads, catalog=self.catalog,
+                                              calibrate=self._calibrate,
                                               endpoint=self._hub_endpoint, data_root=self.paths.root)
             self.model_manager.load_requested.connect(self.load_model)
             self.model_manager.catalog_status.check_requested.connect(self._check_catalog_now)
@@ -179,7 +182,7 @@ class MainWindow(QMainWindow):
         dialog = RecommendationDialog(self)
         dialog.model_chosen.connect(self._on_recommended_model_chosen)
         dialog.demo_chosen.connect(self.models.use_demo_model)
-        dialog.start(self.catalog, data_root=self.paths.root)
+        dialog.start(self.catalog, data_root=self.paths.root, calibrate=self._calibrate)
         dialog.show()
         self.welcome_dialog = dialog
         return dialog
@@ -367,6 +370,13 @@ class MainWindow(QMainWindow):
 
     def use_demo_model(self) -> None:
         self.models.use_demo_model()
+
+    def _calibrate(self, data_root: Path, hardware: Hardware) -> Calibration:
+        """This machine's speed figures, measured by the inference worker when none are kept
+        (waits for it: the Model Manager and the welcome call it off the GUI thread)."""
+        from localchat.core.models.calibration import calibrate
+
+        return calibrate(self.inference.worker, data_root, hardware)
 
     def remember(self, **changes) -> None:
         """Settings the window keeps by itself (the last model, the last conversation), saved now."""

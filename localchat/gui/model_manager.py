@@ -217,7 +217,8 @@ class ModelManager(QWidget):
     GUI thread when not given); the files of a repo on the Search tab are judged for it too,
     each from its header on the Hub. Speeds come from ``calibration``; without one, from the
     one kept in ``data_root`` (the data folder), measured there in the background the first time
-    when this is the real machine (no ``hardware`` given), else from assumed figures."""
+    when this is the real machine (no ``hardware`` given), else from assumed figures.
+    ``calibrate(data_root, hardware)`` measures (the window's: a job of its inference worker)."""
 
     token_changed = Signal(str)  # the Hugging Face token typed in, now kept where huggingface_hub keeps it
     load_requested = Signal(object)  # Path of an installed model the person asked to load
@@ -226,6 +227,7 @@ class ModelManager(QWidget):
     def __init__(self, center: DownloadCenter, *, catalog: Catalog | None = None,
                  hardware: Hardware | None = None, endpoint: str | None = None,
                  calibration: Calibration | None = None, data_root: Path | None = None,
+                 calibrate: Callable[[Path, Hardware], Calibration] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("Model Manager"))
@@ -235,6 +237,7 @@ class ModelManager(QWidget):
         self.hardware = hardware
         self.calibration = calibration
         self._measure = calibration is None and hardware is None  # the real machine: measure it once
+        self._calibrate = calibrate
         self.data_root = data_root
         self.rows: list[CatalogRow] = []
         self.recommended = CatalogTab(center, recommended_only=True)
@@ -328,7 +331,7 @@ class ModelManager(QWidget):
 
         root = self.data_root or resolve_data_paths().root
         if self._measure:
-            self.calibration = ensure_calibration(root, self.machine())
+            self.calibration = (self._calibrate or ensure_calibration)(root, self.machine())
         else:
             self.calibration = current_calibration(root, self.machine())
         return self.calibration

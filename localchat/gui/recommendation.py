@@ -14,6 +14,7 @@ run off the GUI thread (``start``); a test or a caller with the data at hand use
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import shiboken6
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -38,6 +39,10 @@ from localchat.core.units import size_text, speed_text
 from localchat.gui.background import run_in_background
 from localchat.gui.hub_search import badge_item, read_only_table
 from localchat.gui.memory_prompts import ask_download_anyway
+
+if TYPE_CHECKING:
+    from localchat.core.hardware import Hardware
+    from localchat.core.models.speed import Calibration
 
 SHOWN = 8  # rows: enough to choose from, few enough to read
 COLUMNS = [QT_TRANSLATE_NOOP("RecommendationDialog", "Model"),
@@ -127,11 +132,13 @@ class RecommendationDialog(QDialog):
         return self.preference.currentData()
 
     # -- filling it --------------------------------------------------------------------------------
-    def start(self, catalog: Catalog, data_root: Path | None = None):
+    def start(self, catalog: Catalog, data_root: Path | None = None, *,
+              calibrate: Callable[[Path, Hardware], Calibration] | None = None):
         """Detect this machine off the GUI thread and rank ``catalog`` for it at once, with the
         speeds measured before (kept in ``data_root``, the data folder) or estimated; when this
-        machine was not measured yet, measure it (seconds, once) and rank again with what was
-        measured. Returns the first background call (tests wait on its ``done``)."""
+        machine was not measured yet, measure it (seconds, once: ``calibrate``, the window's
+        inference worker, else here) and rank again with what was measured. Returns the first
+        background call (tests wait on its ``done``)."""
         from localchat.core.paths import resolve_data_paths
 
         root = data_root or resolve_data_paths().root
@@ -155,7 +162,7 @@ class RecommendationDialog(QDialog):
         def measure(hardware):
             from localchat.core.models.calibration import ensure_calibration
 
-            calibration = ensure_calibration(root, hardware)
+            calibration = (calibrate or ensure_calibration)(root, hardware)
             return hardware, calibration, rank_models(catalog, hardware, calibration=calibration)
 
         def measured(result) -> None:

@@ -23,6 +23,10 @@ back on the worker's thread through their listeners; nothing else calls llama.cp
   and a chat waits for at most one embedding batch. Its embedding model is loaded beside the
   chat model the first time and kept; its vectors (or error) are on the job when ``done`` is set.
   ``wait_quiet`` lets an indexer also hold its own parsing while replies are being written.
+- A ``CalibrationJob`` (timing this machine for the speed predictions, seconds, once per build
+  and hardware) is as low: it runs when nothing else waits, and a job submitted while it runs
+  interrupts it; it goes back to the end of the queue and measures again from the start, so the
+  timings never share the cores with a reply.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ from localchat.core.models.gguf import read_local
 
 if TYPE_CHECKING:
     from localchat.core.documents.embed import EmbeddingModel
+    from localchat.core.hardware import Hardware
+    from localchat.core.models.calibration import Calibration
     from localchat.core.models.catalog import Catalog
     from localchat.core.models.defaults import ModelDefaults
     from localchat.core.models.gguf import GGUFFacts
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH_SECONDS = 0.03  # token text goes to the listeners at most this often
+REQUEUE = object()  # a job's answer to "run": put me back in the queue, I begin again later
 
 
 # -- jobs --------------------------------------------------------------------------------------
@@ -129,6 +136,22 @@ class EmbedJob(Job):
     query: bool = False  # a question being asked: before indexing batches
     vectors: list | None = field(default=None, init=False)
     error: str | None = field(default=None, init=False)
+
+
+@dataclass(eq=False)
+class CalibrationJob(Job):
+    """Measure this machine for the speed predictions, or read the calibration kept in
+    ``data_root`` for it. No event is emitted: the client waits on ``done`` and reads
+    ``calibration`` (the measured one, else the assumed figures when it could not be measured)."""
+
+    data_root: Path
+    hardware: "Hardware"
+    models: Sequence[Path] | None = None  # the models to time: default, the demo models installed
+    calibration: "Calibration | None" = field(default=None, init=False)
+    interrupted: int = field(default=0, init=False)  # times other work came first and it began again
+
+
+BACKGROUND_JOBS = (EmbedJob, CalibrationJob)  # they yield to every other job
 
 
 # -- events (delivered on the worker's thread) ------------------------------------------------
@@ -263,7 +286,7 @@ class InferenceWorker:
             if self._stopping:
                 raise LocalChatError("The inference worker has stopped.", "Restart localchat.")
             self._jobs.append(job)
-            if not isinstance(job, EmbedJob):
+            if not isinstance(job, BACKGROUND_JOBS):
                 self._quiet.clear()
             self._wake.notify()
         return job
@@ -334,16 +357,22 @@ class InferenceWorker:
                 job = self._take()
                 job.started = True
                 self._running = job
+            again = False
             try:
-                self._execute(job)
+                again = self._execute(job) is REQUEUE
             except Exception:  # each job ends in its own final event; this is a last guard
                 log.exception("inference job %s failed", type(job).__name__)
             finally:
                 with self._wake:
                     self._running = None
-                    if not any(not isinstance(j, EmbedJob) for j in self._jobs):
+                    if again and not self._stopping:
+                        self._jobs.append(job)
+                    else:
+                        again = False
+                    if not any(not isinstance(j, BACKGROUND_JOBS) for j in self._jobs):
                         self._quiet.set()
-                job.done.set()
+                if not again:
+                    job.done.set()
         self._quiet.set()
         try:
             self.engine.close()
@@ -353,16 +382,16 @@ class InferenceWorker:
             log.exception("closing the model failed")
 
     def _take(self) -> Job:
-        """The next job (under the lock): the first that is not an embedding, else the first
+        """The next job (under the lock): the first that is not a background job, else the first
         question's embedding, else the first."""
-        for wanted in (lambda j: not isinstance(j, EmbedJob), lambda j: j.query):
+        for wanted in (lambda j: not isinstance(j, BACKGROUND_JOBS), lambda j: getattr(j, "query", False)):
             for index, job in enumerate(self._jobs):
                 if wanted(job):
                     del self._jobs[index]
                     return job
         return self._jobs.popleft()
 
-    def _execute(self, job: Job) -> None:
+    def _execute(self, job: Job) -> object:
         if isinstance(job, LoadJob):
             self._load(job)
         elif isinstance(job, (ChatJob, CompletionJob)):
@@ -375,6 +404,8 @@ class InferenceWorker:
             self._embed(job)
         elif isinstance(job, PromptViewJob):
             self._prompt_view(job)
+        elif isinstance(job, CalibrationJob):
+            return self._calibrate(job)
         else:
             raise TypeError(f"not an inference job: {job!r}")
 
@@ -459,6 +490,39 @@ class InferenceWorker:
         except Exception as exc:
             log.exception("unexpected error while showing the prompt")
             job.error = f"Unexpected error while showing the prompt: {exc}"
+
+    def _other_work_waits(self) -> bool:
+        with self._wake:
+            return self._stopping or any(not isinstance(j, BACKGROUND_JOBS) for j in self._jobs)
+
+    def _calibrate(self, job: CalibrationJob) -> object:
+        """The calibration, measured here: the one thread that runs llama.cpp, with no reply
+        sharing the cores. Other work submitted meanwhile interrupts it: measured again later."""
+        from localchat.core.models.calibration import (
+            MeasurementInterrupted,
+            assumed_calibration,
+            ensure_calibration,
+            measure_calibration,
+        )
+
+        if job.cancelled:
+            job.calibration = assumed_calibration(job.hardware)
+            return None
+        def interrupted() -> bool:
+            return job.cancelled or self._other_work_waits()
+
+        models = list(job.models) if job.models is not None else None
+        try:
+            job.calibration = ensure_calibration(job.data_root, job.hardware, measure=lambda hardware: (
+                measure_calibration(hardware, models=models, interrupted=interrupted)))
+        except MeasurementInterrupted:
+            if job.cancelled or self._stopping:
+                job.calibration = assumed_calibration(job.hardware)
+                return None
+            job.interrupted += 1
+            log.info("the calibration gave way to other work; it measures again after it")
+            return REQUEUE
+        return None
 
     def _embed(self, job: EmbedJob) -> None:
         if job.cancelled:

@@ -17,6 +17,7 @@ and the hardware.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -31,6 +32,7 @@ from localchat.core.models.speed import Calibration, assumed_calibration, matmul
 
 if TYPE_CHECKING:
     from localchat.core.hardware import Hardware
+    from localchat.core.inference.worker import InferenceWorker
 
 log = logging.getLogger(__name__)
 
@@ -130,18 +132,28 @@ def current_calibration(data_root: Path | None, hardware: "Hardware") -> Calibra
     return kept or assumed_calibration(hardware)
 
 
+class MeasurementInterrupted(Exception):
+    """The measurement stopped because ``interrupted()`` said so: nothing was kept."""
+
+
 def ensure_calibration(data_root: Path, hardware: "Hardware", *,
-                       measure: Callable[["Hardware"], Calibration] | None = None) -> Calibration:
+                       measure: Callable[..., Calibration] | None = None,
+                       interrupted: Callable[[], bool] | None = None) -> Calibration:
     """The kept calibration, measured first when there is none for this build and hardware.
-    Seconds the first time: call it off the GUI thread. A measurement that fails gives the
-    assumed figures (logged), and is tried again next time."""
+    Seconds the first time: the app runs it as the inference worker's ``CalibrationJob``
+    (``calibrate``); the CLI calls it directly. A measurement that fails gives the assumed
+    figures (logged), and is tried again next time; one that ``interrupted()`` stops raises
+    ``MeasurementInterrupted``."""
     path = calibration_path(data_root)
     with _lock:
         kept = load_calibration(path, hardware)
         if kept is not None:
             return kept
         try:
-            calibration = (measure or measure_calibration)(hardware)
+            measuring = measure or functools.partial(measure_calibration, interrupted=interrupted)
+            calibration = measuring(hardware)
+        except MeasurementInterrupted:
+            raise
         except Exception as exc:  # noqa: BLE001 - a failed measurement must not stop a listing
             log.warning("could not measure this machine for speed predictions: %s", exc)
             return assumed_calibration(hardware)
@@ -150,6 +162,20 @@ def ensure_calibration(data_root: Path, hardware: "Hardware", *,
         except OSError as exc:
             log.warning("could not keep the calibration in %s: %s", path, exc)
         return _with_gpu(calibration, hardware)
+
+
+def calibrate(worker: "InferenceWorker", data_root: Path, hardware: "Hardware") -> Calibration:
+    """The kept calibration, else one measured by the app's inference worker (a
+    ``CalibrationJob``: it waits for the replies before it and gives way to those after it).
+    Waits for it: call it off the GUI thread."""
+    kept = load_calibration(calibration_path(data_root), hardware)
+    if kept is not None:
+        return kept
+    from localchat.core.inference.worker import CalibrationJob
+
+    job = worker.submit(CalibrationJob(data_root, hardware))
+    job.done.wait()
+    return job.calibration or assumed_calibration(hardware)
 
 
 # -- measuring --------------------------------------------------------------------------------------
@@ -185,8 +211,15 @@ class ModelTiming:
     n_vocab: int = 0
 
 
-def time_model(path: Path, *, threads: int, n_gpu_layers: int = 0) -> ModelTiming:
-    """Decode and prompt speed of the model at ``path`` through the app's engine."""
+def _check(interrupted: Callable[[], bool] | None) -> None:
+    if interrupted is not None and interrupted():
+        raise MeasurementInterrupted()
+
+
+def time_model(path: Path, *, threads: int, n_gpu_layers: int = 0,
+               interrupted: Callable[[], bool] | None = None) -> ModelTiming:
+    """Decode and prompt speed of the model at ``path`` through the app's engine (a second
+    engine of its own, loaded and closed here; ``interrupted()`` is asked between tokens)."""
     from localchat.core.chat.messages import Sampling
     from localchat.core.chat.stats import GenerationStats
     from localchat.core.inference.engine import Engine
@@ -203,9 +236,11 @@ def time_model(path: Path, *, threads: int, n_gpu_layers: int = 0) -> ModelTimin
             text = " ".join(f"{words[(i * 7 + seed) % len(words)]} {i}" for i in range(n_words))
             sampling = Sampling(max_tokens=max_tokens, seed=seed, temperature=0.7)
             stats = None
-            for event in engine.stream_text(text, sampling):
+            _check(interrupted)
+            for event in engine.stream_text(text, sampling, cancelled=interrupted):
                 if isinstance(event, GenerationStats):
                     stats = event
+            _check(interrupted)  # a run cut short times nothing
             if stats is None or stats.error:
                 raise RuntimeError(stats.error if stats else "no reply")
             return stats
@@ -253,9 +288,11 @@ def fit_calibration(bandwidth: float, timings: list[ModelTiming], *, threads: in
                        token_overhead_per_vocab_s=per_vocab)
 
 
-def measure_calibration(hardware: "Hardware", *, models: list[Path] | None = None) -> Calibration:
+def measure_calibration(hardware: "Hardware", *, models: list[Path] | None = None,
+                        interrupted: Callable[[], bool] | None = None) -> Calibration:
     """Measure this machine: bandwidth, then the demo models (those installed) on the CPU.
-    A few seconds; raises when no demo model is installed to time."""
+    A few seconds; raises when no demo model is installed to time, ``MeasurementInterrupted``
+    as soon as ``interrupted()`` is true."""
     from localchat.core.inference.engine import default_threads
     from localchat.core.models.demo import install_demo_model, install_instruct_model
 
@@ -267,7 +304,8 @@ def measure_calibration(hardware: "Hardware", *, models: list[Path] | None = Non
     paths = models
     if not paths:
         raise RuntimeError("no demo model is installed to time (pip install 'localchat[demo]')")
-    timings = [time_model(Path(p), threads=threads) for p in paths]
+    _check(interrupted)
+    timings = [time_model(Path(p), threads=threads, interrupted=interrupted) for p in paths]
     calibration = fit_calibration(bandwidth, timings, threads=threads, fingerprint_text=fingerprint(hardware))
     log.info("calibrated in %.1f s: %.1f GB/s read, efficiency %.2f, %.1f ms a token fixed, "
              "%.0f GFLOP/s prompt", time.perf_counter() - started, bandwidth / 1e9,
