@@ -43,31 +43,31 @@ def processor_reports_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     return False
 
 
-def run_probe() -> int:
-    """In the child: a tiny random model, quantized to Q8_0 by llama.cpp, evaluates a few tokens
-    with llama.cpp's default buffers. Exit 0 when it did; a fault kills the process first."""
+def run_probe(folder: str | Path) -> int:
+    """In the child: a tiny random model, quantized to Q8_0 by llama.cpp into ``folder`` (the
+    parent's, which removes it even when the child dies), evaluates a few tokens with llama.cpp's
+    default buffers. Exit 0 when it did; a fault kills the process first."""
     import llama_cpp
 
     from localchat.core.testing.tiny_model import ModelShape, write_tiny_gguf
 
-    with tempfile.TemporaryDirectory(prefix="localchat-amx-check-") as folder:
-        source = write_tiny_gguf(Path(folder) / "f32.gguf", ModelShape(n_layer=1, n_ctx_train=256))
-        target = Path(folder) / "q8_0.gguf"
-        params = llama_cpp.llama_model_quantize_default_params()
-        params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
-        params.nthread = 1
-        if llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params) != 0:
-            return 3
-        llm = llama_cpp.Llama(str(target), n_ctx=64, verbose=False)
-        llm.eval(llm.tokenize(b"hello world, hello world"))
-        llm.close()
+    source = write_tiny_gguf(Path(folder) / "f32.gguf", ModelShape(n_layer=1, n_ctx_train=256))
+    target = Path(folder) / "q8_0.gguf"
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
+    params.nthread = 1
+    if llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params) != 0:
+        return 3
+    llm = llama_cpp.Llama(str(target), n_ctx=64, verbose=False)
+    llm.eval(llm.tokenize(b"hello world, hello world"))
+    llm.close()
     return 0
 
 
-def _check_command() -> list[str]:
+def _check_command(folder: str | Path) -> list[str]:
     if getattr(sys, "frozen", False):
-        return [sys.executable, CHECK_ARGUMENT]
-    return [sys.executable, "-m", __name__]
+        return [sys.executable, CHECK_ARGUMENT, str(folder)]
+    return [sys.executable, "-m", __name__, str(folder)]
 
 
 @functools.cache
@@ -77,7 +77,8 @@ def amx_usable() -> bool:
     if not processor_reports_amx():
         return True
     try:
-        result = subprocess.run(_check_command(), capture_output=True, timeout=CHECK_TIMEOUT_S)
+        with tempfile.TemporaryDirectory(prefix="localchat-amx-check-") as folder:
+            result = subprocess.run(_check_command(folder), capture_output=True, timeout=CHECK_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.warning("could not check whether AMX works here (%s); llama.cpp's AMX path stays on", exc)
         return True
@@ -93,4 +94,4 @@ def amx_usable() -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(run_probe())
+    sys.exit(run_probe(sys.argv[1]))

@@ -39,12 +39,12 @@ def test_a_quantized_model_answers_through_the_engine_on_this_machine(tmp_path):
     assert "answered" in result.stdout
 
 
-def test_the_check_s_verdict_is_what_llama_cpp_does_here():
+def test_the_check_s_verdict_is_what_llama_cpp_does_here(tmp_path):
     """The child of the check runs llama.cpp's default path: where it survives, AMX is usable."""
     if not cpu_check.processor_reports_amx():
         assert cpu_check.amx_usable(), "nothing to check: no AMX reported"
         return
-    child = subprocess.run(cpu_check._check_command(), capture_output=True, timeout=120)
+    child = subprocess.run(cpu_check._check_command(tmp_path), capture_output=True, timeout=120)
     assert cpu_check.amx_usable() is (child.returncode == 0)
 
 
