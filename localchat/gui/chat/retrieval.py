@@ -32,14 +32,14 @@ class CachedModel:
 
     def __init__(self, find: Callable[[], object]):
         self._find = find
-        self._model = None
+        self._found = None
         self._lock = threading.Lock()
 
     def __call__(self):
         with self._lock:
-            if self._model is None:
-                self._model = self._find()
-            return self._model
+            if self._found is None:
+                self._found = self._find()
+            return self._found
 
 
 class ConversationDocuments(QObject):
