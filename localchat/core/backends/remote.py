@@ -271,6 +271,7 @@ class RemoteBackend:
                 break
             if getattr(value, "usage", None) is not None:
                 usage = value.usage
+            first = first_at is None
             for choice in value.choices or ():
                 text = choice.delta.content if choice.delta is not None else None
                 if text:
@@ -282,7 +283,9 @@ class RemoteBackend:
                 if choice.finish_reason:
                     finish = choice.finish_reason
             now = time.perf_counter()
-            if pending and now - last_flush >= self.batch_seconds:  # the first text goes out at once
+            # the first text goes out at once (the time to first token is the person's wait); the
+            # rest in batches, as the local engine's
+            if pending and (first or now - last_flush >= self.batch_seconds):
                 flush()
                 last_flush = now
         flush()

@@ -163,6 +163,23 @@ def test_cancel_ends_a_stalled_stream_at_once(faults, backends):
     assert reply.stats.stop_reason is StopReason.CANCELLED and reply.text == "waiting "
 
 
+def test_the_first_text_shows_at_once_while_the_rest_is_batched(faults):
+    """The first piece is the person's wait: it goes to the listeners when it comes, not when a
+    batch interval has passed and a second piece came (the stalling server sends no second)."""
+    backend = RemoteBackend(BackendConfig("test", normalise_url(f"{faults}/stall")), model="m",
+                            batch_seconds=3600).start()
+    arrived = threading.Event()
+    reply = Reply(backend, on_delta=lambda event: arrived.set())
+    job = backend.submit(ChatJob([Message(USER, "hello")], Sampling(max_tokens=16)))
+    try:
+        assert arrived.wait(WAIT), "the first piece waited for a batch"
+        assert reply.text == "waiting " and not job.done.is_set()
+    finally:
+        backend.cancel(job)
+        assert job.done.wait(WAIT) and backend.stop()
+    assert reply.stats.stop_reason is StopReason.CANCELLED
+
+
 def test_a_whole_stream_ends_with_the_servers_finish_reason(faults, backends):
     reply = ask(backends(f"{faults}/ok"), max_tokens=50)
     assert reply.text == "all fine" and reply.stats.stop_reason is StopReason.EOS
