@@ -53,19 +53,40 @@ def llama_server(tiny_model):
         process.kill()
 
 
-def chunk(text=None, finish=None) -> bytes:
+def chunk(text=None, finish=None, logprobs=None) -> bytes:
     delta = {} if text is None else {"content": text}
-    body = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    choice = {"index": 0, "delta": delta, "finish_reason": finish}
+    if logprobs is not None:
+        choice["logprobs"] = {"content": logprobs}
+    body = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m", "choices": [choice]}
     return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+
+# ``logprobs``' stream: "Café!" in three tokens, the "é" split over two of them (its UTF-8 bytes
+# given apart: the token text of half a character is no help), alternatives not in order
+LOGPROBS_STREAM = [
+    ("Caf", [{"token": "Caf", "logprob": -0.1, "bytes": [67, 97, 102], "top_logprobs": [
+        {"token": "Tea", "logprob": -2.5, "bytes": [84, 101, 97]},
+        {"token": "Caf", "logprob": -0.1, "bytes": [67, 97, 102]}]}]),
+    ("é", [{"token": "\\xc3", "logprob": -0.5, "bytes": [0xC3], "top_logprobs": [
+        {"token": "\\xc3", "logprob": -0.5, "bytes": [0xC3]},
+        {"token": "e", "logprob": -1.2, "bytes": [101]}]},
+           {"token": "\\xa9", "logprob": -0.01, "bytes": [0xA9], "top_logprobs": [
+        {"token": "\\xa9", "logprob": -0.01, "bytes": [0xA9]}]}]),
+    ("!", [{"token": "!", "logprob": -0.7, "top_logprobs": [  # no bytes: the text's
+        {"token": ".", "logprob": -0.9}, {"token": "!", "logprob": -0.7},
+        {"token": "Caf", "logprob": -4.0}]}]),
+]
 
 
 class Faults(BaseHTTPRequestHandler):
     """``/<fault>/v1/...``: ``401``, ``404``, ``503`` (Retry-After: 7), ``cut`` (three pieces of a
     stream, then the connection closes), ``stall`` (one piece, then nothing until released),
-    ``ok`` (a whole short stream)."""
+    ``ok`` (a whole short stream), ``logprobs`` (``LOGPROBS_STREAM``, each piece with its tokens'
+    probabilities). ``requests`` keeps the body of each POST."""
 
     release = threading.Event()
+    requests: list[dict] = []
 
     def log_message(self, *args):
         pass
@@ -77,7 +98,7 @@ class Faults(BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get("content-length") or 0)
-        self.rfile.read(length)
+        Faults.requests.append(json.loads(self.rfile.read(length) or b"{}"))
         fault = self.path.split("/")[1]
         if fault == "401":
             return self.json(401, {"error": {"message": "Invalid API key", "type": "auth"}})
@@ -101,6 +122,12 @@ class Faults(BaseHTTPRequestHandler):
             self.wfile.flush()
             Faults.release.wait(WAIT)
             return
+        if fault == "logprobs":
+            for piece, logprobs in LOGPROBS_STREAM:
+                self.wfile.write(chunk(piece, logprobs=logprobs))
+            self.wfile.write(chunk(None, "stop"))
+            self.wfile.write(b"data: [DONE]\n\n")
+            return
         for piece in ("all ", "fine"):
             self.wfile.write(chunk(piece))
         self.wfile.write(chunk(None, "stop"))
@@ -121,6 +148,7 @@ class Faults(BaseHTTPRequestHandler):
 def faults():
     """The misbehaving server's address: ``f"{faults}/503"`` is a backend that answers 503."""
     Faults.release.clear()
+    Faults.requests.clear()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Faults)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

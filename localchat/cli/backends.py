@@ -114,9 +114,9 @@ def model_of(args, config, key) -> str:
                          "Name one with --model ID.")
 
 
-def run_chat(args: argparse.Namespace) -> int:
+def run_chat(args: argparse.Namespace, tokens: str | None = None) -> int:
     """``localchat chat --backend NAME [--model ID] [PROMPT]``: as a local chat, with the replies
-    written by the server."""
+    written by the server (``tokens``: how ``--top-logprobs`` shows the server's probabilities)."""
     from localchat.cli.chat import open_history, read_line_from_stdin, start_session
     from localchat.cli.terminal_chat import TerminalChat
     from localchat.core.backends.config import answered_by
@@ -134,7 +134,7 @@ def run_chat(args: argparse.Namespace) -> int:
         session = start_session(args, open_history(args, stack))
         backend = RemoteBackend(config, key, model=model).start()
         stack.callback(backend.stop)
-        chat = TerminalChat(backend, session, show_stats=args.stats)
+        chat = TerminalChat(backend, session, show_stats=args.stats, tokens=tokens)
         stack.callback(chat.close)
         session.model_name = answered_by(model, config.name)  # kept with each reply, shown and exported
         if session.conversation is None:

@@ -275,13 +275,9 @@ def run(args: argparse.Namespace) -> int:
     args.response_format = response_format(args)  # a bad schema is said before the model loads
     tokens = token_output(args)
     if args.backend:
-        if tokens is not None:
-            raise LocalChatError("--top-logprobs shows the probabilities of a model run here; a "
-                                 "remote backend's are not read yet.",
-                                 "Leave out --backend or --top-logprobs.")
         from localchat.cli.backends import run_chat
 
-        return run_chat(args)
+        return run_chat(args, tokens)
     options = resolve_run_options(args.paths, run_settings(args))
     path = model_path(args.model, options)
     with ExitStack() as stack:

@@ -111,6 +111,7 @@ class TerminalChat:
         """Stream ``turn``'s reply to the terminal and into the history; returns its stats."""
         job = self.worker.submit(ChatJob(turn.messages, turn.sampling, prefix=turn.prefix))
         stats: GenerationStats | None = None
+        untold: list[str] = []  # text that came without its tokens (a server that gave none)
         if self.tokens is not None:
             self.tokens.begin()
         try:
@@ -121,6 +122,8 @@ class TerminalChat:
                         turn.feed(event.text)
                         if self.tokens is not None:
                             self.tokens.feed(event.tokens)
+                            if not event.tokens:
+                                untold.append(event.text)
                             continue
                         self.out.write(event.text)
                         self.out.flush()
@@ -132,7 +135,14 @@ class TerminalChat:
                 self.worker.cancel(job)
                 turn.interrupt()
         turn.finish(stats)
-        if self.tokens is None:
+        if self.tokens is not None and stats.tokens is None and "".join(untold).strip():
+            # asked of a backend that gave no probabilities: the reply is still shown (not as
+            # lines of JSON that are not tokens)
+            print("(the server gave no token probabilities)", file=self.err)
+            if self.tokens.mode != "jsonl":
+                self.out.write("".join(untold).lstrip() + "\n")
+                self.out.flush()
+        elif self.tokens is None:
             self.out.write("\n")
             self.out.flush()
         else:

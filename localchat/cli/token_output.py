@@ -6,7 +6,8 @@ probability, the token, then the step's alternatives. With ``--jsonl``, one JSON
 per token: ``index``, ``id``, ``text``, ``bytes``, ``logprob``, ``probability``,
 ``sampled_probability`` (after the sampling settings; null for a token a person chose),
 ``entropy`` (nats) and ``top_logprobs`` (``id``, ``text``, ``bytes``, ``logprob``), the shape
-the API server's ``logprobs`` use.
+the API server's ``logprobs`` use. A remote backend's tokens have no ``id`` (a server names
+tokens by their text), ``sampled_probability`` nor ``entropy``: null, as the server gave none.
 """
 
 from __future__ import annotations
@@ -32,13 +33,17 @@ def legend() -> str:
 
 
 def token_json(choice: TokenChoice) -> dict:
+    remote = choice.from_server  # its ids are the reply's own: not said
+
+    def known(value: float) -> float | None:
+        return None if math.isnan(value) else value
+
     return {
-        "index": choice.index, "id": choice.id, "text": choice.text, "bytes": list(choice.piece),
-        "logprob": choice.logprob, "probability": choice.probability,
-        "sampled_probability": None if math.isnan(choice.sampled) else choice.sampled,
-        "entropy": choice.entropy,
-        "top_logprobs": [{"id": a.id, "text": a.text, "bytes": list(a.piece), "logprob": a.logprob}
-                         for a in choice.alternatives],
+        "index": choice.index, "id": None if remote else choice.id, "text": choice.text,
+        "bytes": list(choice.piece), "logprob": choice.logprob, "probability": choice.probability,
+        "sampled_probability": known(choice.sampled), "entropy": known(choice.entropy),
+        "top_logprobs": [{"id": None if remote else a.id, "text": a.text, "bytes": list(a.piece),
+                          "logprob": a.logprob} for a in choice.alternatives],
     }
 
 

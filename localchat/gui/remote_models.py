@@ -52,7 +52,8 @@ def _open(store: BackendStore, config: BackendConfig, model: str, backend: Remot
 
     key = store.key(config.name)
     caps = caps or probe(config, key, model)
-    return backend or RemoteBackend(config, key, model=model, stream_usage=caps.stream_usage).start(), caps
+    return backend or RemoteBackend(config, key, model=model, stream_usage=caps.stream_usage,
+                                    logprobs=caps.logprobs).start(), caps
 
 
 class RemoteModels(QObject):
@@ -194,6 +195,7 @@ class RemoteModels(QObject):
         window.chat_view.show_empty_state(has_model=True)
         caps = self._probed[(config.name, model)]
         backend.stream_usage = caps.stream_usage  # a server that refuses stream_options still streams
+        backend.logprobs = caps.logprobs  # asked for only of a model that gives them
         self._apply(caps)
         self.chosen.emit(config.name, model)
 

@@ -84,3 +84,23 @@ def test_chat_through_a_backend_that_fails_says_why_and_keeps_the_question(capsy
     assert code == 1 and "busy has no model 'nope'" in err and "Its models: m" in err
     code, _, err = run(capsys, data, "chat", "--backend", "busy", "hi")
     assert code == 1 and "is busy (HTTP 503). Try again in 7 s." in err and "Traceback" not in err
+
+
+def test_chat_through_a_backend_writes_the_servers_token_probabilities(
+        capsys, tmp_path, llama_server, faults):
+    data = tmp_path / "data"
+    assert run(capsys, data, "backends", "add", "llama", llama_server)[0] == 0
+    code, out, err = run(capsys, data, "chat", "--backend", "llama", "--max-tokens", "6",
+                         "--temperature", "0", "--top-logprobs", "2", "--jsonl", "hello there")
+    assert code == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 6 and [t["index"] for t in lines] == list(range(6))
+    for token in lines:
+        assert token["logprob"] <= 0 and 1 <= len(token["top_logprobs"]) <= 2
+        assert token["entropy"] is None and token["sampled_probability"] is None  # the server says neither
+        assert token["id"] is None and bytes(token["bytes"]).decode() == token["text"]
+
+    assert run(capsys, data, "backends", "add", "plain", f"{faults}/ok")[0] == 0
+    code, out, err = run(capsys, data, "chat", "--backend", "plain", "--top-logprobs", "2", "hi")
+    assert code == 0, err
+    assert out.strip() == "all fine" and "the server gave no token probabilities" in err

@@ -228,3 +228,57 @@ def test_closing_the_window_mid_stream_keeps_the_backends_partial_reply(
     with Store.open(data_paths.database) as store:
         reply = store.tree(conversation)[-1]
     assert reply.content and not reply.partial and reply.stats.stop_reason is StopReason.CANCELLED
+
+
+def test_a_backends_token_probabilities_are_shown_and_kept_without_a_branch_from_them(
+        qtbot, open_window, data_paths, llama_server):
+    add_backend(data_paths, "llama", llama_server)
+    window = open_window()
+    wait_listed(qtbot, window, "llama")
+    with qtbot.waitSignal(window.remote_models.probed, timeout=WAIT_MS):
+        pick_remote(qtbot, window, "llama", "tiny")
+    hood = window.under_the_hood
+    assert hood.action.isEnabled()  # llama-cpp-python's server streams token probabilities
+    hood.set_shown(True)
+    window.sampling = window.sampling.with_(max_tokens=12, temperature=0, seed=3)
+    stats = send(qtbot, window, "hello there")
+    assert stats.tokens is not None and len(stats.tokens) == stats.completion_tokens == 12
+    bubble = window.chat_view.last_bubble()
+    view = hood.token_view(bubble)
+    assert view is not None and view.isVisibleTo(window)
+    # the server's tokens spell the reply (the view, as for a local reply, shows no leading space)
+    assert view.text.toPlainText() == bubble.item.text.lstrip()
+    kept = window.store.reply_tokens(bubble.item.key)
+    assert kept == stats.tokens and kept.from_server  # stored like a local reply's
+    view.show_token(2)
+    header = view.panel.header.text()
+    assert header.startswith("Token 3:") and "probability" in header
+    assert "nats" not in header and "the server gave no probability after its sampling" in header
+    assert "chosen by you" not in header
+    labels = [b.text() for b in view.panel.buttons]
+    assert labels and all(label.endswith("%") for label in labels)
+    assert not any(b.isEnabled() for b in view.panel.buttons)  # no branch from a server's token
+    why = next(b.toolTip() for b, a in zip(view.panel.buttons, stats.tokens[2].alternatives)
+               if a.id != stats.tokens[2].id)
+    assert "came from a remote server" in why
+
+
+def test_a_backend_without_token_probabilities_greys_the_toggle_with_the_reason(
+        qtbot, open_window, data_paths, faults):
+    add_backend(data_paths, "plain", f"{faults}/ok")
+    window = open_window()
+    wait_listed(qtbot, window, "plain")
+    window.under_the_hood.set_shown(True)
+    with qtbot.waitSignal(window.remote_models.probed, timeout=WAIT_MS):
+        pick_remote(qtbot, window, "plain", "m")
+    action = window.under_the_hood.action
+    assert not action.isEnabled()
+    assert action.toolTip() == "plain gives no token probabilities: the server's answer did not have it"
+    stats = send(qtbot, window, "hi")
+    assert stats.tokens is None and "logprobs" not in faults_requests()[-1]
+
+
+def faults_requests():
+    from tests.remote_servers import Faults
+
+    return Faults.requests

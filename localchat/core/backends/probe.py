@@ -86,11 +86,11 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
             return bool(list(client.chat.completions.create(model=model, messages=HELLO, max_tokens=2,
                                                             stream=True)))
 
-        def logprobs() -> bool:
-            reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=1,
-                                                   logprobs=True, top_logprobs=2)
-            content = reply.choices[0].logprobs.content if reply.choices[0].logprobs else None
-            return bool(content)
+        def logprobs() -> bool:  # streamed, as replies ask for them
+            chunks = client.chat.completions.create(model=model, messages=HELLO, max_tokens=2, stream=True,
+                                                    logprobs=True, top_logprobs=2)
+            return any(getattr(choice.logprobs, "content", None) for chunk in chunks
+                       for choice in chunk.choices or ())
 
         def json_schema() -> bool:
             client.chat.completions.create(model=model, messages=HELLO, max_tokens=8, response_format={

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from localchat.core.backends.config import BackendConfig, BackendError
+from localchat.core.backends.remote_tokens import RemoteTokens, logprobs_arguments
 from localchat.core.chat.messages import Sampling
 from localchat.core.chat.stats import GenerationStats, StopReason
 from localchat.core.errors import LocalChatError
@@ -99,7 +100,10 @@ def response_format_argument(fmt) -> dict | None:
     return None
 
 
-def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bool) -> dict:
+def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bool,
+                      logprobs: bool = True) -> dict:
+    """The streamed request for ``job``; ``logprobs``: the server gives token probabilities, so
+    they are asked for when the sampling wants them."""
     args = {
         "model": model,
         "messages": [{"role": m.role, "content": m.content} for m in job.messages],
@@ -118,6 +122,8 @@ def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bo
         args["frequency_penalty"] = sampling.frequency_penalty
     if usage:
         args["stream_options"] = {"include_usage": True}
+    if logprobs:
+        args.update(logprobs_arguments(sampling.logprobs))
     structured = response_format_argument(sampling.response_format)
     if structured:
         args.update(structured)
@@ -135,14 +141,17 @@ class RemoteBackend:
 
     def __init__(self, config: BackendConfig, api_key: str | None = None, *, model: str | None = None,
                  batch_seconds: float = BATCH_SECONDS, read_timeout: float = READ_TIMEOUT_S,
-                 stream_usage: bool = True):
+                 stream_usage: bool = True, logprobs: bool = True):
         """``stream_usage``: ask for the usage at the end of the stream (a probe says whether the
-        server takes ``stream_options``); without it completion tokens are counted by chunks."""
+        server takes ``stream_options``); without it completion tokens are counted by chunks.
+        ``logprobs``: ask for the tokens' probabilities when a reply's sampling wants them (a
+        probe says whether the server gives them); without it such a reply has none."""
         self.config = config
         self.model = model
         self.batch_seconds = batch_seconds
         self.read_timeout = read_timeout
         self.stream_usage = stream_usage
+        self.logprobs = logprobs
         self._client = make_client(config, api_key, read_timeout=read_timeout)
         self._jobs: deque[ChatJob] = deque()
         self._running: _Running | None = None
@@ -239,26 +248,35 @@ class RemoteBackend:
         usage = None
         finish = None
         pending: list[str] = []
+        pending_tokens: list = []  # TokenChoices of the text in pending (and any held before it)
+        asked = self.logprobs and job.sampling.logprobs is not None
+        scored = RemoteTokens(job.sampling.logprobs) if asked else None
         whole: list[str] = []  # the reply so far, for the check of a structured one
         last_flush = started
         inbox: queue.Queue = queue.Queue()
         with self._wake:
             if self._running is not None:
                 self._running.inbox = inbox
-        arguments = request_arguments(job, job.sampling, self.model, usage=self.stream_usage)
+        arguments = request_arguments(job, job.sampling, self.model, usage=self.stream_usage,
+                                      logprobs=self.logprobs)
         threading.Thread(target=self._read, args=(arguments, job, inbox), daemon=True,
                          name=f"backend-{self.name}-stream").start()
 
         def flush() -> None:
-            if pending:
-                self._emit(ReplyDelta(job, "".join(pending)))
+            if pending or pending_tokens:
+                self._emit(ReplyDelta(job, "".join(pending), tuple(pending_tokens)))
                 pending.clear()
+                pending_tokens.clear()
+
+        def stats(reason: StopReason, **more) -> GenerationStats:
+            tokens = scored.reply_tokens() if scored is not None else None
+            return self._stats(reason, started, first_at, chunks, usage, tokens=tokens, **more)
 
         while True:
             kind, value = inbox.get()
             if job.cancelled or kind == "cancel":
                 flush()
-                return self._stats(StopReason.CANCELLED, started, first_at, chunks, usage)
+                return stats(StopReason.CANCELLED)
             if kind == "error":
                 flush()
                 message = explain(value, self.config, self.model, read_timeout=self.read_timeout)
@@ -266,13 +284,15 @@ class RemoteBackend:
                     message = (f"The connection to {self.config.host} broke after {chunks} pieces of the "
                                f"reply; what came is kept. ({message})")
                 log.warning("%s", message)
-                return self._stats(StopReason.ERROR, started, first_at, chunks, usage, error=message)
+                return stats(StopReason.ERROR, error=message)
             if kind == "end":
                 break
             if getattr(value, "usage", None) is not None:
                 usage = value.usage
             first = first_at is None
             for choice in value.choices or ():
+                if scored is not None:  # a token's probabilities come before its text, as locally
+                    pending_tokens.extend(scored.feed(getattr(choice, "logprobs", None)))
                 text = choice.delta.content if choice.delta is not None else None
                 if text:
                     if first_at is None:
@@ -292,7 +312,7 @@ class RemoteBackend:
         if finish is None:
             message = (f"The stream from {self.config.host} ended after {chunks} pieces, before the reply "
                        "did; what came is kept.")
-            return self._stats(StopReason.ERROR, started, first_at, chunks, usage, error=message)
+            return stats(StopReason.ERROR, error=message)
         reason = StopReason.LENGTH if finish == "length" else StopReason.EOS
         validation = None
         fmt = job.sampling.response_format
@@ -302,7 +322,7 @@ class RemoteBackend:
             validation = check_reply("".join(whole), fmt, complete=reason is StopReason.EOS)
             if reason is StopReason.LENGTH and not validation.valid:
                 reason = StopReason.INCOMPLETE
-        return self._stats(reason, started, first_at, chunks, usage, validation=validation)
+        return stats(reason, validation=validation)
 
     def _read(self, arguments: dict, job: ChatJob, inbox: queue.Queue) -> None:
         stream = None
@@ -323,7 +343,7 @@ class RemoteBackend:
                     log.debug("closing a reply's stream: %s", exc)
 
     def _stats(self, reason: StopReason, started: float, first_at: float | None, chunks: int, usage,
-               error: str | None = None, validation=None) -> GenerationStats:
+               error: str | None = None, validation=None, tokens=None) -> GenerationStats:
         ended = time.perf_counter()
         completion = getattr(usage, "completion_tokens", None) or chunks
         prompt = getattr(usage, "prompt_tokens", None) or 0
@@ -332,6 +352,6 @@ class RemoteBackend:
             reason, prompt_tokens=prompt, evaluated_prompt_tokens=prompt, completion_tokens=completion,
             time_to_first_token_s=(first_at - started) if first_at is not None else 0.0,
             tokens_per_s=(completion - 1) / decode_s if decode_s > 0 and completion > 1 else 0.0,
-            total_s=ended - started, error=error, validation=validation)
+            total_s=ended - started, error=error, validation=validation, tokens=tokens)
 
 

@@ -221,6 +221,11 @@ class ChatSession:
             raise NoTokensError("This reply was written without its tokens' probabilities, so there "
                                 "is no alternative to branch from.",
                                 "Turn on token probabilities and regenerate the reply.")
+        if tokens.from_server:
+            raise NoTokensError(
+                f"This reply was written by {old.model or 'a remote server'}, which named its tokens by "
+                "their text: a model on this computer cannot go on from one of them.",
+                "Regenerate the reply, or branch from a reply of a model on this computer.")
         if old.model and self.model_name and old.model != self.model_name:
             raise NoTokensError(f"This reply was written by {old.model}; its tokens mean nothing to "
                                 f"{self.model_name}.", f"Load {old.model} to branch from its tokens.")

@@ -14,6 +14,10 @@ is drawn. ``ReplyTokens`` keeps, for each token of the reply:
 - ``alt_ids`` / ``alt_logprobs``: the step's k most likely tokens, most likely first (-1 and
   -inf pad a step with fewer).
 
+A remote server's reply (``backends.remote_tokens``) names its tokens by their text: its ids are
+the reply's own, and what the server does not say (``sampled``, ``entropy``) is NaN
+(``from_server``).
+
 Stored compactly (``to_blob``): ids as int32 and probabilities as float16 in one BLOB, with the
 bytes of every token named once, so a saved reply can be shown after a restart without the
 model. About 60 bytes a token for 10 alternatives, plus the distinct pieces.
@@ -71,6 +75,17 @@ class TokenChoice:
     def probability(self) -> float:
         return math.exp(self.logprob)
 
+    @property
+    def from_server(self) -> bool:
+        """A remote server's token: its step's entropy and its probability after the sampling
+        settings are not known (NaN), and its id is the reply's own."""
+        return math.isnan(self.entropy)
+
+    @property
+    def chosen_by_person(self) -> bool:
+        """Put there by a person (a branch from an alternative), not drawn by the model."""
+        return math.isnan(self.sampled) and not self.from_server
+
 
 def _f16(values) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
@@ -120,6 +135,12 @@ class ReplyTokens:
     def k(self) -> int:
         """Alternatives kept a step."""
         return self.alt_ids.shape[1]
+
+    @property
+    def from_server(self) -> bool:
+        """The tokens came from a remote server: no step's entropy is known (a model run here
+        knows each one) and the ids are the reply's own, not a vocabulary's."""
+        return len(self) > 0 and bool(np.isnan(self.entropy).all())
 
     def piece(self, token_id: int) -> bytes:
         return self.pieces.get(int(token_id), b"")

@@ -145,7 +145,7 @@ class TokenText(QTextBrowser):
             if i == 0:
                 text = text.lstrip() or text  # as the reply is shown: no leading space
             style = f"background-color: {colors[band_of(token.probability)]}; color: {c.text}; "
-            style += "text-decoration: underline;" if math.isnan(token.sampled) else "text-decoration: none;"
+            style += "text-decoration: underline;" if token.chosen_by_person else "text-decoration: none;"
             parts.append(f'<a href="t:{i}" style="{style}">{html.escape(text)}</a>')
         self.setHtml(f'<div style="white-space: pre-wrap; color: {c.text};">{"".join(parts)}</div>')
         self._spans = self._find_spans()
@@ -253,11 +253,15 @@ class AlternativesPanel(QFrame):
         self.token = token
         header = self.tr("Token {n}: {text} · probability {p}").format(
             n=token.index + 1, text=shown_piece(token.text), p=percent(token.probability))
-        if math.isnan(token.sampled):
+        if token.from_server:  # what the server did not say is left out, not made up
+            header += " · " + self.tr("the server gave no probability after its sampling settings "
+                                      "and no entropy")
+        elif token.chosen_by_person:
             header += " · " + self.tr("chosen by you")
         else:
             header += " · " + self.tr("{p} after the sampling settings").format(p=percent(token.sampled))
-        header += " · " + self.tr("entropy {nats} nats").format(nats=f"{token.entropy:.2f}")
+        if not token.from_server:
+            header += " · " + self.tr("entropy {nats} nats").format(nats=f"{token.entropy:.2f}")
         self.header.setText(header)
         for button in self.buttons:
             self.grid.removeWidget(button)

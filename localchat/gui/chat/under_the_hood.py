@@ -210,6 +210,10 @@ class UnderTheHood(QObject):
             bubble.body.show()
 
     def _can_branch(self, bubble: MessageBubble) -> tuple[bool, str]:
+        view = self.token_view(bubble)
+        if view is not None and view.tokens.from_server:
+            return False, self.tr("These tokens came from a remote server, named by their text: a "
+                                  "branch from one needs a reply written on this computer.")
         if self.chat.generating:
             return False, self.tr("Wait for the reply being written to end.")
         if self.chat.remote is not None:

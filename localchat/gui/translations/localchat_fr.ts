@@ -73,31 +73,36 @@
     </message>
     <message>
         <location filename="../chat/token_view.py" line="257"/>
+        <source>the server gave no probability after its sampling settings and no entropy</source>
+        <translation>le serveur n&apos;a donné ni la probabilité après ses réglages d&apos;échantillonnage ni l&apos;entropie</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="260"/>
         <source>chosen by you</source>
         <translation>choisi par vous</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="259"/>
+        <location filename="../chat/token_view.py" line="262"/>
         <source>{p} after the sampling settings</source>
         <translation>{p} après les réglages d&apos;échantillonnage</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="260"/>
+        <location filename="../chat/token_view.py" line="264"/>
         <source>entropy {nats} nats</source>
         <translation>entropie {nats} nats</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="271"/>
+        <location filename="../chat/token_view.py" line="275"/>
         <source>The token the reply has here</source>
         <translation>Le jeton que la réponse a ici</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="273"/>
+        <location filename="../chat/token_view.py" line="277"/>
         <source>Write another reply that keeps the text before this token and goes on from {text}</source>
         <translation>Écrire une autre réponse qui garde le texte avant ce jeton et continue à partir de {text}</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="277"/>
+        <location filename="../chat/token_view.py" line="281"/>
         <source>{text}, {p}</source>
         <translation>{text}, {p}</translation>
     </message>
@@ -2335,49 +2340,49 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
 <context>
     <name>RemoteModels</name>
     <message>
-        <location filename="../remote_models.py" line="126"/>
+        <location filename="../remote_models.py" line="127"/>
         <source>The backend {backend} was changed or removed: pick a model to go on.</source>
         <translation>Le backend {backend} a été modifié ou supprimé : choisissez un modèle pour continuer.</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="136"/>
+        <location filename="../remote_models.py" line="137"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Arrêtez la réponse en cours avant de changer de modèle.</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="150"/>
+        <location filename="../remote_models.py" line="151"/>
         <source>Asking {backend} what {model} can do…</source>
         <translation>Demande à {backend} ce que {model} sait faire…</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="185"/>
+        <location filename="../remote_models.py" line="186"/>
         <source>{model} on {backend} ({url})</source>
         <translation>{model} sur {backend} ({url})</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="205"/>
+        <location filename="../remote_models.py" line="207"/>
         <source>{backend} did not stream a reply: {why}</source>
         <translation>{backend} n&apos;a pas diffusé de réponse en continu : {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="206"/>
         <location filename="../remote_models.py" line="208"/>
-        <location filename="../remote_models.py" line="222"/>
+        <location filename="../remote_models.py" line="210"/>
+        <location filename="../remote_models.py" line="224"/>
         <source>not offered</source>
         <translation>non proposé</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="210"/>
+        <location filename="../remote_models.py" line="212"/>
         <source>{backend} does not accept a JSON schema: {why}</source>
         <translation>{backend} n&apos;accepte pas de schéma JSON : {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="235"/>
+        <location filename="../remote_models.py" line="237"/>
         <source>{model} on {backend}</source>
         <translation>{model} sur {backend}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="240"/>
+        <location filename="../remote_models.py" line="242"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>
@@ -2735,62 +2740,67 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
         <translation>Aucun autre modèle n&apos;est installé</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="214"/>
+        <location filename="../chat/under_the_hood.py" line="215"/>
+        <source>These tokens came from a remote server, named by their text: a branch from one needs a reply written on this computer.</source>
+        <translation>Ces jetons viennent d&apos;un serveur distant, qui les nomme par leur texte : une branche depuis l&apos;un d&apos;eux demande une réponse écrite sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="218"/>
         <source>Wait for the reply being written to end.</source>
         <translation>Attendez la fin de la réponse en cours.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="216"/>
+        <location filename="../chat/under_the_hood.py" line="220"/>
         <source>Branching from a token needs the model on this computer.</source>
         <translation>Créer une branche à partir d&apos;un jeton nécessite le modèle sur cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="219"/>
+        <location filename="../chat/under_the_hood.py" line="223"/>
         <source>Load {model} to branch from its tokens.</source>
         <translation>Chargez {model} pour créer une branche à partir de ses jetons.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="260"/>
+        <location filename="../chat/under_the_hood.py" line="264"/>
         <source>The prompt as the model sees it needs a model loaded on this computer.</source>
         <translation>Le prompt tel que le modèle le voit nécessite un modèle chargé sur cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="304"/>
+        <location filename="../chat/under_the_hood.py" line="308"/>
         <source>How much of the model&apos;s context this conversation fills; past it, the oldest turns are left out</source>
         <translation>La part du contexte du modèle que remplit cette conversation ; au-delà, les tours les plus anciens sont omis</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="307"/>
+        <location filename="../chat/under_the_hood.py" line="311"/>
         <source>Left out next: {what}</source>
         <translation>Prochain omis : {what}</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="315"/>
+        <location filename="../chat/under_the_hood.py" line="319"/>
         <source>{n} oldest messages left out</source>
         <translation>{n} messages les plus anciens omis</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="317"/>
+        <location filename="../chat/under_the_hood.py" line="321"/>
         <source>next: {what}</source>
         <translation>ensuite : {what}</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="320"/>
+        <location filename="../chat/under_the_hood.py" line="324"/>
         <source>left out next: {what}</source>
         <translation>prochain omis : {what}</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="325"/>
+        <location filename="../chat/under_the_hood.py" line="329"/>
         <source>your message</source>
         <translation>votre message</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="325"/>
+        <location filename="../chat/under_the_hood.py" line="329"/>
         <source>a reply</source>
         <translation>une réponse</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="330"/>
+        <location filename="../chat/under_the_hood.py" line="334"/>
         <source>and its reply</source>
         <translation>et sa réponse</translation>
     </message>

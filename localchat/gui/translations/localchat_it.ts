@@ -73,31 +73,36 @@
     </message>
     <message>
         <location filename="../chat/token_view.py" line="257"/>
+        <source>the server gave no probability after its sampling settings and no entropy</source>
+        <translation>il server non ha dato la probabilità dopo le sue impostazioni di campionamento né l&apos;entropia</translation>
+    </message>
+    <message>
+        <location filename="../chat/token_view.py" line="260"/>
         <source>chosen by you</source>
         <translation>scelto da te</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="259"/>
+        <location filename="../chat/token_view.py" line="262"/>
         <source>{p} after the sampling settings</source>
         <translation>{p} dopo le impostazioni di campionamento</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="260"/>
+        <location filename="../chat/token_view.py" line="264"/>
         <source>entropy {nats} nats</source>
         <translation>entropia {nats} nat</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="271"/>
+        <location filename="../chat/token_view.py" line="275"/>
         <source>The token the reply has here</source>
         <translation>Il token che la risposta ha qui</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="273"/>
+        <location filename="../chat/token_view.py" line="277"/>
         <source>Write another reply that keeps the text before this token and goes on from {text}</source>
         <translation>Scrivi un&apos;altra risposta che tiene il testo prima di questo token e prosegue da {text}</translation>
     </message>
     <message>
-        <location filename="../chat/token_view.py" line="277"/>
+        <location filename="../chat/token_view.py" line="281"/>
         <source>{text}, {p}</source>
         <translation>{text}, {p}</translation>
     </message>
@@ -2335,49 +2340,49 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
 <context>
     <name>RemoteModels</name>
     <message>
-        <location filename="../remote_models.py" line="126"/>
+        <location filename="../remote_models.py" line="127"/>
         <source>The backend {backend} was changed or removed: pick a model to go on.</source>
         <translation>Il backend {backend} è stato modificato o rimosso: scegli un modello per continuare.</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="136"/>
+        <location filename="../remote_models.py" line="137"/>
         <source>Stop the current reply before switching models.</source>
         <translation>Ferma la risposta in corso prima di cambiare modello.</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="150"/>
+        <location filename="../remote_models.py" line="151"/>
         <source>Asking {backend} what {model} can do…</source>
         <translation>Chiedo a {backend} cosa sa fare {model}…</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="185"/>
+        <location filename="../remote_models.py" line="186"/>
         <source>{model} on {backend} ({url})</source>
         <translation>{model} su {backend} ({url})</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="205"/>
+        <location filename="../remote_models.py" line="207"/>
         <source>{backend} did not stream a reply: {why}</source>
         <translation>{backend} non ha trasmesso una risposta in streaming: {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="206"/>
         <location filename="../remote_models.py" line="208"/>
-        <location filename="../remote_models.py" line="222"/>
+        <location filename="../remote_models.py" line="210"/>
+        <location filename="../remote_models.py" line="224"/>
         <source>not offered</source>
         <translation>non disponibile</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="210"/>
+        <location filename="../remote_models.py" line="212"/>
         <source>{backend} does not accept a JSON schema: {why}</source>
         <translation>{backend} non accetta uno schema JSON: {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="235"/>
+        <location filename="../remote_models.py" line="237"/>
         <source>{model} on {backend}</source>
         <translation>{model} su {backend}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="240"/>
+        <location filename="../remote_models.py" line="242"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>
@@ -2735,62 +2740,67 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
         <translation>Nessun altro modello è installato</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="214"/>
+        <location filename="../chat/under_the_hood.py" line="215"/>
+        <source>These tokens came from a remote server, named by their text: a branch from one needs a reply written on this computer.</source>
+        <translation>Questi token vengono da un server remoto, che li nomina col loro testo: un ramo da uno di essi richiede una risposta scritta su questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../chat/under_the_hood.py" line="218"/>
         <source>Wait for the reply being written to end.</source>
         <translation>Attendi che finisca la risposta in corso.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="216"/>
+        <location filename="../chat/under_the_hood.py" line="220"/>
         <source>Branching from a token needs the model on this computer.</source>
         <translation>Per ramificare da un token serve il modello su questo computer.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="219"/>
+        <location filename="../chat/under_the_hood.py" line="223"/>
         <source>Load {model} to branch from its tokens.</source>
         <translation>Carica {model} per ramificare dai suoi token.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="260"/>
+        <location filename="../chat/under_the_hood.py" line="264"/>
         <source>The prompt as the model sees it needs a model loaded on this computer.</source>
         <translation>Il prompt come lo vede il modello richiede un modello caricato su questo computer.</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="304"/>
+        <location filename="../chat/under_the_hood.py" line="308"/>
         <source>How much of the model&apos;s context this conversation fills; past it, the oldest turns are left out</source>
         <translation>Quanto del contesto del modello occupa questa conversazione; oltre, i turni più vecchi vengono esclusi</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="307"/>
+        <location filename="../chat/under_the_hood.py" line="311"/>
         <source>Left out next: {what}</source>
         <translation>Il prossimo escluso: {what}</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="315"/>
+        <location filename="../chat/under_the_hood.py" line="319"/>
         <source>{n} oldest messages left out</source>
         <translation>{n} messaggi più vecchi esclusi</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="317"/>
+        <location filename="../chat/under_the_hood.py" line="321"/>
         <source>next: {what}</source>
         <translation>il prossimo: {what}</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="320"/>
+        <location filename="../chat/under_the_hood.py" line="324"/>
         <source>left out next: {what}</source>
         <translation>il prossimo escluso: {what}</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="325"/>
+        <location filename="../chat/under_the_hood.py" line="329"/>
         <source>your message</source>
         <translation>il tuo messaggio</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="325"/>
+        <location filename="../chat/under_the_hood.py" line="329"/>
         <source>a reply</source>
         <translation>una risposta</translation>
     </message>
     <message>
-        <location filename="../chat/under_the_hood.py" line="330"/>
+        <location filename="../chat/under_the_hood.py" line="334"/>
         <source>and its reply</source>
         <translation>e la sua risposta</translation>
     </message>
