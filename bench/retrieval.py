@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(corpus)} documents, {len(queries)} queries ({dataset})", flush=True)
 
         # -- throughput: the indexer against a raw batched Llama.embed loop, alternated ----------
-        import llama_cpp
+        from localchat.core.inference.llama import open_model
 
         texts: list[str] = []
         raw = None
@@ -153,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         def run_raw() -> float:
             nonlocal raw
             if raw is None:
-                raw = llama_cpp.Llama(str(model.path), embedding=True, n_ctx=EMBED_BATCH_TOKENS,
-                                      n_batch=EMBED_BATCH_TOKENS, n_ubatch=EMBED_BATCH_TOKENS, verbose=False)
+                raw = open_model(str(model.path), embedding=True, n_ctx=EMBED_BATCH_TOKENS,
+                                 n_batch=EMBED_BATCH_TOKENS, n_ubatch=EMBED_BATCH_TOKENS, verbose=False)
             started = time.perf_counter()
             for i in range(0, len(texts), EMBED_BATCH):
                 raw.embed(texts[i:i + EMBED_BATCH], normalize=True, truncate=True)
