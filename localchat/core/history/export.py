@@ -4,6 +4,10 @@
 - JSON holds the whole tree, every branch and field, and is what ``import_json`` reads: the
   document is versioned (``format``/``version``) and message ids in it are its own (1…n), so an
   export of an import is the same document.
+- A reply answered from the person's documents carries its sources: in Markdown and HTML a short
+  list under it (file and page, an excerpt, whether the reply cites it), in JSON each passage
+  whole (``sources``: number, path, page, heading, text, cited), read back by the import; an
+  empty list is a reply for which nothing relevant was found. Older exports have no such field.
 - HTML needs nothing from the network: CSS is inline, code is highlighted by Pygments at export
   time, there is no script, and images in messages become plain links (opening the page never
   fetches anything).
@@ -24,6 +28,7 @@ from localchat.core.chat.messages import Sampling
 from localchat.core.chat.stats import GenerationStats
 from localchat.core.errors import ConversationFileError
 from localchat.core.history.records import Conversation, StoredMessage, known_fields
+from localchat.core.history.sources import ReplySources, save_sources, sources_of
 from localchat.core.history.store import Store
 
 FORMATS = ("md", "json", "html")
@@ -52,6 +57,7 @@ def to_document(store: Store, conversation_id: int) -> dict[str, Any]:
     conv = store.conversation(conversation_id)
     messages = store.tree(conversation_id)
     ids = {m.id: n for n, m in enumerate(messages, start=1)}
+    sources = sources_of(store, [m.id for m in messages])
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -75,6 +81,7 @@ def to_document(store: Store, conversation_id: int) -> dict[str, Any]:
                 "model": m.model,
                 "partial": m.partial,
                 "stats": asdict(m.stats.without_tokens()) if m.stats is not None else None,
+                **({"sources": sources[m.id].to_data(m.content)} if m.id in sources else {}),
             }
             for m in messages
         ],
@@ -95,10 +102,16 @@ def import_json(store: Store, text: str, source: str = "the file") -> Conversati
             f"{source} was exported by a newer localchat (format version {version}).",
             "Update localchat to import it.")
     try:
-        conversation, messages = _parse(doc)
+        conversation, messages, sources = _parse(doc)
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad(source, f"a field is missing or wrong ({exc})") from exc
-    return store.insert_tree(conversation, messages)
+    imported = store.insert_tree(conversation, messages)
+    if sources:
+        # insert_tree gives ids in the order it was handed the messages, as tree() reads them
+        new_ids = {m.id: new.id for m, new in zip(messages, store.tree(imported.id), strict=True)}
+        for mid, found in sources.items():
+            save_sources(store, new_ids[mid], found)
+    return imported
 
 
 def import_file(store: Store, path: Path) -> Conversation:
@@ -117,9 +130,10 @@ def _bad(source: str, why: str) -> ConversationFileError:
                                  "Import a .json file that localchat exported.")
 
 
-def _parse(doc: dict) -> tuple[Conversation, list[StoredMessage]]:
+def _parse(doc: dict) -> tuple[Conversation, list[StoredMessage], dict[int, ReplySources]]:
     c = doc["conversation"]
     messages: list[StoredMessage] = []
+    sources: dict[int, ReplySources] = {}
     seen: set[int] = set()
     for raw in doc["messages"]:
         mid, parent = _int(raw["id"]), raw["parent"]
@@ -135,6 +149,10 @@ def _parse(doc: dict) -> tuple[Conversation, list[StoredMessage]]:
             content=_str(raw["content"]), created_at=_time(raw["created_at"]), depth=0,
             model=_opt_str(raw.get("model")), partial=bool(raw.get("partial", False)),
             stats=GenerationStats(**known_fields(GenerationStats, stats)) if stats else None))
+        if raw.get("sources") is not None:
+            if raw["role"] != "assistant":
+                raise ValueError(f"message {mid} has sources but is not a reply")
+            sources[mid] = ReplySources.from_data(raw["sources"])
         seen.add(mid)
     conversation = Conversation(
         id=0, title=_str(c.get("title", "")), model=_opt_str(c.get("model")),
@@ -142,7 +160,7 @@ def _parse(doc: dict) -> tuple[Conversation, list[StoredMessage]]:
         sampling=_sampling(c.get("sampling") or {}),
         created_at=_time(c["created_at"]), updated_at=_time(c["updated_at"]),
         current_leaf_id=None if c.get("current_leaf") is None else _int(c["current_leaf"]))
-    return conversation, messages
+    return conversation, messages, sources
 
 
 def _sampling(raw: Any) -> Sampling:
@@ -199,6 +217,22 @@ def _notes(m: StoredMessage) -> str:
     return " · ".join(notes)
 
 
+def _source_lines(found: ReplySources, reply: str) -> list[str]:
+    """Markdown under a reply: its sources, one line each, and citations that point nowhere."""
+    if not found.passages:
+        return ["*Sources: no passage of the documents was relevant to the question.*", ""]
+    citations = found.citations(reply)
+    lines = ["**Sources**", ""]
+    for p in found.passages:
+        title = p.title.replace("[", "\\[").replace("]", "\\]")
+        cited = "" if p.number in citations.cited else " *(not cited)*"
+        lines.append(f"- [{p.number}] [{title}](<{p.url}>){cited} — {p.excerpt}")
+    lines.append("")
+    if citations.unknown:
+        lines += [f"*{', '.join(f'[{n}]' for n in citations.unknown)} point to no passage.*", ""]
+    return lines
+
+
 def to_markdown(store: Store, conversation_id: int) -> str:
     conv = store.conversation(conversation_id)
     lines = [f"# {conv.display_title}", ""]
@@ -209,8 +243,12 @@ def to_markdown(store: Store, conversation_id: int) -> str:
         lines += ["> **System prompt**", ">"]
         lines += [f"> {line}".rstrip() for line in conv.system_prompt.splitlines()]
         lines.append("")
-    for m in store.branch(conversation_id):
+    branch = store.branch(conversation_id)
+    sources = sources_of(store, [m.id for m in branch])
+    for m in branch:
         lines += [f"## {_speaker(m)}", "", m.content.rstrip(), ""]
+        if m.id in sources:
+            lines += _source_lines(sources[m.id], m.content)
         if _notes(m):
             lines += [f"*{_notes(m)}*", ""]
     return "\n".join(lines)
@@ -238,6 +276,8 @@ pre, code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monosp
             font-size: .9em; }
 .highlight, pre { background: var(--code); border-radius: 6px; overflow-x: auto; }
 .highlight pre { margin: 0; padding: .75rem; background: transparent; }
+.sources { border-top: 1px solid var(--line); margin-top: .75rem; padding-top: .5rem; font-size: .9rem; }
+.sources ol { margin: .25rem 0; padding-left: 1.5rem; }
 table { border-collapse: collapse; } td, th { border: 1px solid var(--line); padding: .25rem .5rem; }
 """
 
@@ -274,6 +314,21 @@ def _markdown_to_html():
                                    plugins=["strikethrough", "table", "url"])
 
 
+def _source_html(found: ReplySources, reply: str) -> str:
+    esc = html.escape
+    if not found.passages:
+        return '<p class="sources">Sources: no passage of the documents was relevant to the question.</p>'
+    citations = found.citations(reply)
+    rows = []
+    for p in found.passages:
+        cited = "" if p.number in citations.cited else ' <span class="notes">(not cited)</span>'
+        rows.append(f'<li value="{p.number}"><a href="{esc(p.url)}">{esc(p.title)}</a>{cited}'
+                    f'<br><span class="notes">{esc(p.excerpt)}</span></li>')
+    unknown = (f'<p class="notes">{esc(", ".join(f"[{n}]" for n in citations.unknown))} point to no '
+               "passage.</p>" if citations.unknown else "")
+    return f'<section class="sources"><strong>Sources</strong><ol>{"".join(rows)}</ol>{unknown}</section>'
+
+
 def to_html(store: Store, conversation_id: int) -> str:
     conv = store.conversation(conversation_id)
     render = _markdown_to_html()
@@ -290,12 +345,16 @@ def to_html(store: Store, conversation_id: int) -> str:
     ]
     if conv.system_prompt.strip():
         parts.append(f'<div class="system"><strong>System prompt</strong>\n{esc(conv.system_prompt)}</div>')
-    for m in store.branch(conversation_id):
+    branch = store.branch(conversation_id)
+    sources = sources_of(store, [m.id for m in branch])
+    for m in branch:
         parts += [
             f'<article class="message {m.role}">',
             f"<header>{esc(_speaker(m))} · {esc(_when(m.created_at))}</header>",
             render(m.content),
         ]
+        if m.id in sources:
+            parts.append(_source_html(sources[m.id], m.content))
         if _notes(m):
             parts.append(f'<p class="notes">{esc(_notes(m))}</p>')
         parts.append("</article>")

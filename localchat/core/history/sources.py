@@ -36,6 +36,32 @@ class ReplySources:
     def to_json(self) -> str:
         return json.dumps([asdict(p) for p in self.passages], ensure_ascii=False)
 
+    def to_data(self, reply: str) -> list[dict]:
+        """The passages as an export holds them: each with whether ``reply`` cites it."""
+        cited = set(self.citations(reply).cited)
+        return [{**asdict(p), "cited": p.number in cited} for p in self.passages]
+
+    @classmethod
+    def from_data(cls, raw) -> "ReplySources":
+        """``to_data``'s list read back (an import); TypeError or ValueError when a field is
+        missing or of the wrong kind. ``cited`` is not read: it follows from the reply."""
+        if not isinstance(raw, list):
+            raise TypeError(f"the sources are {raw!r}, not a list")
+        passages = []
+        for p in raw:
+            if not isinstance(p, dict):
+                raise TypeError(f"a source is {p!r}")
+            number, page = p["number"], p.get("page")
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise TypeError(f"a source is numbered {number!r}")
+            if page is not None and (isinstance(page, bool) or not isinstance(page, int)):
+                raise TypeError(f"source {number} has the page {page!r}")
+            texts = [p["path"], p.get("text", ""), p.get("heading", "")]
+            if not all(isinstance(t, str) for t in texts):
+                raise TypeError(f"source {number} has a path, text or heading that is not text")
+            passages.append(Passage(number, texts[0], texts[1], page, texts[2]))
+        return cls(tuple(passages))
+
     @classmethod
     def from_json(cls, text: str) -> "ReplySources":
         try:
