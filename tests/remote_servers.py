@@ -32,17 +32,21 @@ def answers(port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def llama_server(tiny_model):
-    """``python -m llama_cpp.server`` serving the tiny model: its base URL."""
+def llama_server(tiny_model, tmp_path_factory):
+    """``python -m llama_cpp.server`` serving the tiny model: its base URL. Its log goes to a file:
+    llama.cpp writes timings and tracebacks for every request, and a pipe nobody reads fills up
+    after a few hundred of them and stops the server mid-write."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model), "--model_alias", "tiny",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--n_threads", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model), "--model_alias", "tiny",
+             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--n_threads", "1"],
+            stdout=subprocess.DEVNULL, stderr=log_file)
     deadline = time.monotonic() + WAIT
     while not answers(port):
         if process.poll() is not None:
-            pytest.fail("llama_cpp.server did not start: " + process.stderr.read()[-2000:])
+            pytest.fail("llama_cpp.server did not start: " + log_path.read_text(errors="replace")[-2000:])
         assert time.monotonic() < deadline, "llama_cpp.server did not answer in time"
         time.sleep(0.1)
     yield f"http://127.0.0.1:{port}"
@@ -82,8 +86,9 @@ LOGPROBS_STREAM = [
 class Faults(BaseHTTPRequestHandler):
     """``/<fault>/v1/...``: ``401``, ``404``, ``503`` (Retry-After: 7), ``cut`` (three pieces of a
     stream, then the connection closes), ``stall`` (one piece, then nothing until released),
-    ``ok`` (a whole short stream), ``logprobs`` (``LOGPROBS_STREAM``, each piece with its tokens'
-    probabilities). ``requests`` keeps the body of each POST."""
+    ``ok`` (a whole short stream, or answer, that ignores any format asked), ``formats`` (the same,
+    but a whole answer follows the JSON schema or grammar asked), ``logprobs`` (``LOGPROBS_STREAM``,
+    each piece with its tokens' probabilities). ``requests`` keeps the body of each POST."""
 
     release = threading.Event()
     requests: list[dict] = []
@@ -98,7 +103,8 @@ class Faults(BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get("content-length") or 0)
-        Faults.requests.append(json.loads(self.rfile.read(length) or b"{}"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        Faults.requests.append(body)
         fault = self.path.split("/")[1]
         if fault == "401":
             return self.json(401, {"error": {"message": "Invalid API key", "type": "auth"}})
@@ -106,6 +112,15 @@ class Faults(BaseHTTPRequestHandler):
             return self.json(404, {"error": {"message": "model 'm' not found"}})
         if fault == "503":
             return self.json(503, {"error": {"message": "too many requests waiting"}}, {"Retry-After": "7"})
+        if fault in ("ok", "logprobs", "formats") and not body.get("stream"):
+            content = "all fine"  # whatever the format asked: a field it does not know is ignored
+            if fault == "formats" and body.get("response_format"):
+                content = '{"ok": true}'
+            elif fault == "formats" and body.get("grammar"):
+                content = "yes"
+            return self.json(200, {"id": "c", "object": "chat.completion", "created": 0, "model": "m",
+                                   "choices": [{"index": 0, "finish_reason": "stop",
+                                                "message": {"role": "assistant", "content": content}}]})
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()

@@ -30,6 +30,7 @@ from localchat.gui.background import run_in_background
 ABILITIES = (("streaming", QT_TRANSLATE_NOOP("BackendsPage", "Streaming")),
              ("logprobs", QT_TRANSLATE_NOOP("BackendsPage", "Token probabilities")),
              ("json_schema", QT_TRANSLATE_NOOP("BackendsPage", "Structured output (JSON schema)")),
+             ("grammar", QT_TRANSLATE_NOOP("BackendsPage", "Structured output (GBNF grammar)")),
              ("embeddings", QT_TRANSLATE_NOOP("BackendsPage", "Documents (embeddings)")))
 
 

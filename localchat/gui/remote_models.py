@@ -211,6 +211,11 @@ class RemoteModels(QObject):
             backend = self.current[0] if self.current else ""
             text = self.tr("{backend} does not accept a JSON schema: {why}")
             reasons[FormatKind.JSON_SCHEMA] = text.format(backend=backend, why=why)
+        if caps is not None and not caps.grammar:
+            why = caps.missing.get("grammar") or self.tr("not offered")
+            backend = self.current[0] if self.current else ""
+            text = self.tr("{backend} does not follow a grammar: {why}")
+            reasons[FormatKind.GRAMMAR] = text.format(backend=backend, why=why)
         self.window.conversation_settings.set_unavailable_formats(reasons)
         if caps is not None:
             self.probed.emit(caps)

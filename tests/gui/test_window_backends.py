@@ -155,6 +155,25 @@ def test_a_busy_backend_is_said_in_the_banner_and_what_it_lacks_is_greyed(
     assert window.composer.send_button.accessibleName() == "Send"
 
 
+def test_a_backend_that_ignores_formats_has_them_greyed_with_the_reason(
+        qtbot, open_window, data_paths, faults):
+    add_backend(data_paths, "plain", f"{faults}/ok")  # answers free text whatever the format asked
+    window = open_window()
+    wait_listed(qtbot, window, "plain")
+    with qtbot.waitSignal(window.remote_models.probed, timeout=WAIT_MS):
+        pick_remote(qtbot, window, "plain", "m")
+    settings = window.conversation_settings
+    kinds = settings.format_kind
+    for kind, said in ((FormatKind.JSON_SCHEMA, "plain does not accept a JSON schema: the server ignores it"),
+                       (FormatKind.GRAMMAR, "plain does not follow a grammar: the server ignores llama.cpp's "
+                                            "grammar field")):
+        item = kinds.model().item(kinds.findData(kind.value))
+        assert not item.isEnabled() and said in item.toolTip()
+    assert kinds.model().item(kinds.findData(FormatKind.TEXT.value)).isEnabled()
+    kinds.setCurrentIndex(kinds.findData(FormatKind.GRAMMAR.value))  # a conversation that has one
+    assert "plain does not follow a grammar" in settings.format_status.text()
+
+
 def test_a_stream_cut_mid_reply_keeps_its_text_marked_interrupted(qtbot, open_window, data_paths, faults):
     add_backend(data_paths, "flaky", f"{faults}/cut")
     window = open_window()
@@ -173,7 +192,7 @@ def test_a_stream_cut_mid_reply_keeps_its_text_marked_interrupted(qtbot, open_wi
 def test_picking_a_local_model_after_a_backend_answers_locally_again(
         qtbot, open_window, data_paths, faults, tiny_model):
     add_backend(data_paths, "busy", f"{faults}/503")
-    add_backend(data_paths, "flaky", f"{faults}/ok")
+    add_backend(data_paths, "flaky", f"{faults}/formats")
     window = open_window()
     wait_listed(qtbot, window, "busy")
     wait_listed(qtbot, window, "flaky")

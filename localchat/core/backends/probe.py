@@ -1,7 +1,11 @@
 """What a remote backend can do, asked of it rather than assumed: its models (``/v1/models``),
-then a tiny request each for streaming (with the usage at the end), token probabilities, JSON
-schema output and embeddings. Each ability that is missing says why, so the window can grey it
-out with the reason."""
+then a tiny request each for streaming (with the usage at the end), token probabilities (in a
+stream, as replies ask for them), JSON schema output, llama.cpp's GBNF grammars and embeddings.
+Each ability that is missing says why, so the window can grey it out with the reason.
+
+A structured output is found only when the server holds the reply to it: many OpenAI-compatible
+servers accept fields they do not know and ignore them, so a reply to the probe that is not JSON
+(for the schema) or not one of the grammar's two words means the server ignores that field."""
 
 from __future__ import annotations
 
@@ -16,6 +20,12 @@ log = logging.getLogger(__name__)
 PROBE_TIMEOUT_S = 30.0
 HELLO = [{"role": "user", "content": "Say OK."}]
 TINY_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
+TINY_GRAMMAR = 'root ::= "yes" | "no"'
+ABILITIES = ("streaming", "logprobs", "json_schema", "grammar", "embeddings")
+
+
+class Ignored(Exception):
+    """The server answered, but not as the request's format holds it to: it ignores that field."""
 
 
 @dataclass(frozen=True)
@@ -24,15 +34,16 @@ class Capabilities:
     streaming: bool = False
     stream_usage: bool = False  # the usage comes at the end of a stream (stream_options)
     logprobs: bool = False
-    json_schema: bool = False
+    json_schema: bool = False  # OpenAI's response_format json_schema, and the reply held to it
+    grammar: bool = False  # llama.cpp's "grammar" field (GBNF), and the reply held to it
     embeddings: bool = False
     missing: dict[str, str] = field(default_factory=dict)  # ability -> why not
 
     def summary(self) -> str:
         names = {"streaming": "streaming", "logprobs": "token probabilities",
-                 "json_schema": "JSON schema output", "embeddings": "embeddings"}
+                 "json_schema": "JSON schema output", "grammar": "GBNF grammars", "embeddings": "embeddings"}
         has = [label for key, label in names.items() if getattr(self, key)]
-        return ", ".join(has) if has else "none of streaming, token probabilities, JSON schema, embeddings"
+        return ", ".join(has) if has else "none of " + ", ".join(names.values())
 
 
 def list_models(config: BackendConfig, api_key: str | None, client=None) -> tuple[str, ...]:
@@ -57,8 +68,7 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
         models = list_models(config, api_key, client)
         model = model or (models[0] if models else None)
         if model is None:
-            return Capabilities(models, missing={k: "the server lists no model" for k in
-                                                 ("streaming", "logprobs", "json_schema", "embeddings")})
+            return Capabilities(models, missing={k: "the server lists no model" for k in ABILITIES})
         found: dict[str, bool] = {}
         missing: dict[str, str] = {}
 
@@ -70,6 +80,9 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
             except openai.OpenAIError as exc:
                 found[name] = False
                 missing[name] = explain(exc, config, model, read_timeout=PROBE_TIMEOUT_S)
+            except Ignored as exc:
+                found[name] = False
+                missing[name] = str(exc)
             except Exception as exc:  # a server that answers something else than OpenAI's shape
                 found[name] = False
                 missing[name] = f"unexpected answer: {exc}"
@@ -87,14 +100,31 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
                                                             stream=True)))
 
         def logprobs() -> bool:  # streamed, as replies ask for them
-            chunks = client.chat.completions.create(model=model, messages=HELLO, max_tokens=2, stream=True,
-                                                    logprobs=True, top_logprobs=2)
+            # read to its end: a stream left half read holds llama-cpp-python's server until it ends
+            chunks = list(client.chat.completions.create(model=model, messages=HELLO, max_tokens=2,
+                                                         stream=True, logprobs=True, top_logprobs=2))
             return any(getattr(choice.logprobs, "content", None) for chunk in chunks
                        for choice in chunk.choices or ())
 
+        def said(reply) -> str:
+            return (reply.choices[0].message.content or "") if reply.choices else ""
+
         def json_schema() -> bool:
-            client.chat.completions.create(model=model, messages=HELLO, max_tokens=8, response_format={
-                "type": "json_schema", "json_schema": {"name": "probe", "schema": TINY_SCHEMA}})
+            reply = client.chat.completions.create(
+                model=model, messages=HELLO, max_tokens=16, temperature=0, response_format={
+                    "type": "json_schema", "json_schema": {"name": "probe", "schema": TINY_SCHEMA}})
+            text = said(reply).lstrip()
+            if not text.startswith("{"):  # the schema's reply is an object, even one cut short
+                raise Ignored(f"the server ignores it: asked for JSON, it answered {text[:40]!r}")
+            return True
+
+        def grammar() -> bool:
+            reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=4, temperature=0,
+                                                   extra_body={"grammar": TINY_GRAMMAR})
+            text = said(reply).strip()
+            if text not in ("yes", "no"):
+                raise Ignored(f"the server ignores llama.cpp's grammar field: held to yes or no, it "
+                              f"answered {text[:40]!r}")
             return True
 
         def embeddings() -> bool:
@@ -106,8 +136,11 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
             attempt("streaming", streams)
         attempt("logprobs", logprobs)
         attempt("json_schema", json_schema)
+        attempt("grammar", grammar)
         attempt("embeddings", embeddings)
-        return Capabilities(models, found["streaming"], found.get("stream_usage", False), found["logprobs"],
-                            found["json_schema"], found["embeddings"], missing)
+        return Capabilities(models, streaming=found["streaming"],
+                            stream_usage=found.get("stream_usage", False), logprobs=found["logprobs"],
+                            json_schema=found["json_schema"], grammar=found["grammar"],
+                            embeddings=found["embeddings"], missing=missing)
     finally:
         client.close()

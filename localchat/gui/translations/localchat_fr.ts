@@ -218,107 +218,112 @@
     </message>
     <message>
         <location filename="../backends.py" line="33"/>
+        <source>Structured output (GBNF grammar)</source>
+        <translation>Sortie structurée (grammaire GBNF)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="34"/>
         <source>Documents (embeddings)</source>
         <translation>Documents (embeddings)</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="40"/>
+        <location filename="../backends.py" line="41"/>
         <source>none</source>
         <translation>aucun</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="41"/>
+        <location filename="../backends.py" line="42"/>
         <source>Models: {models}</source>
         <translation>Modèles : {models}</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="46"/>
+        <location filename="../backends.py" line="47"/>
         <source>not offered</source>
         <translation>non proposé</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="62"/>
+        <location filename="../backends.py" line="63"/>
         <source>Remote backends</source>
         <translation>Backends distants</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="64"/>
+        <location filename="../backends.py" line="65"/>
         <source>e.g. gpu-box</source>
         <translation>ex. gpu-box</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="69"/>
+        <location filename="../backends.py" line="70"/>
         <source>None (the server needs no key)</source>
         <translation>Aucune (le serveur ne demande pas de clé)</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="71"/>
+        <location filename="../backends.py" line="72"/>
         <source>All models</source>
         <translation>Tous les modèles</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="72"/>
+        <location filename="../backends.py" line="73"/>
         <source>Add</source>
         <translation>Ajouter</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="73"/>
+        <location filename="../backends.py" line="74"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="74"/>
+        <location filename="../backends.py" line="75"/>
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="78"/>
+        <location filename="../backends.py" line="79"/>
         <source>What the backend can do</source>
         <translation>Ce que le backend sait faire</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="80"/>
+        <location filename="../backends.py" line="81"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="81"/>
+        <location filename="../backends.py" line="82"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="82"/>
+        <location filename="../backends.py" line="83"/>
         <source>API key</source>
         <translation>Clé API</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="83"/>
+        <location filename="../backends.py" line="84"/>
         <source>Only models containing</source>
         <translation>Seulement les modèles contenant</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="89"/>
+        <location filename="../backends.py" line="90"/>
         <source>Servers that speak OpenAI&apos;s API (Ollama, vLLM, llama-server, LM Studio, another localchat), beside this computer&apos;s models.</source>
         <translation>Serveurs qui parlent l’API d’OpenAI (Ollama, vLLM, llama-server, LM Studio, un autre localchat), à côté des modèles de cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="105"/>
+        <location filename="../backends.py" line="106"/>
         <source> · key kept</source>
         <translation> · clé enregistrée</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="147"/>
-        <location filename="../backends.py" line="174"/>
+        <location filename="../backends.py" line="148"/>
+        <location filename="../backends.py" line="175"/>
         <source>Asking {0}…</source>
         <translation>Interrogation de {0}…</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="160"/>
+        <location filename="../backends.py" line="161"/>
         <source>Added {0}.</source>
         <translation>{0} ajouté.</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="186"/>
+        <location filename="../backends.py" line="187"/>
         <source>Removed {0}.</source>
         <translation>{0} supprimé.</translation>
     </message>
@@ -2367,7 +2372,8 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
     <message>
         <location filename="../remote_models.py" line="208"/>
         <location filename="../remote_models.py" line="210"/>
-        <location filename="../remote_models.py" line="224"/>
+        <location filename="../remote_models.py" line="215"/>
+        <location filename="../remote_models.py" line="229"/>
         <source>not offered</source>
         <translation>non proposé</translation>
     </message>
@@ -2377,12 +2383,17 @@ le conserve, la commande hf l&apos;utilise donc aussi. Laissez vide pour l&apos;
         <translation>{backend} n&apos;accepte pas de schéma JSON : {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="237"/>
+        <location filename="../remote_models.py" line="217"/>
+        <source>{backend} does not follow a grammar: {why}</source>
+        <translation>{backend} ne suit pas de grammaire : {why}</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="242"/>
         <source>{model} on {backend}</source>
         <translation>{model} sur {backend}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="242"/>
+        <location filename="../remote_models.py" line="247"/>
         <source>No model loaded</source>
         <translation>Aucun modèle chargé</translation>
     </message>

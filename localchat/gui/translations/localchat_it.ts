@@ -218,107 +218,112 @@
     </message>
     <message>
         <location filename="../backends.py" line="33"/>
+        <source>Structured output (GBNF grammar)</source>
+        <translation>Output strutturato (grammatica GBNF)</translation>
+    </message>
+    <message>
+        <location filename="../backends.py" line="34"/>
         <source>Documents (embeddings)</source>
         <translation>Documenti (embedding)</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="40"/>
+        <location filename="../backends.py" line="41"/>
         <source>none</source>
         <translation>nessuno</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="41"/>
+        <location filename="../backends.py" line="42"/>
         <source>Models: {models}</source>
         <translation>Modelli: {models}</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="46"/>
+        <location filename="../backends.py" line="47"/>
         <source>not offered</source>
         <translation>non disponibile</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="62"/>
+        <location filename="../backends.py" line="63"/>
         <source>Remote backends</source>
         <translation>Backend remoti</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="64"/>
+        <location filename="../backends.py" line="65"/>
         <source>e.g. gpu-box</source>
         <translation>es. gpu-box</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="69"/>
+        <location filename="../backends.py" line="70"/>
         <source>None (the server needs no key)</source>
         <translation>Nessuna (il server non richiede una chiave)</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="71"/>
+        <location filename="../backends.py" line="72"/>
         <source>All models</source>
         <translation>Tutti i modelli</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="72"/>
+        <location filename="../backends.py" line="73"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="73"/>
+        <location filename="../backends.py" line="74"/>
         <source>Test connection</source>
         <translation>Verifica connessione</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="74"/>
+        <location filename="../backends.py" line="75"/>
         <source>Remove</source>
         <translation>Rimuovi</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="78"/>
+        <location filename="../backends.py" line="79"/>
         <source>What the backend can do</source>
         <translation>Cosa può fare il backend</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="80"/>
+        <location filename="../backends.py" line="81"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="81"/>
+        <location filename="../backends.py" line="82"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="82"/>
+        <location filename="../backends.py" line="83"/>
         <source>API key</source>
         <translation>Chiave API</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="83"/>
+        <location filename="../backends.py" line="84"/>
         <source>Only models containing</source>
         <translation>Solo i modelli che contengono</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="89"/>
+        <location filename="../backends.py" line="90"/>
         <source>Servers that speak OpenAI&apos;s API (Ollama, vLLM, llama-server, LM Studio, another localchat), beside this computer&apos;s models.</source>
         <translation>Server che parlano l’API di OpenAI (Ollama, vLLM, llama-server, LM Studio, un altro localchat), accanto ai modelli di questo computer.</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="105"/>
+        <location filename="../backends.py" line="106"/>
         <source> · key kept</source>
         <translation> · chiave salvata</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="147"/>
-        <location filename="../backends.py" line="174"/>
+        <location filename="../backends.py" line="148"/>
+        <location filename="../backends.py" line="175"/>
         <source>Asking {0}…</source>
         <translation>Richiesta a {0}…</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="160"/>
+        <location filename="../backends.py" line="161"/>
         <source>Added {0}.</source>
         <translation>{0} aggiunto.</translation>
     </message>
     <message>
-        <location filename="../backends.py" line="186"/>
+        <location filename="../backends.py" line="187"/>
         <source>Removed {0}.</source>
         <translation>{0} rimosso.</translation>
     </message>
@@ -2367,7 +2372,8 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
     <message>
         <location filename="../remote_models.py" line="208"/>
         <location filename="../remote_models.py" line="210"/>
-        <location filename="../remote_models.py" line="224"/>
+        <location filename="../remote_models.py" line="215"/>
+        <location filename="../remote_models.py" line="229"/>
         <source>not offered</source>
         <translation>non disponibile</translation>
     </message>
@@ -2377,12 +2383,17 @@ quindi lo usa anche il comando hf. Lascia vuoto per dimenticarlo.</translation>
         <translation>{backend} non accetta uno schema JSON: {why}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="237"/>
+        <location filename="../remote_models.py" line="217"/>
+        <source>{backend} does not follow a grammar: {why}</source>
+        <translation>{backend} non segue una grammatica: {why}</translation>
+    </message>
+    <message>
+        <location filename="../remote_models.py" line="242"/>
         <source>{model} on {backend}</source>
         <translation>{model} su {backend}</translation>
     </message>
     <message>
-        <location filename="../remote_models.py" line="242"/>
+        <location filename="../remote_models.py" line="247"/>
         <source>No model loaded</source>
         <translation>Nessun modello caricato</translation>
     </message>

@@ -244,3 +244,22 @@ def test_a_server_that_ignores_the_format_gets_its_reply_marked_invalid(faults, 
     reply = ask_structured(backends(f"{faults}/ok"), ResponseFormat(FormatKind.JSON))
     assert reply.text == "all fine"
     assert not reply.stats.validation.valid and "Not valid JSON" in reply.stats.validation.error
+
+
+# -- structured output probed -------------------------------------------------------------------
+def test_the_probe_finds_which_structured_output_a_server_holds_replies_to(llama_server, localchat_server,
+                                                                           faults):
+    llama = probe(BackendConfig("llama", normalise_url(llama_server)), None)
+    assert llama.grammar  # llama-cpp-python's server reads llama.cpp's grammar field
+    assert not llama.json_schema and "HTTP 500" in llama.missing["json_schema"]  # it refuses the type
+
+    other = probe(BackendConfig("other", normalise_url(localchat_server.base_url), has_key=True), "k3y")
+    assert other.json_schema
+    assert not other.grammar and "ignores llama.cpp's grammar field" in other.missing["grammar"]
+
+    plain = probe(BackendConfig("plain", normalise_url(f"{faults}/ok")), None)
+    assert not plain.json_schema and not plain.grammar  # accepted, and ignored: found out, not assumed
+    assert plain.missing["json_schema"] == "the server ignores it: asked for JSON, it answered 'all fine'"
+    assert "answered 'all fine'" in plain.missing["grammar"]
+    held = probe(BackendConfig("held", normalise_url(f"{faults}/formats")), None)
+    assert held.json_schema and held.grammar and "GBNF grammars" in held.summary()
