@@ -53,7 +53,7 @@ def _open(store: BackendStore, config: BackendConfig, model: str, backend: Remot
     key = store.key(config.name)
     caps = caps or probe(config, key, model)
     return backend or RemoteBackend(config, key, model=model, stream_usage=caps.stream_usage,
-                                    logprobs=caps.logprobs).start(), caps
+                                    logprobs=caps.logprobs, schema_form=caps.schema_form).start(), caps
 
 
 class RemoteModels(QObject):
@@ -196,6 +196,7 @@ class RemoteModels(QObject):
         caps = self._probed[(config.name, model)]
         backend.stream_usage = caps.stream_usage  # a server that refuses stream_options still streams
         backend.logprobs = caps.logprobs  # asked for only of a model that gives them
+        backend.schema_form = caps.schema_form  # OpenAI's form or llama.cpp's, as this model takes
         self._apply(caps)
         self.chosen.emit(config.name, model)
 

@@ -301,3 +301,24 @@ def faults_requests():
     from tests.remote_servers import Faults
 
     return Faults.requests
+
+
+def test_a_json_schema_conversation_on_llama_cpp_server_gets_replies_held_to_it(
+        qtbot, open_window, data_paths, llama_server):
+    import json
+
+    from localchat.core.chat.messages import ResponseFormat
+
+    add_backend(data_paths, "llama", llama_server)
+    window = open_window()
+    wait_listed(qtbot, window, "llama")
+    with qtbot.waitSignal(window.remote_models.probed, timeout=WAIT_MS):
+        pick_remote(qtbot, window, "llama", "tiny")
+    kinds = window.conversation_settings.format_kind
+    assert kinds.model().item(kinds.findData(FormatKind.JSON_SCHEMA.value)).isEnabled()
+    schema = '{"type": "object", "required": ["color"], "properties": {"color": {"enum": ["red", "blue"]}}}'
+    window.sampling = window.sampling.with_(max_tokens=48, temperature=0, seed=3,
+                                            response_format=ResponseFormat(FormatKind.JSON_SCHEMA, schema))
+    stats = send(qtbot, window, "Pick a color.")
+    assert stats.validation is not None and stats.validation.valid, stats
+    assert json.loads(window.chat_view.last_bubble().item.text)["color"] in ("red", "blue")

@@ -9,11 +9,14 @@ servers accept fields they do not know and ignore them, so a reply to the probe 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 
 from localchat.core.backends.config import BackendConfig, BackendError
-from localchat.core.backends.remote import explain, make_client
+from localchat.core.backends.remote import explain, make_client, schema_format
+from localchat.core.chat.messages import FormatKind, ResponseFormat
+from localchat.core.chat.structured import check_reply
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +24,7 @@ PROBE_TIMEOUT_S = 30.0
 HELLO = [{"role": "user", "content": "Say OK."}]
 TINY_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
 TINY_GRAMMAR = 'root ::= "yes" | "no"'
+PROBE_FORMAT = ResponseFormat(FormatKind.JSON_SCHEMA, json.dumps(TINY_SCHEMA), name="probe")
 ABILITIES = ("streaming", "logprobs", "json_schema", "grammar", "embeddings")
 
 
@@ -36,6 +40,8 @@ class Capabilities:
     logprobs: bool = False
     json_schema: bool = False  # OpenAI's response_format json_schema, and the reply held to it
     grammar: bool = False  # llama.cpp's "grammar" field (GBNF), and the reply held to it
+    # how a schema is asked: OpenAI's "json_schema", or llama.cpp's "json_object" with a "schema"
+    schema_form: str = "json_schema"
     embeddings: bool = False
     missing: dict[str, str] = field(default_factory=dict)  # ability -> why not
 
@@ -100,7 +106,7 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
                                                             stream=True)))
 
         def logprobs() -> bool:  # streamed, as replies ask for them
-            # read to its end: a stream left half read holds llama-cpp-python's server until it ends
+            # read to its end, as a reply's stream is
             chunks = list(client.chat.completions.create(model=model, messages=HELLO, max_tokens=2,
                                                          stream=True, logprobs=True, top_logprobs=2))
             return any(getattr(choice.logprobs, "content", None) for chunk in chunks
@@ -109,14 +115,28 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
         def said(reply) -> str:
             return (reply.choices[0].message.content or "") if reply.choices else ""
 
+        def held_to_schema(form: str) -> bool:
+            reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=16, temperature=0,
+                                                   response_format=schema_format(TINY_SCHEMA, "probe", form))
+            text = said(reply)
+            complete = bool(reply.choices) and reply.choices[0].finish_reason == "stop"
+            if check_reply(text, PROBE_FORMAT, complete=complete).valid:
+                return True
+            if not complete and text.lstrip().startswith("{"):  # cut short inside the object
+                return True
+            raise Ignored(f"the server ignores it: asked for JSON with a schema, it answered {text[:40]!r}")
+
         def json_schema() -> bool:
-            reply = client.chat.completions.create(
-                model=model, messages=HELLO, max_tokens=16, temperature=0, response_format={
-                    "type": "json_schema", "json_schema": {"name": "probe", "schema": TINY_SCHEMA}})
-            text = said(reply).lstrip()
-            if not text.startswith("{"):  # the schema's reply is an object, even one cut short
-                raise Ignored(f"the server ignores it: asked for JSON, it answered {text[:40]!r}")
-            return True
+            """OpenAI's form, else llama.cpp's (``json_object`` with a ``schema``), which
+            llama-cpp-python's server takes instead."""
+            try:
+                return held_to_schema("json_schema")
+            except (openai.APIStatusError, Ignored) as first:
+                try:
+                    found["schema_form"] = held_to_schema("json_object")
+                    return True
+                except (openai.APIStatusError, Ignored):
+                    raise first from None
 
         def grammar() -> bool:
             reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=4, temperature=0,
@@ -141,6 +161,7 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
         return Capabilities(models, streaming=found["streaming"],
                             stream_usage=found.get("stream_usage", False), logprobs=found["logprobs"],
                             json_schema=found["json_schema"], grammar=found["grammar"],
+                            schema_form="json_object" if found.get("schema_form") else "json_schema",
                             embeddings=found["embeddings"], missing=missing)
     finally:
         client.close()

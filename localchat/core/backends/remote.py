@@ -83,7 +83,16 @@ def server_message(exc) -> str:
     return f"The server says: {message}" if isinstance(message, str) and message else ""
 
 
-def response_format_argument(fmt) -> dict | None:
+def schema_format(schema: dict, name: str, form: str = "json_schema") -> dict:
+    """``response_format`` for a JSON schema: OpenAI's ``json_schema`` type, or (``form`` =
+    "json_object") llama.cpp's ``json_object`` with a ``schema``, the one llama-cpp-python's
+    server takes (the probe finds which)."""
+    if form == "json_object":
+        return {"type": "json_object", "schema": schema}
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
+
+
+def response_format_argument(fmt, schema_form: str = "json_schema") -> dict | None:
     """A response format as OpenAI's ``response_format`` (None for free text). A GBNF grammar has
     no OpenAI form: it goes as llama.cpp's ``grammar`` field, which its servers read."""
     import json
@@ -93,17 +102,16 @@ def response_format_argument(fmt) -> dict | None:
     if fmt.kind is FormatKind.JSON:
         return {"response_format": {"type": "json_object"}}
     if fmt.kind is FormatKind.JSON_SCHEMA:
-        return {"response_format": {"type": "json_schema", "json_schema": {
-            "name": fmt.name or "reply", "schema": json.loads(fmt.source), "strict": True}}}
+        return {"response_format": schema_format(json.loads(fmt.source), fmt.name or "reply", schema_form)}
     if fmt.kind is FormatKind.GRAMMAR:
         return {"extra_body": {"grammar": fmt.source}}
     return None
 
 
 def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bool,
-                      logprobs: bool = True) -> dict:
+                      logprobs: bool = True, schema_form: str = "json_schema") -> dict:
     """The streamed request for ``job``; ``logprobs``: the server gives token probabilities, so
-    they are asked for when the sampling wants them."""
+    they are asked for when the sampling wants them; ``schema_form``: see ``schema_format``."""
     args = {
         "model": model,
         "messages": [{"role": m.role, "content": m.content} for m in job.messages],
@@ -124,7 +132,7 @@ def request_arguments(job: ChatJob, sampling: Sampling, model: str, *, usage: bo
         args["stream_options"] = {"include_usage": True}
     if logprobs:
         args.update(logprobs_arguments(sampling.logprobs))
-    structured = response_format_argument(sampling.response_format)
+    structured = response_format_argument(sampling.response_format, schema_form)
     if structured:
         args.update(structured)
     return args
@@ -141,17 +149,19 @@ class RemoteBackend:
 
     def __init__(self, config: BackendConfig, api_key: str | None = None, *, model: str | None = None,
                  batch_seconds: float = BATCH_SECONDS, read_timeout: float = READ_TIMEOUT_S,
-                 stream_usage: bool = True, logprobs: bool = True):
+                 stream_usage: bool = True, logprobs: bool = True, schema_form: str = "json_schema"):
         """``stream_usage``: ask for the usage at the end of the stream (a probe says whether the
         server takes ``stream_options``); without it completion tokens are counted by chunks.
         ``logprobs``: ask for the tokens' probabilities when a reply's sampling wants them (a
-        probe says whether the server gives them); without it such a reply has none."""
+        probe says whether the server gives them); without it such a reply has none.
+        ``schema_form``: how a JSON schema is asked (``schema_format``; a probe says which)."""
         self.config = config
         self.model = model
         self.batch_seconds = batch_seconds
         self.read_timeout = read_timeout
         self.stream_usage = stream_usage
         self.logprobs = logprobs
+        self.schema_form = schema_form
         self._client = make_client(config, api_key, read_timeout=read_timeout)
         self._jobs: deque[ChatJob] = deque()
         self._running: _Running | None = None
@@ -258,7 +268,7 @@ class RemoteBackend:
             if self._running is not None:
                 self._running.inbox = inbox
         arguments = request_arguments(job, job.sampling, self.model, usage=self.stream_usage,
-                                      logprobs=self.logprobs)
+                                      logprobs=self.logprobs, schema_form=self.schema_form)
         threading.Thread(target=self._read, args=(arguments, job, inbox), daemon=True,
                          name=f"backend-{self.name}-stream").start()
 

@@ -251,15 +251,29 @@ def test_the_probe_finds_which_structured_output_a_server_holds_replies_to(llama
                                                                            faults):
     llama = probe(BackendConfig("llama", normalise_url(llama_server)), None)
     assert llama.grammar  # llama-cpp-python's server reads llama.cpp's grammar field
-    assert not llama.json_schema and "HTTP 500" in llama.missing["json_schema"]  # it refuses the type
+    # it refuses OpenAI's json_schema type, and holds a reply to llama.cpp's json_object + schema
+    assert llama.json_schema and llama.schema_form == "json_object"
 
     other = probe(BackendConfig("other", normalise_url(localchat_server.base_url), has_key=True), "k3y")
-    assert other.json_schema
+    assert other.json_schema and other.schema_form == "json_schema"
     assert not other.grammar and "ignores llama.cpp's grammar field" in other.missing["grammar"]
 
     plain = probe(BackendConfig("plain", normalise_url(f"{faults}/ok")), None)
     assert not plain.json_schema and not plain.grammar  # accepted, and ignored: found out, not assumed
-    assert plain.missing["json_schema"] == "the server ignores it: asked for JSON, it answered 'all fine'"
+    assert plain.missing["json_schema"] == ("the server ignores it: asked for JSON with a schema, it "
+                                            "answered 'all fine'")
     assert "answered 'all fine'" in plain.missing["grammar"]
     held = probe(BackendConfig("held", normalise_url(f"{faults}/formats")), None)
     assert held.json_schema and held.grammar and "GBNF grammars" in held.summary()
+
+
+def test_a_json_schema_reaches_llama_cpp_server_in_the_form_it_takes(llama_server, backends):
+    import json
+
+    from localchat.core.chat.messages import FormatKind, ResponseFormat
+
+    caps = probe(BackendConfig("llama", normalise_url(llama_server)), None)
+    backend = backends(llama_server, model="tiny", schema_form=caps.schema_form)
+    reply = ask_structured(backend, ResponseFormat(FormatKind.JSON_SCHEMA, SCHEMA, name="pick"))
+    assert json.loads(reply.text)["color"] in ("red", "green", "blue")  # held to the schema there
+    assert reply.stats.validation.valid and reply.stats.stop_reason is StopReason.EOS
