@@ -28,9 +28,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.api import question  # noqa: E402
+from bench.common import load_summary, model_or_demo  # noqa: E402
 from localchat.core.backends.config import BackendConfig, normalise_url  # noqa: E402
 from localchat.core.backends.remote import RemoteBackend  # noqa: E402
-from bench.common import model_or_demo  # noqa: E402
 from localchat.core.chat.messages import USER, Message, Sampling  # noqa: E402
 from localchat.core.inference.worker import ChatJob, ReplyDelta, ReplyFinished  # noqa: E402
 
@@ -134,7 +134,7 @@ def main(argv=None) -> int:
     d, m = statistics.median(rates["direct"]), statistics.median(rates["remote"])
     added_ms = (statistics.median(ttft["remote"]) - statistics.median(ttft["direct"])) * 1000
     print(f"\nbench/remote.py · {Path(model).name} on llama_cpp.server · {args.rounds} rounds of "
-          f"{args.tokens} tokens, alternated")
+          f"{args.tokens} tokens, alternated · {load_summary()}")
     print(f"  openai client, direct   {d:8.1f} tok/s   (median)")
     print(f"  RemoteBackend           {m:8.1f} tok/s   ratio {m / d:.3f}  target ≥ 0.97  "
           f"{'ok' if m / d >= 0.97 else 'MISSED'}")
