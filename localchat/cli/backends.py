@@ -121,7 +121,7 @@ def run_chat(args: argparse.Namespace, tokens: str | None = None) -> int:
     from localchat.cli.terminal_chat import TerminalChat
     from localchat.core.backends.config import answered_by
     from localchat.core.backends.remote import RemoteBackend
-    from localchat.core.chat.messages import Sampling
+    from localchat.core.chat.messages import FormatKind, Sampling
     from localchat.core.chat.stats import StopReason
 
     store = store_of(args)
@@ -141,6 +141,10 @@ def run_chat(args: argparse.Namespace, tokens: str | None = None) -> int:
             from localchat.cli.chat import sampling_changes
 
             session.new(sampling=Sampling().with_(**sampling_changes(args)))
+        if session.sampling.response_format.kind is FormatKind.JSON_SCHEMA:
+            from localchat.core.backends.probe import schema_form
+
+            backend.schema_form = schema_form(config, key, model)  # OpenAI's form or llama.cpp's
         interactive = args.prompt is None
         if interactive and sys.stdin.isatty():
             print(f"{model} on {config.name} ({config.base_url})", file=sys.stderr)

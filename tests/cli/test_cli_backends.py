@@ -104,3 +104,16 @@ def test_chat_through_a_backend_writes_the_servers_token_probabilities(
     code, out, err = run(capsys, data, "chat", "--backend", "plain", "--top-logprobs", "2", "hi")
     assert code == 0, err
     assert out.strip() == "all fine" and "the server gave no token probabilities" in err
+
+
+def test_chat_through_llama_cpp_server_with_a_json_schema_gets_a_reply_held_to_it(
+        capsys, tmp_path, llama_server):
+    data = tmp_path / "data"
+    schema = tmp_path / "color.json"
+    schema.write_text('{"type": "object", "required": ["color"], '
+                      '"properties": {"color": {"enum": ["red", "blue"]}}}')
+    assert run(capsys, data, "backends", "add", "llama", llama_server)[0] == 0
+    code, out, err = run(capsys, data, "chat", "--backend", "llama", "--max-tokens", "48",
+                         "--temperature", "0", "--json-schema", str(schema), "Pick a color.")
+    assert code == 0, err  # llama-cpp-python's server refuses OpenAI's json_schema type: llama.cpp's form
+    assert json.loads(out)["color"] in ("red", "blue")

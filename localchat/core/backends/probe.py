@@ -112,36 +112,14 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
             return any(getattr(choice.logprobs, "content", None) for chunk in chunks
                        for choice in chunk.choices or ())
 
-        def said(reply) -> str:
-            return (reply.choices[0].message.content or "") if reply.choices else ""
-
-        def held_to_schema(form: str) -> bool:
-            reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=16, temperature=0,
-                                                   response_format=schema_format(TINY_SCHEMA, "probe", form))
-            text = said(reply)
-            complete = bool(reply.choices) and reply.choices[0].finish_reason == "stop"
-            if check_reply(text, PROBE_FORMAT, complete=complete).valid:
-                return True
-            if not complete and text.lstrip().startswith("{"):  # cut short inside the object
-                return True
-            raise Ignored(f"the server ignores it: asked for JSON with a schema, it answered {text[:40]!r}")
-
         def json_schema() -> bool:
-            """OpenAI's form, else llama.cpp's (``json_object`` with a ``schema``), which
-            llama-cpp-python's server takes instead."""
-            try:
-                return held_to_schema("json_schema")
-            except (openai.APIStatusError, Ignored) as first:
-                try:
-                    found["schema_form"] = held_to_schema("json_object")
-                    return True
-                except (openai.APIStatusError, Ignored):
-                    raise first from None
+            found["schema_form"] = _schema_form(client, model) == "json_object"
+            return True
 
         def grammar() -> bool:
             reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=4, temperature=0,
                                                    extra_body={"grammar": TINY_GRAMMAR})
-            text = said(reply).strip()
+            text = _said(reply).strip()
             if text not in ("yes", "no"):
                 raise Ignored(f"the server ignores llama.cpp's grammar field: held to yes or no, it "
                               f"answered {text[:40]!r}")
@@ -163,5 +141,53 @@ def probe(config: BackendConfig, api_key: str | None, model: str | None = None) 
                             json_schema=found["json_schema"], grammar=found["grammar"],
                             schema_form="json_object" if found.get("schema_form") else "json_schema",
                             embeddings=found["embeddings"], missing=missing)
+    finally:
+        client.close()
+
+
+def _said(reply) -> str:
+    return (reply.choices[0].message.content or "") if reply.choices else ""
+
+
+def _held_to_schema(client, model: str, form: str) -> None:
+    """Raises ``Ignored`` unless the server held the probe's reply to its schema asked in ``form``."""
+    reply = client.chat.completions.create(model=model, messages=HELLO, max_tokens=16, temperature=0,
+                                           response_format=schema_format(TINY_SCHEMA, "probe", form))
+    text = _said(reply)
+    complete = bool(reply.choices) and reply.choices[0].finish_reason == "stop"
+    if check_reply(text, PROBE_FORMAT, complete=complete).valid:
+        return
+    if not complete and text.lstrip().startswith("{"):  # cut short inside the object
+        return
+    raise Ignored(f"the server ignores it: asked for JSON with a schema, it answered {text[:40]!r}")
+
+
+def _schema_form(client, model: str) -> str:
+    """How the server takes a JSON schema: OpenAI's form, else llama.cpp's (``json_object`` with
+    a ``schema``), which llama-cpp-python's server takes instead. Raises the first form's refusal
+    (an ``openai`` error, or ``Ignored``) when neither is held to."""
+    import openai
+
+    try:
+        _held_to_schema(client, model, "json_schema")
+        return "json_schema"
+    except (openai.APIStatusError, Ignored) as first:
+        try:
+            _held_to_schema(client, model, "json_object")
+            return "json_object"
+        except (openai.APIStatusError, Ignored):
+            raise first from None
+
+
+def schema_form(config: BackendConfig, api_key: str | None, model: str) -> str:
+    """``Capabilities.schema_form`` alone, for a client that asks for a schema without a whole
+    probe (``localchat chat --backend``); OpenAI's form when neither is held to (the reply then
+    says the server's refusal)."""
+    client = make_client(config, api_key, read_timeout=PROBE_TIMEOUT_S)
+    try:
+        return _schema_form(client, model)
+    except Exception as exc:
+        log.info("%s takes no JSON schema: %s", config.name, exc)
+        return "json_schema"
     finally:
         client.close()
