@@ -68,7 +68,8 @@ def test_the_api_server_is_off_by_default_and_its_settings_survive_a_round_trip(
     options = api_server_options(paths, loaded)
     assert options.server_kwargs() == {"host": "0.0.0.0", "port": 5000, "api_key": "k",
                                        "cors_origins": ("http://a.test", "http://b.test"),
-                                       "models_dir": paths.models, "log_contents": True}
+                                       "models_dir": paths.models, "log_contents": True,
+                                       "backends_root": paths.root}  # whose backends a refusal names
 
 
 def test_hand_edited_api_server_settings_that_make_no_sense_take_the_defaults(tmp_path):
