@@ -6,8 +6,9 @@
    worker, MiniLM); recall@5, recall@10 and nDCG@10 for BM25 only, vector only and hybrid.
 2. **Throughput**: indexing passages/s ÷ a raw batched ``Llama.embed`` loop over the same
    passages with the same model and batch (target ≥ 0.9), alternated over fresh indexes.
-3. **Latency**: hybrid search (the question embedded by the worker, FTS5, vec0, the chunks
-   read) p95 over an index grown to 100,000 passages from the real ones (target ≤ 50 ms).
+3. **Latency**: hybrid search (the question embedded by the worker while FTS5 searches, the
+   vectors in memory, the chunks read) p95 over an index grown to 100,000 passages from the real
+   ones (target ≤ 50 ms), with the load average beside it.
 
     python -m bench.retrieval [--dataset DIR] [--pages 1000] [--queries 300] [--chunks 100000]
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import shutil
 import statistics
@@ -199,9 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         # -- latency at 100,000 passages --------------------------------------------------------
         grow(store, collection, model, args.chunks)
         stages: dict[str, list[float]] = {}
-        for name in ("selective_words", "keyword_search", "vector_search", "distances", "chunks"):
+        from localchat.core.documents.vectors import VectorMatrix
+
+        for name in ("selective_words", "keyword_search", "distances", "chunks"):
             timed(store, name, stages)
-        timed(retriever, "embed_query", stages)
+        timed(VectorMatrix, "search", stages, key="vector_search")  # on its own thread, beside FTS5
+        retriever.embed_query = TimedEmbed(retriever.embed_query, stages)
         started = time.perf_counter()
         retriever.search([collection.id], "warm up", limit=6)  # the vectors read into memory once
         first = (time.perf_counter() - started) * 1000
@@ -215,10 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         breakdown = ", ".join(f"{name} {median(times):.1f}" for name, times in stages.items())
         p95 = latencies[int(len(latencies) * 0.95) - 1]
         size = store.chunk_count([collection.id])
+        load = os.getloadavg()[0]
         report.add(Row(SECTION, f"hybrid search p95 at {size:,} passages", p95, "ms", p95 / 50.0, "÷ 50 ms",
                        "≤ 1.0",
-                       f"p50 {latencies[len(latencies) // 2]:.1f} ms; the question embedded by the worker; "
-                       f"median ms: {breakdown}; the first search {first:.0f} ms"))
+                       f"p50 {latencies[len(latencies) // 2]:.1f} ms; the question embedded by the worker "
+                       f"while FTS5 searches; median ms: {breakdown}; the first search {first:.0f} ms; "
+                       f"load average {load:.2f}"))
         store.close()
     finally:
         worker.stop()
@@ -230,8 +237,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def timed(owner, name: str, into: dict[str, list[float]]) -> None:
-    """Record each call of ``owner.name`` in milliseconds, under ``name``."""
+class TimedEmbed:
+    """The retriever's question embedder, timed: ``embed_query`` from asking to the vector,
+    ``embed_wait`` the part of it the search still waited for after its keyword search."""
+
+    def __init__(self, inner, into: dict[str, list[float]]):
+        self.inner, self.into = inner, into
+
+    def start(self, question: str):
+        asked = time.perf_counter()
+        wait = self.inner.start(question)
+
+        def timed_wait():
+            waiting = time.perf_counter()
+            vector = wait()
+            now = time.perf_counter()
+            self.into.setdefault("embed_query", []).append((now - asked) * 1000)
+            self.into.setdefault("embed_wait", []).append((now - waiting) * 1000)
+            return vector
+
+        return timed_wait
+
+    def __call__(self, question: str):
+        return self.start(question)()
+
+
+def timed(owner, name: str, into: dict[str, list[float]], key: str | None = None) -> None:
+    """Record each call of ``owner.name`` in milliseconds, under ``key`` (default ``name``)."""
     real = getattr(owner, name)
 
     def call(*args, **kwargs):
@@ -239,7 +271,7 @@ def timed(owner, name: str, into: dict[str, list[float]]) -> None:
         try:
             return real(*args, **kwargs)
         finally:
-            into.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+            into.setdefault(key or name, []).append((time.perf_counter() - started) * 1000)
 
     setattr(owner, name, call)
 

@@ -25,19 +25,37 @@ def index_path(data_root: Path) -> Path:
     return Path(data_root) / INDEX_FILENAME
 
 
-def worker_query_embed(worker, model: EmbeddingModel) -> Callable[[str], Sequence[float]]:
-    from localchat.core.documents.indexer import EmbeddingFailedError
-    from localchat.core.inference.worker import EmbedJob
+class WorkerQueryEmbed:
+    """Embeds a question through the inference worker (an ``EmbedJob`` that goes before
+    indexing batches). ``start`` asks and returns the wait, so that the retriever searches the
+    keywords while the worker embeds; calling it asks and waits at once."""
 
-    def embed(question: str) -> Sequence[float]:
-        job = worker.submit(EmbedJob(model, [question[:MAX_QUERY_CHARS]], model.query_prefix, query=True))
-        job.done.wait()
-        if job.error is not None:
-            raise EmbeddingFailedError(f"The question could not be embedded: {job.error}",
-                                       "Check the embedding model, or pick another one.")
-        return job.vectors[0]
+    def __init__(self, worker, model: EmbeddingModel):
+        self.worker = worker
+        self.model = model
 
-    return embed
+    def start(self, question: str) -> Callable[[], Sequence[float]]:
+        from localchat.core.documents.indexer import EmbeddingFailedError
+        from localchat.core.inference.worker import EmbedJob
+
+        job = self.worker.submit(EmbedJob(self.model, [question[:MAX_QUERY_CHARS]], self.model.query_prefix,
+                                          query=True))
+
+        def wait() -> Sequence[float]:
+            job.done.wait()
+            if job.error is not None:
+                raise EmbeddingFailedError(f"The question could not be embedded: {job.error}",
+                                           "Check the embedding model, or pick another one.")
+            return job.vectors[0]
+
+        return wait
+
+    def __call__(self, question: str) -> Sequence[float]:
+        return self.start(question)()
+
+
+def worker_query_embed(worker, model: EmbeddingModel) -> WorkerQueryEmbed:
+    return WorkerQueryEmbed(worker, model)
 
 
 class DocumentContext:

@@ -1,5 +1,8 @@
 """Hybrid retrieval: BM25 (FTS5) and vector top-50, fused by reciprocal rank.
 
+- the question is given to the embedding model first (``embed_query.start``, where it has one:
+  the inference worker's), and its words are searched by FTS5 while the vector is computed and
+  ranked against the vectors in memory on another thread;
 - The question's words are each quoted for FTS5 (``"word"``) and joined by OR, so a person's
   punctuation, a quote or a keyword of the query language (AND, NEAR, ``*``) is only a word;
 - words that match more than ``COMMON_SHARE`` of the passages are left out of BM25 (they weigh
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -117,17 +121,26 @@ class Retriever:
         ids = list(collection_ids)
         if not ids or not question.strip():
             return []
+        embedding = ranked = None
+        if mode in (SearchMode.HYBRID, SearchMode.VECTOR) or floor:
+            embedding = start_embedding(self.embed_query, question)
+            matrix = self.store.vectors(self.model_key) if mode != SearchMode.KEYWORD else None
+            if matrix is not None:  # ranked on another core while FTS5 searches on this one
+                ranked = _VECTORS.submit(_vector_ranking, matrix, ids, embedding, pool)
         keyword: list[int] = []
         words = fts_words(question) if mode in (SearchMode.HYBRID, SearchMode.KEYWORD) else []
         if words and (match := fts_query(question, self.store.selective_words(words, COMMON_SHARE))):
             keyword = [cid for cid, _ in self.store.keyword_search(ids, match, pool)]
         vector: list[int] = []
         distances: dict[int, float] = {}
-        query_vector = None
-        if mode in (SearchMode.HYBRID, SearchMode.VECTOR) or floor:
-            query_vector = self.embed_query(question)
-        if mode in (SearchMode.HYBRID, SearchMode.VECTOR):
-            found = self.store.vector_search(self.model_key, ids, query_vector, pool)
+        found = None
+        if ranked is not None:
+            query_vector, found = ranked.result()
+        else:
+            query_vector = embedding() if embedding is not None else None
+            if mode in (SearchMode.HYBRID, SearchMode.VECTOR):
+                found = self.store.vector_search(self.model_key, ids, query_vector, pool)
+        if found is not None:
             vector = [cid for cid, _ in found]
             distances = dict(found)
         rankings = [r for r in (keyword, vector) if r]
@@ -147,6 +160,24 @@ class Retriever:
         if join:
             hits = join_neighbours(hits)
         return hits[:limit]
+
+
+# One thread that ranks the vectors of a question (numpy lets go of the GIL in the matrix product)
+_VECTORS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents-vectors")
+
+
+def _vector_ranking(matrix, collection_ids, embedding, pool):
+    vector = embedding()
+    return vector, matrix.search(collection_ids, vector, pool)
+
+
+def start_embedding(embed_query, question: str) -> Callable[[], Sequence[float]]:
+    """The question's vector, asked for now and waited for when called: an embedder with
+    ``start`` (``WorkerQueryEmbed``) computes it while the caller does something else."""
+    start = getattr(embed_query, "start", None)
+    if start is not None:
+        return start(question)
+    return lambda: embed_query(question)
 
 
 def join_neighbours(hits: list[Hit]) -> list[Hit]:

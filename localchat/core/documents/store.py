@@ -8,7 +8,8 @@ One database (``documents.sqlite3`` in the data folder) holds every collection:
   ``chunks_fts`` (FTS5, external content, kept in sync by triggers);
 - one ``vec0`` table per embedding model (``vector_tables`` names them), partitioned by
   collection, cosine distance; searched from a copy in memory (``documents.vectors``) that
-  ``changes.generation`` (bumped by triggers on ``chunks``) says is current;
+  ``changes.generation`` (bumped by triggers on ``chunks``) says is current (the searches
+  themselves are in ``documents.search``);
 - ``embedding_cache``: vectors by (model, prefix, chunk hash), so a renamed, moved or re-saved
   file costs no embedding;
 - ``queue``: the files still to index or remove. It is written before the work starts and a
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from localchat.core.documents.db import DocumentIndexError, connect
+from localchat.core.documents.search import SearchIndex
 from localchat.core.errors import LocalChatError
 
 INDEX_FILENAME = "documents.sqlite3"
@@ -194,7 +196,7 @@ def _vector_blob(vector: Sequence[float]) -> bytes:
     return sqlite_vec.serialize_float32(list(vector))
 
 
-class DocumentStore:
+class DocumentStore(SearchIndex):
     """The index. Not thread-safe: each thread opens its own (``DocumentStore.open(path)``)."""
 
     def __init__(self, conn, path: Path):
@@ -408,73 +410,7 @@ class DocumentStore:
             self.conn.executemany("INSERT OR REPLACE INTO embedding_cache VALUES (?, ?, ?, ?)",
                                   [(model, prefix, h, _vector_blob(v)) for h, v in vectors.items()])
 
-    # -- search --------------------------------------------------------------------------------
-    def selective_words(self, words: Sequence[str], share: float) -> list[str]:
-        """The words that match at most ``share`` of the passages (the rarest one when every
-        word is that common). A word in most passages weighs next to nothing in BM25, yet FTS5
-        scores every passage it matches: at 100,000 passages "file" alone is 40,000 rows."""
-        if len(words) < 2:
-            return list(words)
-        total = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        counts = {w: self.conn.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                                       ('"' + w.replace('"', '""') + '"',)).fetchone()[0] for w in words}
-        kept = [w for w in words if counts[w] <= share * total]
-        return kept or [min(words, key=lambda w: counts[w])]
-
-    def keyword_search(self, collection_ids: Sequence[int], match: str,
-                       limit: int) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score: lower is better) of the best ``limit`` FTS5 matches."""
-        marks = ",".join("?" * len(collection_ids))
-        # FTS5 first, once (MATERIALIZED): joined the other way, SQLite asks the FTS index once
-        # per chunk of the collection (164 s at 100,000 chunks instead of milliseconds)
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS score FROM chunks_fts "
-            "WHERE chunks_fts MATCH ?) "
-            "SELECT h.id, h.score FROM hits h JOIN chunks c ON c.id = h.id "
-            f"JOIN documents d ON d.id = c.document_id WHERE d.collection_id IN ({marks}) "
-            "ORDER BY h.score LIMIT ?", (match, *collection_ids, limit))]
-
-    def generation(self) -> int:
-        """A number that changes whenever a passage is written or deleted."""
-        row = self.conn.execute("SELECT generation FROM changes WHERE id = 1").fetchone()
-        return row[0] if row is not None else 0
-
-    def vector_search(self, model: str, collection_ids: Sequence[int], vector: Sequence[float],
-                      limit: int, *, in_memory: bool = True) -> list[tuple[int, float]]:
-        """(chunk id, cosine distance) of the ``limit`` nearest chunks: exact, from the vectors
-        held in memory (``documents.vectors``), else by vec0 on the disk."""
-        from localchat.core.documents.vectors import CACHE
-
-        row = self.conn.execute("SELECT name, dim FROM vector_tables WHERE model = ?", (model,)).fetchone()
-        if row is None:
-            return []
-        table = row["name"]
-        if in_memory:
-            matrix = CACHE.matrix(self.conn, str(self.path.resolve()), table, row["dim"], self.generation())
-            if matrix is not None:
-                return matrix.search(collection_ids, vector, limit)
-        marks = ",".join("?" * len(collection_ids))
-        return [(r[0], r[1]) for r in self.conn.execute(
-            f"SELECT chunk_id, distance FROM {table} WHERE embedding MATCH ? AND k = ? "
-            f"AND collection_id IN ({marks}) ORDER BY distance",
-            (_vector_blob(vector), limit, *collection_ids))]
-
-    def distances(self, model: str, prefix: str, chunk_ids: Sequence[int],
-                  vector: Sequence[float]) -> dict[int, float]:
-        """Cosine distances of these chunks to ``vector`` (for keyword hits beyond the vector
-        list), from the embedding cache: a vec0 lookup by id reads its whole chunk of vectors."""
-        import numpy as np
-
-        if not chunk_ids:
-            return {}
-        marks = ",".join("?" * len(chunk_ids))
-        rows = self.conn.execute(
-            "SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.model = ? AND e.prefix = ? "
-            f"AND e.hash = c.hash WHERE c.id IN ({marks})", (model, prefix, *chunk_ids)).fetchall()
-        query = np.asarray(vector, dtype=np.float32)
-        query /= np.linalg.norm(query) or 1.0
-        return {cid: 1.0 - float(np.frombuffer(blob, dtype=np.float32) @ query) for cid, blob in rows}
-
+    # -- search: documents.search (keyword_search, vector_search, distances, …) ---------------
     _CHUNK = ('SELECT c.id, c.document_id, d.collection_id, d.path, c.seq, c.text, c.heading, c.page, '
               'c.start, c."end", c.tokens FROM chunks c JOIN documents d ON d.id = c.document_id ')
 

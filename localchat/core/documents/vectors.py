@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ class VectorMatrix:
     ids: object  # numpy int64 array
     matrix: object  # numpy float32 array, one unit vector a row
     spans: dict
+    _by_id: tuple | None = field(default=None, repr=False)  # (chunk ids sorted, their rows)
 
     def search(self, collection_ids: Sequence[int], vector: Sequence[float],
                limit: int) -> list[tuple[int, float]]:
@@ -54,6 +55,25 @@ class VectorMatrix:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(ids[i]), float(1.0 - scores[i])) for i in top]
+
+
+    def distances(self, chunk_ids: Sequence[int], vector: Sequence[float]) -> dict[int, float]:
+        """Cosine distances of those of these chunks that are held here to ``vector``."""
+        import numpy as np
+
+        if self._by_id is None:  # once per matrix: its chunk ids sorted, with their rows
+            order = np.argsort(self.ids, kind="stable")
+            self._by_id = (self.ids[order], order)
+        sorted_ids, rows = self._by_id
+        wanted = np.asarray(chunk_ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(sorted_ids, wanted), max(len(sorted_ids) - 1, 0))
+        held = sorted_ids[at] == wanted if len(sorted_ids) else np.zeros(len(wanted), dtype=bool)
+        if not held.any():
+            return {}
+        query = np.asarray(vector, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        scores = self.matrix[rows[at[held]]] @ query
+        return {int(c): float(1.0 - s) for c, s in zip(wanted[held], scores)}
 
 
 class NotLoadable(Exception):

@@ -129,3 +129,51 @@ def test_the_prompt_carries_numbered_passages_and_the_question_and_citations_are
     assert citations.unsupported == ()
     off = check_citations("Quokkas live on Rottnest [1]. Bananas are yellow [2].", passages)
     assert off.cited == (1, 2) and off.unsupported == (2,)
+
+
+def test_a_question_is_embedded_on_one_thread_and_passages_on_all(embedder):
+    """llama.cpp's threads wait for each other at every step: on a busy machine a question on
+    two threads took a second now and then, on one thread milliseconds."""
+    from localchat.core.inference import llama as native
+
+    configured = embedder._threads
+    embedder.embed(["Which island has quokkas?"])
+    assert native.thread_counts(embedder._llm) == (1, 1)
+    embedder.embed([f"Passage {i} about marsupials of Rottnest Island and their ways." for i in range(16)])
+    assert native.thread_counts(embedder._llm) == configured
+
+
+def test_the_keywords_are_searched_while_the_worker_embeds_the_question(tmp_path, minilm):
+    """Through the inference worker: the question goes to the embedding model before FTS5
+    searches (the vector is waited for and ranked on another thread meanwhile)."""
+    from localchat.core.documents.context import WorkerQueryEmbed
+    from localchat.core.documents.indexer import worker_embed
+    from localchat.core.inference.worker import InferenceWorker
+
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    for name, text in FACTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    worker = InferenceWorker().start()
+    order: list[str] = []
+
+    class Recorded(WorkerQueryEmbed):
+        def start(self, question):
+            order.append("asked")
+            wait = super().start(question)
+            return lambda: (order.append("waited"), wait())[1]
+
+    try:
+        with DocumentStore.open(tmp_path / "documents.sqlite3") as store:
+            collection = store.add_collection("facts", [folder])
+            indexer = Indexer(store, minilm, worker_embed(worker, minilm))
+            indexer.reconcile(collection)
+            indexer.run(collection)
+            searched = store.keyword_search
+            store.keyword_search = lambda *a, **k: (order.append("keywords"), searched(*a, **k))[1]
+            hits = Retriever(store, minilm.key, Recorded(worker, minilm)).search(
+                [collection.id], "Which island do quokkas live on?")
+    finally:
+        worker.stop()
+    assert sorted(order) == ["asked", "keywords", "waited"] and order[0] == "asked"
+    assert names(hits)[0] == "quokka.txt"

@@ -5,6 +5,7 @@ vectors were read is found or gone at the next search; common words are left out
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from localchat.core.documents.store import ChunkDraft, DocumentStore, FileStatus
 from localchat.core.documents.vectors import CACHE
@@ -69,3 +70,67 @@ def test_words_in_most_passages_are_left_out_of_the_keyword_search(tmp_path):
         assert store.selective_words(["file", "quokka"], 0.1) == ["quokka"]
         assert store.selective_words(["file", "number"], 0.1) == ["number"], "all common: the rarest"
         assert store.selective_words(["file"], 0.1) == ["file"]
+
+
+def test_words_counted_before_a_change_are_counted_again_after_it(tmp_path):
+    rng = np.random.default_rng(0)
+    (tmp_path / "a").mkdir()
+    with DocumentStore.open(tmp_path / "index.sqlite3") as store:
+        collection = store.add_collection("c", [tmp_path / "a"])
+        add(store, collection, "/common.txt", [f"the file number {i}" for i in range(40)], rng)
+        add(store, collection, "/rare.txt", ["quokka file"], rng)
+        assert store.selective_words(["file", "quokka"], 0.1) == ["quokka"]
+        add(store, collection, "/quokkas.txt", [f"quokka {i}" for i in range(400)], rng)
+        assert store.selective_words(["file", "quokka"], 0.1) == ["file"], "quokka is common now"
+
+
+def reference_keyword_search(store, collection_ids, match, limit):
+    """Every match joined to its document, the collections filtered, then sorted: slow, plain."""
+    marks = ",".join("?" * len(collection_ids))
+    rows = store.conn.execute(
+        "SELECT f.rowid, bm25(chunks_fts) FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+        f"JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ? AND d.collection_id IN ({marks})",
+        (match, *collection_ids)).fetchall()
+    return sorted(rows, key=lambda r: (r[1], r[0]))[:limit]
+
+
+def test_the_keyword_search_keeps_to_its_collections_where_others_share_the_index(tmp_path):
+    """The first collection's passages say "quokka" many times and rank first; the second's,
+    once: the second's best are found all the same, and only them."""
+    rng = np.random.default_rng(0)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with DocumentStore.open(tmp_path / "index.sqlite3") as store:
+        first = store.add_collection("first", [tmp_path / "a"])
+        second = store.add_collection("second", [tmp_path / "b"])
+        for i in range(30):
+            add(store, first, f"/a{i}.txt", [f"quokka quokka quokka quokka {i} {j}" for j in range(10)], rng)
+        for i in range(12):
+            text = f"a quokka seen in the long grass near the river, {i} {'x ' * i}"
+            add(store, second, f"/b{i}.txt", [text], rng)
+        second_ids = {c.id for d in store.documents(second.id).values() for c in store.document_chunks(d.id)}
+        for ids in ([second.id], [first.id], [first.id, second.id]):
+            for limit in (5, 50):
+                found = store.keyword_search(ids, '"quokka"', limit)
+                expected = reference_keyword_search(store, ids, '"quokka"', limit)
+                assert sorted(s for _, s in found) == [s for _, s in expected]
+                if ids == [second.id]:
+                    assert {c for c, _ in found} <= second_ids and len(found) == min(limit, 12)
+                if ids == [first.id]:
+                    assert not {c for c, _ in found} & second_ids
+
+
+def test_distances_of_keyword_hits_come_from_the_vectors_in_memory(tmp_path):
+    """Passages stored with their vectors but no embedding cache (as an index another model
+    left): their distances to a question are still known."""
+    rng = np.random.default_rng(0)
+    (tmp_path / "a").mkdir()
+    with DocumentStore.open(tmp_path / "index.sqlite3") as store:
+        collection = store.add_collection("c", [tmp_path / "a"])
+        add(store, collection, "/doc.txt", [f"passage {i}" for i in range(30)], rng)
+        chunk_ids = [c.id for c in store.document_chunks(store.documents(collection.id)["/doc.txt"].id)]
+        query = unit(rng)
+        found = store.distances("m", "", chunk_ids[::3], query)
+        assert sorted(found) == chunk_ids[::3]
+        for cid, distance in found.items():
+            assert distance == pytest.approx(1.0 - float(np.dot(store_vector(store, cid), query)), abs=1e-5)
