@@ -114,6 +114,7 @@ class DocumentsPanel(QWidget):
         self._paused: set[str] = set()
         self._chosen: set[str] = set()
         self._alive = True  # until close_service: reads that end later are dropped
+        self._refreshes = 0  # reads of the collections started: only the latest is shown
 
         self.collections = QListWidget()
         self.collections.setAccessibleName(self.tr("Collections"))
@@ -183,7 +184,15 @@ class DocumentsPanel(QWidget):
                 rows.append((c.name, c.paused, p.files, p.chunks, p.queued, dict(p.by_status)))
             return rows
 
+        self._refreshes += 1
+        turn = self._refreshes
+
         def show(rows) -> None:
+            if reconcile:
+                for name, *_ in rows:
+                    self.service.request(name)
+            if turn != self._refreshes:  # a later read is under way: these counts may be older
+                return
             current = self.current()
             self.collections.blockSignals(True)
             self.collections.clear()
@@ -210,9 +219,6 @@ class DocumentsPanel(QWidget):
             if self._chosen - known:
                 self._chosen &= known
                 self.chat_collections_changed.emit()
-            if reconcile:
-                for name in known:
-                    self.service.request(name)
             self._on_selection()
 
         return self._read(read, show)
@@ -362,14 +368,15 @@ class DocumentsPanel(QWidget):
             self._progress[name] = self.tr("Indexing {name} stopped: {reason}").format(name=name,
                                                                                        reason=event.message)
             self.indexing_finished.emit(name)
+        line = self._progress.get(name) or self._summaries.get(name, "")
         for row in range(self.collections.count()):  # each collection's line shows its own progress
             item = self.collections.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == name:
+            if item.data(Qt.ItemDataRole.UserRole) == name and item.text() != f"{name}\n{line}":
                 self.collections.blockSignals(True)
-                item.setText(f"{name}\n{self._progress.get(name) or self._summaries.get(name, '')}")
+                item.setText(f"{name}\n{line}")
                 self.collections.blockSignals(False)
-        if name == self.current():
-            self.status.setText(self._progress.get(name) or self._summaries.get(name, ""))
+        if name == self.current() and self.status.text() != line:  # a new text lays the panel out again
+            self.status.setText(line)
 
     def _sync_buttons(self) -> None:
         name = self.current()
