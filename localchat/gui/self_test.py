@@ -151,6 +151,8 @@ def _library_problem(paths) -> str | None:
 
 
 def _documents_index(paths) -> str | None:
+    import sqlite_vec  # noqa: F401  (first, so a bundle without it is named by its ImportError)
+
     from localchat.core.documents.db import connect
 
     conn = connect(paths.root / "self-test-index.sqlite3")

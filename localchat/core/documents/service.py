@@ -106,6 +106,10 @@ class IndexingService:
         except LocalChatError as exc:
             self.on_event(IndexingFailed("", str(exc)))
             return
+        except Exception as exc:  # a broken install (sqlite-vec missing): said, not a traceback
+            log.warning("the documents index cannot be opened: %s: %s", type(exc).__name__, exc)
+            self.on_event(IndexingFailed("", f"The documents index cannot be opened: {exc}."))
+            return
         try:
             while not self._stop.is_set():
                 name = self._requests.get()
