@@ -42,20 +42,6 @@ def ask(backend, max_tokens=16, on_delta=None, text="hello"):
     return reply
 
 
-@pytest.fixture
-def backends():
-    started = []
-
-    def make(url, model="m", key=None, **options):
-        config = BackendConfig("test", normalise_url(url), has_key=bool(key))
-        started.append(RemoteBackend(config, key, model=model, batch_seconds=0, **options).start())
-        return started[-1]
-
-    yield make
-    for backend in started:
-        assert backend.stop()
-
-
 # -- llama-cpp-python's own server --------------------------------------------------------------
 def test_llama_cpp_server_lists_its_model_and_streams_a_reply(llama_server, backends):
     config = BackendConfig("llama", normalise_url(llama_server))

@@ -8,7 +8,6 @@ import pytest
 
 from localchat.core.backends.config import BackendConfig, normalise_url
 from localchat.core.backends.probe import probe
-from localchat.core.backends.remote import RemoteBackend
 from localchat.core.chat.messages import USER, Message, Sampling
 from localchat.core.chat.session import ChatSession, NoTokensError
 from localchat.core.chat.stats import StopReason
@@ -19,20 +18,6 @@ from tests.core.backends.test_remote import localchat_server  # noqa: F401 - a f
 from tests.remote_servers import Faults
 
 WAIT = 60
-
-
-@pytest.fixture
-def backends():
-    started = []
-
-    def make(url, model="m", key=None, **options):
-        config = BackendConfig("test", normalise_url(url), has_key=bool(key))
-        started.append(RemoteBackend(config, key, model=model, batch_seconds=0, **options).start())
-        return started[-1]
-
-    yield make
-    for backend in started:
-        assert backend.stop()
 
 
 def reply_of(backend, sampling, text="hello"):
