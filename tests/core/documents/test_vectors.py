@@ -60,28 +60,30 @@ def store_vector(store, chunk_id: int) -> list[float]:
     return np.frombuffer(blob, dtype=np.float32).tolist()
 
 
-def test_words_in_most_passages_are_left_out_of_the_keyword_search(tmp_path):
+@pytest.fixture
+def common_and_rare(tmp_path):
+    """An index where "file" and "number" are in most passages and "quokka" in one."""
     rng = np.random.default_rng(0)
     (tmp_path / "a").mkdir()
     with DocumentStore.open(tmp_path / "index.sqlite3") as store:
         collection = store.add_collection("c", [tmp_path / "a"])
         add(store, collection, "/common.txt", [f"the file number {i}" for i in range(40)], rng)
         add(store, collection, "/rare.txt", ["quokka file"], rng)
-        assert store.selective_words(["file", "quokka"], 0.1) == ["quokka"]
-        assert store.selective_words(["file", "number"], 0.1) == ["number"], "all common: the rarest"
-        assert store.selective_words(["file"], 0.1) == ["file"]
+        yield store, collection, rng
 
 
-def test_words_counted_before_a_change_are_counted_again_after_it(tmp_path):
-    rng = np.random.default_rng(0)
-    (tmp_path / "a").mkdir()
-    with DocumentStore.open(tmp_path / "index.sqlite3") as store:
-        collection = store.add_collection("c", [tmp_path / "a"])
-        add(store, collection, "/common.txt", [f"the file number {i}" for i in range(40)], rng)
-        add(store, collection, "/rare.txt", ["quokka file"], rng)
-        assert store.selective_words(["file", "quokka"], 0.1) == ["quokka"]
-        add(store, collection, "/quokkas.txt", [f"quokka {i}" for i in range(400)], rng)
-        assert store.selective_words(["file", "quokka"], 0.1) == ["file"], "quokka is common now"
+def test_words_in_most_passages_are_left_out_of_the_keyword_search(common_and_rare):
+    store, _, _ = common_and_rare
+    assert store.selective_words(["file", "quokka"], 0.1) == ["quokka"]
+    assert store.selective_words(["file", "number"], 0.1) == ["number"], "all common: the rarest"
+    assert store.selective_words(["file"], 0.1) == ["file"]
+
+
+def test_words_counted_before_a_change_are_counted_again_after_it(common_and_rare):
+    store, collection, rng = common_and_rare
+    assert store.selective_words(["file", "quokka"], 0.1) == ["quokka"]
+    add(store, collection, "/quokkas.txt", [f"quokka {i}" for i in range(400)], rng)
+    assert store.selective_words(["file", "quokka"], 0.1) == ["file"], "quokka is common now"
 
 
 def reference_keyword_search(store, collection_ids, match, limit):
